@@ -1,0 +1,213 @@
+"""Money as printed in Chinese news → `Amount` (Decimal, ISO currency, approximate flag).
+
+This module only finds and normalises sums of money; whether a sum is an *investment*
+is decided by `extract.py`, which looks at the words around it.
+
+Accepted shapes (matched on `textfold.fold(text)`, so 億元/萬元 work too):
+- Arabic or Chinese numerals: 15亿元, 1,200万元, 1.2万亿元, 十二亿元, 一百二十亿, 两亿, 三千万元;
+- a multiplier (万, 亿, 万亿, 千万, 百万, 十万, 千亿, 百亿) and/or a currency (元, 人民币,
+  美元, 欧元, 港元, 日元, 英镑 …, also a prefix: 人民币15亿元, 美元5000万);
+  a bare multiplier without currency (120亿, 3000万) is CNY unless a counted noun follows
+  (5万平方米, 1万人, 10亿颗 are not money);
+- approximate markers before (约, 近, 超, 逾, 超过, 将近, 上百亿…) or after (余, 多, 左右, 以上,
+  许) the number;
+- ranges: 10亿—12亿元, 10至12亿元, 10-12亿美元 → `value` lower bound, `value_max` upper.
+Vague quantities (数十亿元, 几百万元, 上亿元) are not amounts: they have no value.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .textfold import fold
+from .types import Amount
+
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10**4, "亿": 10**8}
+
+# Multipliers after the number, longest first.
+_MULTIPLIERS = {
+    "万亿": Decimal(10) ** 12,
+    "千亿": Decimal(10) ** 11,
+    "百亿": Decimal(10) ** 10,
+    "十亿": Decimal(10) ** 9,
+    "千万": Decimal(10) ** 7,
+    "百万": Decimal(10) ** 6,
+    "十万": Decimal(10) ** 5,
+    "亿": Decimal(10) ** 8,
+    "万": Decimal(10) ** 4,
+}
+# Currency words after the number (longest first) → ISO 4217.
+_CURRENCIES = {
+    "元人民币": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "欧元": "EUR",
+    "港元": "HKD",
+    "港币": "HKD",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "韩元": "KRW",
+    "新加坡元": "SGD",
+    "新元": "SGD",
+    "澳元": "AUD",
+    "加元": "CAD",
+    "瑞士法郎": "CHF",
+    "法郎": "CHF",
+    "卢布": "RUB",
+    "新台币": "TWD",
+    "台币": "TWD",
+    "泰铢": "THB",
+}
+_PREFIX_CURRENCIES = {"人民币": "CNY", "美元": "USD", "欧元": "EUR", "港币": "HKD", "港元": "HKD"}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CHINESE = r"[一二两三四五六七八九十百千零]+(?:点[零一二三四五六七八九]+)?"
+_NUM = rf"(?:{_ARABIC}|{_CHINESE})"
+_MUL = _alt(_MULTIPLIERS)
+_CUR = _alt(_CURRENCIES)
+_APPROX_IN = r"余|多"
+_RANGE_SEP = r"\s?(?:—{1,2}|－|-|–|~|～|至|到)\s?"
+
+_AMOUNT_RE = re.compile(
+    rf"""
+    (?<![\d.])
+    (?P<pcur>{_alt(_PREFIX_CURRENCIES)})?
+    (?:(?P<lo>{_NUM})(?P<lomul>{_MUL})?(?:{_CUR})?{_RANGE_SEP})?
+    (?P<num>{_NUM})
+    (?P<in1>{_APPROX_IN})?
+    (?P<mul>{_MUL})?
+    (?P<in2>{_APPROX_IN})?
+    (?P<cur>{_CUR})?
+    (?P<post>左右|以上|上下|许)?
+    """,
+    re.VERBOSE,
+)
+# Approximate markers just before a number.
+_APPROX_BEFORE = re.compile(r"(?:大约|约合|约|将近|接近|近|超过|超|逾|不少于|不低于|至少|高于|上)$")
+# A bare multiplier ("3000万") followed by one of these counts things, not money.
+_COUNTED = set("人次个件台套吨颗片只支平方千瓦度字条份张辆户家项粒米公亩根栋间位名盏株头册部架艘座块亿万")
+_VAGUE_BEFORE = set("数几若")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """Value of a Chinese numeral such as 一百二十, 十二, 两千三百, 三千; None if malformed."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            if digit is not None and ch != "零":
+                # Digit after digit without a unit: read as a digit string (二〇二二).
+                digit = digit * 10 + _DIGITS[ch]
+            else:
+                digit = _DIGITS[ch] if ch != "零" else digit
+        elif ch in _SMALL_UNITS:
+            section += (digit if digit is not None else 1) * _SMALL_UNITS[ch]
+            digit = None
+        elif ch in _BIG_UNITS:
+            section += digit or 0
+            total += (section or 1) * _BIG_UNITS[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _to_decimal(num: str) -> Decimal | None:
+    if num[0].isdigit():
+        return Decimal(num.replace(",", ""))
+    if "点" in num:
+        whole, frac = num.split("点", 1)
+        base = chinese_to_int(whole) if whole else 0
+        if base is None:
+            return None
+        digits = "".join(str(_DIGITS[c]) for c in frac if c in _DIGITS)
+        return Decimal(f"{base}.{digits}")
+    value = chinese_to_int(num)
+    return Decimal(value) if value is not None else None
+
+
+def _whole(value: Decimal) -> Decimal:
+    """Drop a meaningless fraction (1.20亿 → 120000000) and never keep an exponent."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _match_amount(m: re.Match, folded: str, original: str) -> tuple[int, int, Amount] | None:
+    num, mul, cur, pcur = m.group("num"), m.group("mul"), m.group("cur"), m.group("pcur")
+    if not (mul or cur or pcur):
+        return None
+    start, end = m.start(), m.end()
+    if start > 0 and folded[start - 1] in _VAGUE_BEFORE:
+        return None  # 数十亿元, 几百万元
+    if not num[0].isdigit() and start > 0 and folded[start - 1] in "第":
+        return None
+    if not (cur or pcur):
+        nxt = folded[end : end + 1]
+        if nxt and nxt in _COUNTED:
+            return None
+        if not mul:
+            return None
+    value = _to_decimal(num)
+    if value is None or value <= 0:
+        return None
+    factor = _MULTIPLIERS[mul] if mul else Decimal(1)
+    currency = _CURRENCIES.get(cur or "", None) or _PREFIX_CURRENCIES.get(pcur or "", "CNY")
+    value_max = None
+    if m.group("lo"):
+        lo = _to_decimal(m.group("lo"))
+        if lo is None:
+            return None
+        lo_factor = _MULTIPLIERS[m.group("lomul")] if m.group("lomul") else factor
+        low, high = lo * lo_factor, value * factor
+        if low <= 0 or low >= high:
+            return None
+        value, value_max = _whole(low), _whole(high)
+    else:
+        value = _whole(value * factor)
+    approximate = bool(m.group("in1") or m.group("in2") or m.group("post"))
+    before = _APPROX_BEFORE.search(folded, max(0, start - 4), start)
+    if before and (before.group() != "上" or num[0] in "百千万"):
+        approximate = True
+        start = before.start()
+    return start, end, Amount(
+        value=value,
+        currency=currency,
+        approximate=approximate,
+        text=original[start:end],
+        value_max=value_max,
+    )
+
+
+def find_amounts(text: str) -> list[tuple[int, int, Amount]]:
+    """Every sum of money in `text`, as (start, end, Amount) with offsets into `text`."""
+    folded = fold(text)
+    found = []
+    for m in _AMOUNT_RE.finditer(folded):
+        hit = _match_amount(m, folded, text)
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def parse_amount(text: str) -> Amount | None:
+    """The first sum of money in `text`, or None."""
+    hits = find_amounts(text)
+    return hits[0][2] if hits else None
+
+
+def format_value(value: Decimal) -> str:
+    """Decimal → plain string without exponent, as the JSON contract wants."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

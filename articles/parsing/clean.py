@@ -1,0 +1,211 @@
+"""Text of a page → clean paragraphs.
+
+`normalise` makes every input format spell the same text the same way (NFKC, radical
+code points from PDF fonts, Chinese punctuation). `clean_page` removes layout debris
+(photo credits, captions, banners, edition markers, stray fragments from other
+columns) and glues back sentences that the layout broke across lines, while keeping
+headlines and intertitles on their own lines. Every pass is linear in the page size.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK Radicals Supplement code points that PDF fonts emit for ordinary characters;
+# NFKC leaves these alone (it does handle the Kangxi radicals U+2F00–U+2FD5).
+_RADICALS = dict(
+    zip(
+        "⺁⺂⺃⺅⺆⺉⺊⺋⺌⺎⺏⺐⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺱⺲⺳⺴⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄"
+        "⻅⻆⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+        "厂乛乚亻冂刂卜㔾小兀尣尢巳幺彑彐忄心扌攵旡日月歺母民氵氺灬爫丬牛犭王疋目示礻竹糸纟罒罒㓁罓羊羊耂肀聿月臼艹艹艹虎衤覀西"
+        "见角讠贝足车辶辶辶阝钅長镸长门阝雨青韦页风飞食飠饣首马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+        strict=True,
+    )
+)
+# Kangxi radicals whose NFKC target is the traditional glyph variant, where simplified
+# Chinese fonts use the radical for the simplified character (银行开⼾ → 开户, not 开戶).
+_RADICALS.update({"⼾": "户", "⿈": "黄"})
+_RADICAL_TABLE = str.maketrans(_RADICALS)
+_INVISIBLE = str.maketrans(dict.fromkeys("\x00\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# What counts as Chinese context for punctuation: ideographs, CJK and full-width punctuation.
+_CJK_CONTEXT = f"{CJK}\u3000-\u303f\uff01-\uff5e“”‘’…—"
+_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK_CONTEXT}])[,;:()!?]|[,;:()!?](?=[{_CJK_CONTEXT}])")
+_TO_FULL = str.maketrans(",;:()!?", "，；：（）！？")
+_DOTS = re.compile(rf"(?<=[{_CJK_CONTEXT}])\.{{3,12}}|\.{{3,12}}(?=[{_CJK_CONTEXT}])")
+_HSPACE = re.compile(r"[^\S\n]+")
+_SPACE_AT_PUNCT = re.compile(r" ?([，。、；：！？（）]) ?")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def normalise(text: str) -> str:
+    """One spelling for every format: NFKC, radicals → ideographs, Chinese punctuation."""
+    text = text.translate(_INVISIBLE).translate(_RADICAL_TABLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)  # also turns ，：（ into , : ( — restored below
+    text = _ASCII_PUNCT.sub(lambda m: m.group().translate(_TO_FULL), text)
+    text = _DOTS.sub(lambda m: "…" * max(1, len(m.group()) // 3), text)
+    text = _HSPACE.sub(" ", text)
+    text = _SPACE_AT_PUNCT.sub(r"\1", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
+
+
+# ---------------------------------------------------------------- page debris
+
+_FINAL = "。！？!?…"
+_CLOSERS = "”’」』）)"
+# Punctuation that cannot start a sentence, and that a headline never ends with.
+_NO_START = "，、。；：！？）」』”’%,.;:)?!"
+_NO_END = "，、；（“「《—-"
+_SENTENCE_MARKS = re.compile(r"[，、；。]")
+
+_CREDIT = re.compile(
+    r"^(?:[（(]?\s*(?:图片|照片|图)\s*(?:来源|来自|提供|由)"
+    r"|[（(]?(?:资料)?图片?[/／]"
+    r"|摄影\s*[：:/／]"
+    r"|[（(]?\s*(?:本报)?(?:特约)?(?:记者|通讯员)?\s*[^\s，。；]{0,12}\s*[/／ ]\s*摄(?:影)?\s*[）)]?$"
+    r"|[（(]?\s*(?:资料图片?|资料照片|新华社发|视觉中国)\s*[）)]?$)"
+)
+_CAPTION = re.compile(r"^(?:图为|▲|△|[上下左右中]图[：:为]|图[①-⑩0-9]+[：:\s])")
+_CREDIT_TAIL = re.compile(r"(?:[（(]\s*[^（）()]{1,20}\s*摄\s*[）)]|[/／ ]\s*摄)$")
+_EDITION_TOKEN = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|星期[一二三四五六日天]|周[一二三四五六日天]"
+    r"|第?[0-9一二三四五六七八九十]+版|\b[A-Z]?\d{1,3}\b"
+    r"|(?:责任编辑|编辑|责编|美编|校对|版式|组版|电话|邮箱|E-?mail)\s*[：:]\s*\S+"
+    r"|[（(]?[上下][转接]第?[0-9一二三四五六七八九十]+版[）)]?|[-—\s]"
+)
+_ONLY_SYMBOLS = re.compile(r"^[\W_]+$")
+# Words a sentence does not begin with: a short line starting so is a piece of another column.
+_MID_SENTENCE = re.compile(
+    r"^(?:作出|做出|形成|实现|提供|注入|发挥|带动|助力|提升|加快|推动|促进|打造|迈出|取得"
+    r"|[的了和并而且也都才又则被着等])"
+)
+_BYLINE_ROLE = re.compile(
+    r"^(?:本报|新华社|人民日报)?(?:特约|驻[^\s]{1,4})?(?:记者|通讯员|实习生|特约通讯员|评论员)"
+    r"|^(?:文|文图|文/图|图文)\s*[/／：:]"
+)
+_BYLINE_LEADS = "▶►■●◆▷"
+_NEWS_LEAD = re.compile(
+    rf"^(?:本报[{CJK}]{{0,8}}?讯|新华社[{CJK}0-9]{{0,12}}?电|中新[网社][{CJK}0-9]{{0,12}}?电)"
+    r"(?:\s*（[^（）]{0,40}）)?"
+)
+
+
+def is_byline(line: str) -> bool:
+    """A whole line naming reporters: "▶ 本报特约通讯员 杨皓 张静攀", "记者 王明 报道"."""
+    line = line.lstrip(_BYLINE_LEADS).strip()
+    if not line or len(line) > 40 or line[-1:] in "。！？" or "，" in line:
+        return False
+    if line.endswith("报道"):
+        line = line[:-2].rstrip()
+    return bool(_BYLINE_ROLE.match(line))
+
+
+def news_lead(line: str) -> str | None:
+    """The "本报讯（记者 …）" dateline that opens a body paragraph, if there is one."""
+    match = _NEWS_LEAD.match(line)
+    return match.group() if match else None
+
+
+def is_debris(line: str) -> bool:
+    """Photo credits, captions, edition markers and lone symbols."""
+    if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and not _EDITION_TOKEN.sub("", line)):
+        return True
+    if _CREDIT.match(line) or _CAPTION.match(line):
+        return True
+    return len(line) <= 60 and bool(_CREDIT_TAIL.search(line))
+
+
+def is_final(line: str) -> bool:
+    """Does the line end a sentence (closing quotes count only after 。！？…)?"""
+    line = line.rstrip(_CLOSERS) if line[-1:] in _CLOSERS else line
+    return line[-1:] in _FINAL if line else False
+
+
+def is_title_like(line: str) -> bool:
+    """Short, no sentence punctuation inside, not ending a sentence: a headline candidate."""
+    return (
+        len(line) <= 40
+        and not is_final(line)
+        and not _SENTENCE_MARKS.search(line)
+        and not is_byline(line)
+        and line[-1:] not in _NO_END
+    )
+
+
+def clean_page(text: str) -> list[str]:
+    """Paragraphs of one page, debris dropped and broken sentences rejoined."""
+    lines = [line for line in normalise(text).split("\n") if line and not is_debris(line)]
+    paragraphs = _join_broken(lines)
+    return _drop_banner(_drop_stray_fragments(paragraphs))
+
+
+def _drop_banner(lines: list[str]) -> list[str]:
+    """A slogan over the page: the first of two headline-like lines before any byline/body."""
+    if len(lines) >= 3 and is_title_like(lines[0]) and is_title_like(lines[1]):
+        if not lines[1].startswith(("—", "-")):
+            return lines[1:]
+    return lines
+
+
+def _drop_stray_fragments(lines: list[str]) -> list[str]:
+    """A short sentence tail that follows a finished sentence belongs to another column."""
+    kept: list[str] = []
+    for line in lines:
+        if (
+            kept
+            and is_final(kept[-1])
+            and len(line) <= 20
+            and is_final(line)
+            and (line[0] in _NO_START or _MID_SENTENCE.match(line))
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """Column width of a hard-wrapped page (most lines equally long), else None."""
+    if len(lines) < 8:
+        return None
+    lengths = sorted(len(line) for line in lines)
+    width = lengths[len(lengths) * 9 // 10]
+    near = sum(1 for n in lengths if n >= width * 0.85)
+    return width if width <= 60 and near >= len(lengths) / 2 else None
+
+
+def _continues(line: str, under_way: bool, nxt: str, wrap: int | None) -> bool:
+    """Is `nxt` the rest of the sentence cut at the end of `line`? The headline/broken call.
+
+    `under_way` says the paragraph so far already holds ，、；。 — a sentence, since
+    headlines and intertitles carry none.
+    """
+    if is_final(line) or is_byline(nxt) or news_lead(nxt):
+        return False
+    if nxt[0] in _NO_START or (nxt[0].isascii() and nxt[0].islower()):
+        return True
+    if under_way or line[-1] in _NO_END:
+        return True
+    if len(nxt) > 1 and nxt[1] in "、，" and len(line) >= 8:
+        return True  # "心、交叉…": a one-character list item is the tail of a word
+    return wrap is not None and len(line) >= wrap * 0.85
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    wrap = _wrap_width(lines)
+    paragraphs: list[list[str]] = []
+    last, under_way = "", False
+    for line in lines:
+        if paragraphs and _continues(last, under_way, line, wrap):
+            if last[-1].isascii() and last[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+                paragraphs[-1].append(" ")
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+            under_way = False
+        last = line
+        under_way = under_way or bool(_SENTENCE_MARKS.search(line))
+    return ["".join(parts) for parts in paragraphs]

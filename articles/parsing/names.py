@@ -1,0 +1,149 @@
+"""Project names, investors and job counts in one sentence, by shallow rules.
+
+Chinese has no spaces, so a name's right edge is found from its head noun (项目, 基地,
+产业园, 生产线 …) and its left edge by walking back to the nearest boundary: punctuation,
+a function word (的, 在, 就, 将 …), a verb that introduces the project (签约, 建设, 投资,
+落户 …) or a count (10个). What remains is checked against a list of generic words: "合作项目",
+"重点项目" or "该项目" are not names. A name right after a place preposition (在, 位于, 入驻)
+is a location ("在乐山高新区新能源产业园举行开工仪式"), not a project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADS = (
+    "项目|基地|产业园|产业基地|工厂|生产线|产线|工程|研发中心|运营中心|制造中心|结算中心|数据中心|"
+    "中心|总部|研究院|工业园|科技园|综合体|电站|智造园|产业城|科技城|示范区"
+)
+_TRAIL = r"(?:项目|一期|二期|三期|首期|（一期）|（二期）)*"
+_HEAD_RE = re.compile(rf"(?:{_HEADS}){_TRAIL}")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（）()、]")
+# Boundaries: the name starts after the last one of these in its left context.
+_BOUNDARY = re.compile(
+    r"签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
+    r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|约|达|为|是|了|的|在|于|就|将|与|对|"
+    r"把|由|等|共|有|及|和|个|项|批|该|此|本|其|各|同|年|月|日|号|：|:|，|,|；|;|“|”"
+)
+# Generic heads: a name made only of these words is not a name.
+_GENERIC = re.compile(
+    r"^(?:合作|重点|重大|系列|签约|产业|招商|新|相关|一批|多个|优质|投资|建设|在建|新建|续建|储备|产业化|"
+    r"引进|落地|服务|孵化|科技|工业|省级|市级|国家级|国家|示范|标杆|龙头|好|大|大型|优秀|民生|基础设施|"
+    r"配套|招商引资|外资|内资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
+    r"各类|其他|其它|同类|以上|更多|一系列|[0-9一二两三四五六七八九十百千]+)*$"
+)
+_PLACE_BEFORE = re.compile(r"(?:在|于|位于|落户|入驻|进驻|来到|来|到|至|赴|抵达|选址|坐落)$")
+_COMPANY_LEGAL = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团)"
+)
+_COMPANY_SHORT = re.compile(
+    r"(?:^|[，,；;。！？：\n]|[日月]，?)(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
+    r"(?:考察团|代表团|一行|董事长|总裁|总经理|负责人|公司(?!注册)|拟|计划投资|投资|将投资|斥资|签约落户)"
+)
+_NOT_COMPANY = re.compile(r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|记者|企业|项目|^\d|今年|去年")
+_JOBS = re.compile(
+    r"(?:解决|带动|提供|新增|创造|吸纳|增加)(?:就业|当地就业|就业岗位|工作岗位|岗位)?"
+    r"(?:约|近|超过|超|逾|达)?(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<wan>万)?(?:余|多)?"
+    r"(?:个)?(?:人|名|个就业岗位|个岗位|就业岗位|岗位)"
+    r"|(?:解决|带动)(?P<n2>\d+)(?:余|多)?人(?:就业|以上就业)"
+)
+_COREF = re.compile(r"(?:该|此|这个|这一|上述|本)项目")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+    name: str
+    counted: bool  # preceded by a count (10个…项目): a group, not one project
+    investor: str | None = None  # a legal company name that opened the span
+
+
+def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
+    """Project names in folded[lo:hi] (offsets into the article; `text` gives the original)."""
+    names = []
+    last_end = lo
+    for m in _HEAD_RE.finditer(folded, lo, hi):
+        end = m.end()
+        if m.start() < last_end:
+            continue
+        start = m.start()
+        while start > max(lo, m.start() - 45) and _NAME_CHARS.match(folded, start - 1):
+            start -= 1
+        left = folded[start : m.start()]
+        cut = 0
+        counted = False
+        for b in _BOUNDARY.finditer(left):
+            cut = b.end()
+            counted = b.group() in ("个", "项", "批") and b.start() > 0 and left[b.start() - 1] in "0123456789一二两三四五六七八九十"
+        # A list "A项目、B项目" splits: keep only the last item for this head.
+        for sep in re.finditer("、", left):
+            before = left[: sep.start()]
+            if _HEAD_RE.search(before[-6:] if len(before) >= 6 else before):
+                cut = max(cut, sep.end())
+        start += cut
+        body = folded[start : m.start()]
+        investor = None
+        legal = None
+        for legal in _COMPANY_LEGAL.finditer(body):
+            pass
+        if legal is not None and legal.end() < len(body):
+            investor = text[start + legal.start() : start + legal.end()]
+            start += legal.end()
+            body = folded[start : m.start()]
+        last_end = end
+        if _GENERIC.match(body) or len(body) < 2:
+            if not counted:
+                continue
+        if _PLACE_BEFORE.search(folded, max(lo, start - 4), start):
+            continue
+        names.append(NameSpan(start, end, text[start:end], counted, investor))
+    return names
+
+
+def find_companies(folded: str, text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """Companies in folded[lo:hi] as (start, name): legal names and clause-initial short names."""
+    found = []
+    for m in _COMPANY_LEGAL.finditer(folded, lo, hi):
+        start = m.start()
+        left = folded[max(lo, start - 30) : start]
+        # Trim the legal name's left edge like a project name's.
+        name = text[start : m.end()]
+        cut = 0
+        for b in _BOUNDARY.finditer(folded, start, m.end() - 4):
+            if b.group() in ("的", "与", "和", "在", "就", "将", "由", "，", "；", "“", "是"):
+                cut = b.end() - start
+        del left
+        name = name[cut:]
+        if len(name) > 4 and not _NOT_COMPANY.search(name[:-4]):
+            found.append((start + cut, name))
+    for m in _COMPANY_SHORT.finditer(folded, lo, hi):
+        co = m.group("co")
+        if _NOT_COMPANY.search(co) or _GENERIC.match(co):
+            continue
+        found.append((m.start("co"), text[m.start("co") : m.end("co")]))
+    found.sort()
+    return found
+
+
+def find_jobs(folded: str, lo: int, hi: int) -> int | None:
+    """Jobs created, from 解决就业1000余人 / 带动就业1000人以上 / 提供就业岗位500个."""
+    from .amounts import chinese_to_int
+
+    m = _JOBS.search(folded, lo, hi)
+    if m is None:
+        return None
+    raw = m.group("n") or m.group("n2")
+    value = int(float(raw)) if raw[0].isdigit() else chinese_to_int(raw)
+    if value is None:
+        return None
+    if m.group("wan"):
+        value = int(float(raw) * 10000) if raw[0].isdigit() else value * 10000
+    return value or None
+
+
+def coref_at(folded: str, lo: int, hi: int) -> int | None:
+    """Position of "该项目 / 此项目 …" in folded[lo:hi], if any."""
+    m = _COREF.search(folded, lo, hi)
+    return m.start() if m else None

@@ -1,0 +1,51 @@
+"""Reads for bulletin and article pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from .models import Article, Bulletin, Mention
+
+
+@dataclass
+class Segment:
+    text: str
+    mention: Mention | None = None
+
+
+def highlight_segments(text: str, mentions: list[Mention]) -> list[Segment]:
+    """Cut the article text into plain and quoted pieces so the template can mark the quotes."""
+    segments: list[Segment] = []
+    cursor = 0
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        start, end = mention.start, mention.end
+        if text[start:end] != mention.quote:  # spans from an older parse: find the quote again
+            found = text.find(mention.quote)
+            if found < 0:
+                continue
+            start, end = found, found + len(mention.quote)
+        if start < cursor or end <= start:
+            continue  # overlapping quotes: the first one is marked
+        if start > cursor:
+            segments.append(Segment(text[cursor:start]))
+        segments.append(Segment(text[start:end], mention))
+        cursor = end
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:]))
+    return segments
+
+
+def bulletin_list() -> QuerySet[Bulletin]:
+    return (
+        Bulletin.objects.select_related("uploaded_by")
+        .annotate(article_count=Count("articles"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def bulletin_with_articles(pk: int) -> Bulletin:
+    mentions = Mention.objects.select_related("project__zone", "batch__zone", "event")
+    articles = Article.objects.prefetch_related("zones", Prefetch("mentions", queryset=mentions))
+    return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles)).get(pk=pk)

@@ -1,0 +1,168 @@
+"""Editor pages: upload, bulletin status and review; thin views over services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import public_read_only
+from projects.dedup import likely_duplicates
+from projects.models import Batch, Project, ReviewStatus
+from projects.services import merge_projects, save_project_edit, set_review_status
+
+from . import selectors
+from .forms import ProjectEditForm, UploadForm
+from .models import Article, Bulletin
+from .uploads import UploadRefused, accept_upload, request_reparse
+
+
+@public_read_only
+def bulletin_list(request):
+    page = Paginator(selectors.bulletin_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "articles/bulletin_list.html", {"page": page})
+
+
+@permission_required("articles.add_bulletin", raise_exception=True)
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            result = accept_upload(
+                upload_file.read(),
+                original_name=upload_file.name,
+                publication=form.cleaned_data["publication"],
+                issue_number=form.cleaned_data["issue_number"],
+                issue_date=form.cleaned_data["issue_date"],
+                user=request.user,
+            )
+        except UploadRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            if not result.created:
+                messages.info(request, _("这份文件已经上传过，以下是已有的期次。"))
+            return redirect(result.bulletin)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "articles/upload.html", {"form": form}, status=status)
+
+
+@public_read_only
+def bulletin_detail(request, pk: int):
+    try:
+        bulletin = selectors.bulletin_with_articles(pk)
+    except Bulletin.DoesNotExist as exc:
+        raise Http404 from exc
+    articles = []
+    for article in bulletin.articles.all():
+        mentions = list(article.mentions.all())
+        articles.append({
+            "article": article,
+            "segments": selectors.highlight_segments(article.text, mentions),
+            "mentions": [
+                {"mention": m, "duplicates": likely_duplicates(m.project) if _is_candidate(m.project) else []}
+                for m in mentions
+            ],
+        })
+    return render(request, "articles/bulletin_detail.html", {"bulletin": bulletin, "articles": articles})
+
+
+def _is_candidate(project: Project | None) -> bool:
+    return project is not None and project.review_status == ReviewStatus.CANDIDATE
+
+
+@public_read_only
+def bulletin_status(request, pk: int):
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return JsonResponse({
+        "status": bulletin.status,
+        "status_label": bulletin.get_status_display(),
+        "progress": bulletin.progress,
+        "error": bulletin.error,
+        "articles": bulletin.articles.count(),
+    })
+
+
+@require_POST
+@permission_required("articles.change_bulletin", raise_exception=True)
+def reparse(request, pk: int):
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if request_reparse(bulletin):
+        messages.success(request, _("已重新排队解析；已审核的记录会保留。"))
+    else:
+        messages.error(request, _("正在解析中，请稍后再试。"))
+    return redirect(bulletin)
+
+
+@public_read_only
+def article_detail(request, pk: int):
+    article = get_object_or_404(Article.objects.select_related("bulletin"), pk=pk)
+    mentions = list(article.mentions.select_related("project", "batch"))
+    return render(request, "articles/article_detail.html", {
+        "article": article, "segments": selectors.highlight_segments(article.text, mentions),
+        "mentions": mentions,
+    })
+
+
+def _next_url(request, fallback: str) -> str:
+    """Where to go after a review action: the page it came from, if it is one of ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+REVIEW_ACTIONS = {"confirm": ReviewStatus.CONFIRMED, "reject": ReviewStatus.REJECTED}
+
+
+@require_POST
+@permission_required("projects.change_project", raise_exception=True)
+def review_project(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action in REVIEW_ACTIONS:
+            set_review_status([project], REVIEW_ACTIONS[action], user=request.user)
+        elif action == "merge":
+            target = get_object_or_404(Project, pk=request.POST.get("target") or 0)
+            merge_projects([project], target, user=request.user)
+            if target.review_status == ReviewStatus.CANDIDATE:
+                set_review_status([target], ReviewStatus.CONFIRMED, user=request.user)
+        else:
+            return HttpResponseBadRequest(_("未知操作"))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("已保存：%(name)s") % {"name": project.name})
+    return redirect(_next_url(request, project.get_absolute_url()))
+
+
+@require_POST
+@permission_required("projects.change_batch", raise_exception=True)
+def review_batch(request, pk: int):
+    batch = get_object_or_404(Batch, pk=pk)
+    action = request.POST.get("action", "")
+    if action not in REVIEW_ACTIONS:
+        return HttpResponseBadRequest(_("未知操作"))
+    try:
+        set_review_status([batch], REVIEW_ACTIONS[action], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(_next_url(request, batch.get_absolute_url()))
+
+
+@permission_required("projects.change_project", raise_exception=True)
+def edit_project(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    form = ProjectEditForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        save_project_edit(form.save(commit=False), request.user)
+        messages.success(request, _("已保存：%(name)s") % {"name": project.name})
+        return redirect(project)
+    return render(request, "articles/project_edit.html", {"form": form, "project": project})

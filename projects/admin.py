@@ -1,0 +1,110 @@
+"""Admin for projects, batches and currency rates, with review and merge actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.models import Mention
+
+from .models import Batch, CurrencyRate, Project, ProjectEvent, ReviewStatus
+from .services import merge_projects, set_review_status
+
+
+class ProjectEventInline(admin.TabularInline):
+    model = ProjectEvent
+    extra = 0
+    fields = ("stage", "date", "date_precision", "article", "note")
+    autocomplete_fields = ("article",)
+
+
+class ProjectMentionInline(admin.TabularInline):
+    model = Mention
+    fk_name = "project"
+    extra = 0
+    fields = ("article", "quote")
+    readonly_fields = ("article", "quote")
+    verbose_name_plural = "出处（原文引用）"
+
+
+class MergeTargetForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Project.objects.filter(merged_into__isnull=True), label="合并到项目", widget=forms.NumberInput,
+        help_text="目标项目的编号（ID）",
+    )
+
+
+class ReviewActionsMixin:
+    """Confirm / reject actions that save row by row, so history records each decision."""
+
+    def _review(self, request, queryset, status):
+        try:
+            changed = set_review_status(queryset, status, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, f"{changed} 条记录已更新为“{ReviewStatus(status).label}”。")
+
+    @admin.action(description="确认所选记录")
+    def confirm_selected(self, request, queryset):
+        self._review(request, queryset, ReviewStatus.CONFIRMED)
+
+    @admin.action(description="驳回所选记录")
+    def reject_selected(self, request, queryset):
+        self._review(request, queryset, ReviewStatus.REJECTED)
+
+
+@admin.register(Project)
+class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+    list_display = ("name", "zone", "investor", "amount_text", "amount_yuan", "stage", "date",
+                    "review_status", "merged_into")
+    list_filter = ("review_status", "stage", "industry", "currency", "approximate", "zone__province")
+    search_fields = ("name", "investor", "zone__short_name", "amount_text")
+    autocomplete_fields = ("zone", "batch", "merged_into")
+    date_hierarchy = "date"
+    list_select_related = ("zone", "merged_into")
+    inlines = [ProjectEventInline, ProjectMentionInline]
+    actions = ["confirm_selected", "reject_selected", "merge_selected"]
+
+    @admin.action(description="合并到另一个项目…")
+    def merge_selected(self, request, queryset):
+        form = MergeTargetForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                merged = merge_projects(queryset, form.cleaned_data["target"], user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"{merged} 个项目已合并到“{form.cleaned_data['target']}”。")
+            return None
+        return render(request, "admin/projects/merge_projects.html", {
+            **self.admin_site.each_context(request), "form": form, "projects": queryset,
+            "opts": self.model._meta, "title": "合并项目",
+        })
+
+
+@admin.register(Batch)
+class BatchAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "zone", "project_count", "amount_text", "amount_yuan", "date", "review_status")
+    list_filter = ("review_status", "approximate", "zone__province")
+    search_fields = ("title", "zone__short_name", "amount_text")
+    autocomplete_fields = ("zone", "merged_into")
+    date_hierarchy = "date"
+    list_select_related = ("zone",)
+    actions = ["confirm_selected", "reject_selected"]
+
+
+@admin.register(ProjectEvent)
+class ProjectEventAdmin(SimpleHistoryAdmin):
+    list_display = ("project", "stage", "date", "date_precision", "article")
+    list_filter = ("stage",)
+    search_fields = ("project__name",)
+    autocomplete_fields = ("project", "article")
+
+
+@admin.register(CurrencyRate)
+class CurrencyRateAdmin(SimpleHistoryAdmin):
+    list_display = ("currency", "year", "yuan_per_unit", "source")
+    list_filter = ("currency",)
+    search_fields = ("currency",)

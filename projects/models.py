@@ -1,0 +1,175 @@
+"""Investment projects, their events, aggregate signings (batches) and currency rates."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ReviewStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("待审核")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已驳回")
+
+
+class Stage(models.TextChoices):
+    SIGNED = "signed", _("签约")
+    STARTED = "started", _("开工")
+    OPERATING = "operating", _("投产")
+    STALLED = "stalled", _("停滞")
+    CANCELLED = "cancelled", _("取消")
+    OTHER = "other", _("其他")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+    YEAR = "year", _("年")
+
+
+class MoneyFields(models.Model):
+    """An amount as printed (value in its own currency) and its value in yuan."""
+
+    amount = models.DecimalField(_("金额（原币种）"), max_digits=24, decimal_places=4, null=True, blank=True)
+    amount_max = models.DecimalField(_("金额上限"), max_digits=24, decimal_places=4, null=True, blank=True)
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    amount_yuan = models.DecimalField(
+        _("金额（元）"), max_digits=24, decimal_places=2, null=True, blank=True, db_index=True
+    )
+    amount_text = models.CharField(_("金额原文"), max_length=128, blank=True)
+    approximate = models.BooleanField(_("约数"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class DatedFields(models.Model):
+    """A date known to the day, the month or the year; stored as the first day it covers."""
+
+    date = models.DateField(_("日期"), null=True, blank=True, db_index=True)
+    date_precision = models.CharField(
+        _("日期精度"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Batch(MoneyFields, DatedFields):
+    """An aggregate signing: "签约项目16个，总投资约122亿元" in one zone."""
+
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("开发区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="batches",
+    )
+    title = models.CharField(_("名称"), max_length=255, blank=True)
+    project_count = models.PositiveIntegerField(_("项目数"), null=True, blank=True)
+    review_status = models.CharField(
+        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.CANDIDATE,
+        db_index=True,
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("批量签约")
+        verbose_name_plural = _("批量签约")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        zone = self.zone.short_name if self.zone_id else "?"
+        count = self.project_count if self.project_count is not None else "?"
+        return self.title or f"{zone} · {count}个项目 · {self.amount_text or '—'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("batch-detail", args=[self.pk])
+
+
+class Project(MoneyFields, DatedFields):
+    """One investment project; `date` is when it counts: its signing, else its first event."""
+
+    name = models.CharField(_("项目名称"), max_length=255)
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("开发区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    investor = models.CharField(_("投资方"), max_length=255, blank=True, db_index=True)
+    industry = models.CharField(_("行业"), max_length=32, blank=True, db_index=True)
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.SIGNED)
+    jobs = models.PositiveIntegerField(_("带动就业（人）"), null=True, blank=True)
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("所属批量签约"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    review_status = models.CharField(
+        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.CANDIDATE,
+        db_index=True,
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.pk])
+
+
+class ProjectEvent(DatedFields):
+    """A step in a project's life as reported: signed, started, operating, stalled, cancelled."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="events"
+    )
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices)
+    article = models.ForeignKey(
+        "articles.Article", verbose_name=_("文章"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="project_events",
+    )
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目事件")
+        verbose_name_plural = _("项目事件")
+        ordering = ["project", "date", "id"]
+
+    def __str__(self) -> str:
+        when = self.date.isoformat() if self.date else "?"
+        return f"{self.get_stage_display()} {when}"
+
+
+class CurrencyRate(models.Model):
+    """Yuan per unit of a foreign currency for one year (annual average), editable by admins."""
+
+    currency = models.CharField(_("币种"), max_length=3)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    yuan_per_unit = models.DecimalField(_("人民币/单位"), max_digits=12, decimal_places=6)
+    source = models.CharField(_("来源"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("汇率")
+        verbose_name_plural = _("汇率")
+        ordering = ["currency", "-year"]
+        constraints = [models.UniqueConstraint(fields=["currency", "year"], name="rate_currency_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.year}: {self.yuan_per_unit}"

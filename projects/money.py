@@ -1,0 +1,38 @@
+"""Converts amounts to yuan: the one place where currencies meet.
+
+A foreign amount counts in yuan at the annual rate of its event's year, or the
+nearest year the rate table holds; without any rate for the currency the yuan
+value stays unknown (None) rather than being guessed.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CNY = "CNY"
+CENT = Decimal("0.01")
+
+
+def to_yuan(amount: Decimal | None, currency: str, year: int | None) -> Decimal | None:
+    """Yuan value of `amount` in `currency` for an event in `year` (None when it cannot be known)."""
+    if amount is None:
+        return None
+    if currency == CNY:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    rate = rate_for(currency, year)
+    if rate is None:
+        return None
+    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate_for(currency: str, year: int | None) -> Decimal | None:
+    """Yuan per unit for that year, else for the nearest year on record."""
+    from projects.models import CurrencyRate
+
+    rates = dict(CurrencyRate.objects.filter(currency=currency).values_list("year", "yuan_per_unit"))
+    if not rates:
+        return None
+    if year is None or year not in rates:
+        target = year if year is not None else max(rates)
+        year = min(rates, key=lambda known: (abs(known - target), -known))
+    return rates[year]

@@ -1,0 +1,43 @@
+"""Reads for project pages: the querysets views use, with their joins declared once."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+
+from articles.models import Mention
+
+from .models import Batch, Project, ReviewStatus
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.filter(merged_into__isnull=True).select_related("zone")
+
+
+def project_detail(pk: int) -> Project:
+    mentions = Mention.objects.select_related("article__bulletin").order_by("article__bulletin__issue_date")
+    return (
+        Project.objects.select_related("zone", "batch", "merged_into")
+        .prefetch_related("events__article__bulletin", Prefetch("mentions", queryset=mentions))
+        .get(pk=pk)
+    )
+
+
+def batch_detail(pk: int) -> Batch:
+    mentions = Mention.objects.select_related("article__bulletin")
+    return (
+        Batch.objects.select_related("zone")
+        .prefetch_related(Prefetch("mentions", queryset=mentions), "projects")
+        .get(pk=pk)
+    )
+
+
+def headline_figures() -> dict:
+    """Counts and sums of confirmed records for the home page."""
+    confirmed = Project.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True)
+    batches = Batch.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True)
+    return {
+        "projects": confirmed.aggregate(n=Count("id"), total=Sum("amount_yuan")),
+        "batches": batches.aggregate(n=Count("id"), total=Sum("amount_yuan")),
+        "candidates": Project.objects.filter(review_status=ReviewStatus.CANDIDATE).count()
+        + Batch.objects.filter(review_status=ReviewStatus.CANDIDATE).count(),
+    }

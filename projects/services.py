@@ -1,0 +1,109 @@
+"""Writes to projects and batches: review decisions and merges.
+
+Every change goes through `save()` so that django-simple-history records who
+did it and when; there is no bare `.update()` on a tracked model here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Batch, Project, ReviewStatus, Stage
+from .money import to_yuan
+
+STAGE_ORDER = [Stage.SIGNED, Stage.STARTED, Stage.OPERATING, Stage.STALLED, Stage.CANCELLED]
+
+
+def _save(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+@transaction.atomic
+def set_review_status(objects: Iterable[Project | Batch], status: str, user=None) -> int:
+    """Confirm or reject projects or batches one by one (each change lands in history)."""
+    if status not in ReviewStatus.values:
+        raise ValidationError(_("未知的审核状态：%(status)s") % {"status": status})
+    changed = 0
+    for obj in objects:
+        if obj.merged_into_id is not None:
+            raise ValidationError(_("“%(name)s”已合并到其他记录，不能再审核。") % {"name": obj})
+        if obj.review_status != status:
+            obj.review_status = status
+            _save(obj, user, f"review: {status}")
+            changed += 1
+    return changed
+
+
+def refresh_project_timeline(project: Project, user=None) -> None:
+    """Derive the project's counted date and current stage from its events.
+
+    The date that counts is the signing, else the first event; the stage is the
+    furthest one reported.
+    """
+    events = list(project.events.all())
+    dated = [event for event in events if event.date is not None]
+    signed = [event for event in dated if event.stage == Stage.SIGNED]
+    first = min(signed or dated, key=lambda event: event.date, default=None)
+    stages = [event.stage for event in events if event.stage in STAGE_ORDER]
+    stage = max(stages, key=STAGE_ORDER.index, default=project.stage)
+    new_date = first.date if first else project.date
+    new_precision = first.date_precision if first else project.date_precision
+    if (project.date, project.date_precision, project.stage) != (new_date, new_precision, stage):
+        project.date, project.date_precision, project.stage = new_date, new_precision, stage
+        _save(project, user, "timeline")
+
+
+@transaction.atomic
+def save_project_edit(project: Project, user=None) -> Project:
+    """Save an editor's changes: the yuan value follows the amount, currency and year."""
+    year = project.date.year if project.date else None
+    project.amount_yuan = to_yuan(project.amount, project.currency, year)
+    _save(project, user, "edited")
+    refresh_project_timeline(project, user)
+    return project
+
+
+AMOUNT_FIELDS = ("amount", "amount_max", "currency", "amount_yuan", "amount_text", "approximate")
+FILLABLE_FIELDS = ("zone_id", "investor", "industry", "jobs", "batch_id")
+
+
+@transaction.atomic
+def merge_projects(sources: Iterable[Project], target: Project, user=None) -> int:
+    """Fold duplicate projects into `target`: their events and quotes move over, fields the
+    target lacks are filled from them, and each source points at the target from now on."""
+    target = Project.objects.select_for_update().get(pk=target.pk)
+    if target.merged_into_id is not None:
+        raise ValidationError(_("目标项目本身已被合并，请选择它合并后的项目。"))
+    merged = 0
+    for source in sources:
+        if source.pk == target.pk:
+            continue
+        if source.merged_into_id is not None:
+            raise ValidationError(_("“%(name)s”已合并过。") % {"name": source})
+        _fill_missing(target, source)
+        for event in source.events.all():
+            event.project = target
+            _save(event, user, f"merged from project {source.pk}")
+        source.mentions.update(project=target)  # Mention has no history; the move is logged on the projects.
+        source.merged_into = target
+        _save(source, user, f"merged into project {target.pk}")
+        merged += 1
+    if merged:
+        _save(target, user, "merge target")
+        refresh_project_timeline(target, user)
+    return merged
+
+
+def _fill_missing(target: Project, source: Project) -> None:
+    if target.amount is None and source.amount is not None:
+        for field in AMOUNT_FIELDS:
+            setattr(target, field, getattr(source, field))
+    for field in FILLABLE_FIELDS:
+        if getattr(target, field) in (None, "") and getattr(source, field) not in (None, ""):
+            setattr(target, field, getattr(source, field))
