@@ -132,6 +132,7 @@ def review_project(request, pk: int):
         elif action == "merge":
             target = get_object_or_404(Project, pk=request.POST.get("target") or 0)
             merge_projects([project], target, user=request.user)
+            target.refresh_from_db()  # the merge filled fields and moved the date; do not save stale values
             if target.review_status == ReviewStatus.CANDIDATE:
                 set_review_status([target], ReviewStatus.CONFIRMED, user=request.user)
         else:

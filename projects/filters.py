@@ -1,40 +1,214 @@
-"""The FilterSet for project lists; the same one will feed charts and exports."""
+"""The one FilterSet behind the project list, the dashboard, the chart data and the exports.
+
+Filter state lives in the query string (GET), so a link reproduces a view. The same
+filters select projects (`ProjectFilter.qs`) and batches (`ProjectFilter.batch_qs()`):
+zone, province, month range, amount range, review status and publication mean the same
+thing for both. Filters that describe one project — keyword, industry, investor — leave
+batches out (a batch has none of these), and a stage filter keeps batches only when it
+includes 签约, since a batch is an aggregate signing. `projects/totals.py` decides what
+is counted from these two querysets.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Bulletin, Mention
 from zones.models import Zone
 
-from .models import Project, ReviewStatus, Stage
+from .models import Batch, Project, ReviewStatus, Stage
+
+YI = Decimal(100_000_000)
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DEFAULT_REVIEW_STATUS = [ReviewStatus.CONFIRMED.value]
+# Filters a batch cannot satisfy (it has no name, investor or industry of its own).
+PROJECT_ONLY = ("q", "industry", "investor")
+# Query parameters that belong to the filter (and are kept in links, exports and the JSON URL).
+MONTH_FIELDS = ("month_from", "month_to")
+
+
+def parse_month(value: str) -> dt.date:
+    year, month = MONTH_RE.match(value).groups()
+    return dt.date(int(year), int(month), 1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (what <input type="month"> sends)."""
+
+    widget = MonthInput
+    default_validators = [RegexValidator(MONTH_RE, _("请输入 YYYY-MM 格式的月份。"))]
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
+
+def _memo(function):
+    """A callable computed at most once (choices read from the database, only if used)."""
+    cache: list = []
+
+    def once():
+        if not cache:
+            cache.append(list(function()))
+        return cache[0]
+
+    return once
+
+
+def _province_choices():
+    provinces = (
+        Zone.objects.filter(merged_into__isnull=True).exclude(province="")
+        .order_by("province").values_list("province", flat=True).distinct()
+    )
+    return [("", _("全部省份")), *((p, p) for p in provinces)]
+
+
+def _industry_choices():
+    industries = (
+        Project.objects.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()
+    )
+    return [("", _("全部行业")), *((i, i) for i in industries)]
+
+
+def _publication_choices():
+    publications = (
+        Bulletin.objects.exclude(publication="").order_by("publication")
+        .values_list("publication", flat=True).distinct()
+    )
+    return [("", _("全部报刊")), *((p, p) for p in publications)]
+
+
+class ZoneChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Zone) -> str:
+        return f"{obj.short_name}（{obj.province}）" if obj.province else obj.short_name
+
+
+class ZoneFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ZoneChoiceField
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
-    zone = django_filters.ModelMultipleChoiceFilter(
-        label=_("开发区"), queryset=Zone.objects.filter(merged_into__isnull=True), field_name="zone"
+    zone = ZoneFilter(
+        label=_("开发区"), method="filter_zone", to_field_name="slug", distinct=False,
+        queryset=Zone.objects.filter(merged_into__isnull=True).order_by("province", "short_name"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    province = django_filters.CharFilter(label=_("省份"), field_name="zone__province")
-    stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=Stage.choices)
-    industry = django_filters.CharFilter(label=_("行业"), field_name="industry")
+    province = django_filters.ChoiceFilter(label=_("省份"), field_name="zone__province", empty_label=None)
+    month_from = MonthFilter(label=_("起始月份"), method="filter_month_from")
+    month_to = MonthFilter(label=_("截止月份"), method="filter_month_to")
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("阶段"), choices=Stage.choices, method="filter_stage", distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    industry = django_filters.ChoiceFilter(label=_("行业"), field_name="industry", empty_label=None)
     investor = django_filters.CharFilter(label=_("投资方"), field_name="investor", lookup_expr="icontains")
-    review_status = django_filters.MultipleChoiceFilter(label=_("审核状态"), choices=ReviewStatus.choices)
-    date_from = django_filters.DateFilter(label=_("起始日期"), field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("截止日期"), field_name="date", lookup_expr="lte")
-    amount_min = django_filters.NumberFilter(label=_("最低金额（亿元）"), method="filter_amount_min")
-    amount_max = django_filters.NumberFilter(label=_("最高金额（亿元）"), method="filter_amount_max")
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
+    amount_min = django_filters.NumberFilter(label=_("最低金额（亿元）"), method="filter_amount_min", min_value=0)
+    amount_max = django_filters.NumberFilter(label=_("最高金额（亿元）"), method="filter_amount_max", min_value=0)
+    review_status = django_filters.MultipleChoiceFilter(
+        label=_("审核状态"), choices=ReviewStatus.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
+    )
+    publication = django_filters.ChoiceFilter(label=_("报刊"), method="filter_publication", empty_label=None)
 
     class Meta:
         model = Project
         fields: list[str] = []
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Confirmed records only, unless the query asks for other review statuses.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not [v for v in data.getlist("review_status") if v]:
+            data.setlist("review_status", DEFAULT_REVIEW_STATUS)
+        super().__init__(data, queryset=queryset, request=request, prefix=prefix)
+        self.filters["province"].extra["choices"] = _memo(_province_choices)
+        self.filters["industry"].extra["choices"] = _memo(_industry_choices)
+        self.filters["publication"].extra["choices"] = _memo(_publication_choices)
+
+    # --- the filters ------------------------------------------------------------------------
+
+    def filter_zone(self, queryset, name, value):
+        return queryset.filter(zone__in=list(value))
+
+    def filter_month_from(self, queryset, name, value):
+        return queryset.filter(date__gte=parse_month(value))
+
+    def filter_month_to(self, queryset, name, value):
+        return queryset.filter(date__lt=next_month(parse_month(value)))
+
+    def filter_stage(self, queryset, name, value):
+        if queryset.model is Batch:
+            return queryset if Stage.SIGNED in value else queryset.none()
+        return queryset.filter(stage__in=value)
+
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(investor__icontains=value))
 
     def filter_amount_min(self, queryset, name, value):
-        return queryset.filter(amount_yuan__gte=value * 100_000_000)
+        return queryset.filter(amount_yuan__gte=value * YI)
 
     def filter_amount_max(self, queryset, name, value):
-        return queryset.filter(amount_yuan__lte=value * 100_000_000)
+        return queryset.filter(amount_yuan__lte=value * YI)
+
+    def filter_publication(self, queryset, name, value):
+        column = "batch_id" if queryset.model is Batch else "project_id"
+        sources = Mention.objects.filter(article__bulletin__publication=value, **{f"{column}__isnull": False})
+        return queryset.filter(pk__in=sources.values(column))
+
+    # --- the same state, applied to batches and read back ------------------------------------
+
+    def cleaned(self) -> dict:
+        """The valid filter values (invalid ones are ignored, and reported by the form)."""
+        self.errors  # noqa: B018 -- validates the form
+        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [], ())}
+
+    def batch_qs(self, queryset: QuerySet[Batch] | None = None) -> QuerySet[Batch]:
+        """Batches selected by the same filter state as `qs` selects projects."""
+        queryset = Batch.objects.all() if queryset is None else queryset
+        for name, value in self.cleaned().items():
+            if name in PROJECT_ONLY:
+                return queryset.none()
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def without(self, *names: str) -> ProjectFilter:
+        """The same filter state minus some fields (e.g. the month range, for undated records)."""
+        data = self.data.copy()
+        for name in names:
+            data.pop(name, None)
+        return type(self)(data, queryset=self.queryset, request=self.request)
+
+    @property
+    def has_month_range(self) -> bool:
+        cleaned = self.cleaned()
+        return any(name in cleaned for name in MONTH_FIELDS)
+
+    def querystring(self, **overrides) -> str:
+        """The filter state as a query string (what links, exports and the JSON URL carry)."""
+        data = QueryDict(mutable=True)
+        for name in self.filters:
+            values = [v for v in self.data.getlist(name) if v not in ("", None)]
+            if values:
+                data.setlist(name, values)
+        for name, value in overrides.items():
+            if value is None:
+                data.pop(name, None)
+            else:
+                data.setlist(name, value if isinstance(value, list) else [value])
+        return data.urlencode()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
 from articles.models import Mention
 
-from .models import Batch, Project, ReviewStatus
+from .models import Batch, Project
 
 
 def project_list() -> QuerySet[Project]:
@@ -29,15 +29,3 @@ def batch_detail(pk: int) -> Batch:
         .prefetch_related(Prefetch("mentions", queryset=mentions), "projects")
         .get(pk=pk)
     )
-
-
-def headline_figures() -> dict:
-    """Counts and sums of confirmed records for the home page."""
-    confirmed = Project.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True)
-    batches = Batch.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True)
-    return {
-        "projects": confirmed.aggregate(n=Count("id"), total=Sum("amount_yuan")),
-        "batches": batches.aggregate(n=Count("id"), total=Sum("amount_yuan")),
-        "candidates": Project.objects.filter(review_status=ReviewStatus.CANDIDATE).count()
-        + Batch.objects.filter(review_status=ReviewStatus.CANDIDATE).count(),
-    }

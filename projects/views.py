@@ -1,41 +1,143 @@
-"""Analyst pages for projects and batches; views stay thin and call selectors."""
+"""Analyst pages for projects and batches; views stay thin and call selectors and totals."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.access import public_read_only
-from articles.models import Bulletin
 
-from . import selectors
+from . import exports, selectors, totals
 from .filters import ProjectFilter
 from .models import Batch, Project
 
 PAGE_SIZE = 50
+TOP_CHOICES = (5, 8, 10, 15, 20)
+
+
+def _top(request) -> int:
+    try:
+        top = int(request.GET.get("top", totals.DEFAULT_TOP))
+    except ValueError:
+        return totals.DEFAULT_TOP
+    return top if top in TOP_CHOICES else totals.DEFAULT_TOP
+
+
+def _filter(request) -> ProjectFilter:
+    return ProjectFilter(request.GET, queryset=selectors.project_list())
+
+
+def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int) -> dict:
+    """What the JSON endpoint returns and what the dashboard embeds with json_script."""
+    query = project_filter.querystring()
+    data = result.as_json()
+    list_url = reverse("project-list")
+    for row in data["ranking"]:
+        row["list_url"] = f"{list_url}?{project_filter.querystring(zone=row['slug'])}" if row["slug"] else None
+    return {
+        **data,
+        "query": query,
+        "top": top,
+        "errors": {name: [str(e) for e in errors] for name, errors in project_filter.errors.items()},
+        "links": {
+            "api": reverse("totals-api"),
+            "project_list": reverse("project-list"),
+            "exports": {
+                f"{kind}_{fmt}": f"{reverse('export', args=[kind, fmt])}?{query}"
+                for kind in ("projects", "totals") for fmt in ("csv", "xlsx")
+            },
+        },
+    }
+
+
+def chart_labels() -> dict:
+    """Words the charts draw themselves (axis titles, tooltips), in the page's language."""
+    return {
+        "amount_axis": _("金额（亿元）"), "month_axis": _("月份"), "unit": _("亿元"),
+        "records": _("条记录"), "no_data": _("没有符合条件的记录。"), "total": _("合计"),
+        "loading": _("正在更新…"), "failed": _("更新失败，请刷新页面重试。"),
+    }
+
+
+def month_table(data: dict) -> list[dict]:
+    """Rows of the monthly table: one per month, a cell per charted series, then the month's total."""
+    return [
+        {
+            "month": month,
+            "cells": [series["amount_display"][i] for series in data["series"]],
+            "total": data["month_totals"][i],
+        }
+        for i, month in enumerate(data["months"])
+    ]
 
 
 @public_read_only
 def home(request):
-    return render(request, "projects/home.html", {
-        "figures": selectors.headline_figures(),
-        "recent_bulletins": Bulletin.objects.order_by("-created_at")[:5],
+    """The dashboard: totals per month, the zone ranking and the breakdowns, for the filter."""
+    project_filter = _filter(request)
+    top = _top(request)
+    result = totals.for_filter(project_filter, top=top)
+    data = chart_payload(project_filter, result, top)
+    return render(request, "projects/dashboard.html", {
+        "filter": project_filter,
+        "data": data,
+        "month_rows": month_table(data),
+        "breakdowns": [("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"])],
+        "labels": chart_labels(),
+        "top_choices": TOP_CHOICES,
+        "has_month_range": project_filter.has_month_range,
     })
 
 
 @public_read_only
+def totals_api(request):
+    """Chart data for the shared filter (fields documented in README.md, "Chart data endpoint")."""
+    project_filter = _filter(request)
+    top = _top(request)
+    data = chart_payload(project_filter, totals.for_filter(project_filter, top=top), top)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@public_read_only
 def project_list(request):
-    data = request.GET.copy()
-    if not data.getlist("review_status"):
-        data.setlist("review_status", ["confirmed"])
-    project_filter = ProjectFilter(data, queryset=selectors.project_list())
-    page = Paginator(project_filter.qs.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
-    query.pop("page", None)
+    project_filter = _filter(request)
+    projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs())
+    page = Paginator(projects.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    result = totals.for_filter(project_filter)
+    _counted, batches = totals.counted_records(project_filter.qs, project_filter.batch_qs())
+    query = project_filter.querystring()
     return render(request, "projects/project_list.html", {
-        "filter": project_filter, "page": page, "query": query.urlencode(),
+        "filter": project_filter, "page": page, "query": query,
+        "totals": result,
+        "batches": batches.select_related("zone").order_by("-date", "-id")[:PAGE_SIZE],
+        "export_query": query,
     })
+
+
+@public_read_only
+def export(request, kind: str, fmt: str):
+    """CSV or XLSX of the filtered projects (`projects`) or of the zone-month totals (`totals`)."""
+    if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    project_filter = _filter(request)
+    stamp = f"{dt.date.today():%Y%m%d}"
+    if kind == "projects":
+        header = exports.project_header()
+        rows = exports.project_rows(exports.annotated_projects(project_filter.qs, project_filter.batch_qs()))
+        title = _("项目")
+    else:
+        header = exports.totals_header()
+        rows = exports.totals_rows(totals.for_filter(project_filter))
+        title = _("开发区月度投资额")
+    filename = f"{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(filename, header, rows)
+    return exports.xlsx_response(filename, title, header, rows)
 
 
 @public_read_only

@@ -32,7 +32,8 @@ _INVISIBLE = str.maketrans(dict.fromkeys("\x00\u200b\u200c\u200d\u2060\ufeff\u00
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # What counts as Chinese context for punctuation: ideographs, CJK and full-width punctuation.
 _CJK_CONTEXT = f"{CJK}\u3000-\u303f\uff01-\uff5e“”‘’…—"
-_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK_CONTEXT}])[,;:()!?]|[,;:()!?](?=[{_CJK_CONTEXT}])")
+# A run of ASCII marks touching Chinese (a space apart at most) is Chinese punctuation.
+_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK_CONTEXT}]) ?[,;:()!?]{{1,8}}|[,;:()!?]{{1,8}} ?(?=[{_CJK_CONTEXT}])")
 _TO_FULL = str.maketrans(",;:()!?", "，；：（）！？")
 _DOTS = re.compile(rf"(?<=[{_CJK_CONTEXT}])\.{{3,12}}|\.{{3,12}}(?=[{_CJK_CONTEXT}])")
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -45,7 +46,7 @@ def normalise(text: str) -> str:
     text = text.translate(_INVISIBLE).translate(_RADICAL_TABLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFKC", text)  # also turns ，：（ into , : ( — restored below
-    text = _ASCII_PUNCT.sub(lambda m: m.group().translate(_TO_FULL), text)
+    text = _ASCII_PUNCT.sub(lambda m: m.group().strip(" ").translate(_TO_FULL), text)
     text = _DOTS.sub(lambda m: "…" * max(1, len(m.group()) // 3), text)
     text = _HSPACE.sub(" ", text)
     text = _SPACE_AT_PUNCT.sub(r"\1", text)
@@ -59,7 +60,7 @@ _FINAL = "。！？!?…"
 _CLOSERS = "”’」』）)"
 # Punctuation that cannot start a sentence, and that a headline never ends with.
 _NO_START = "，、。；：！？）」』”’%,.;:)?!"
-_NO_END = "，、；（“「《—-"
+_NO_END = "，、；：（“「《—-"
 _SENTENCE_MARKS = re.compile(r"[，、；。]")
 
 _CREDIT = re.compile(

@@ -99,10 +99,14 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
         if kind in ("total", "invest") and _SUB.search(folded, lo, start):
             kind = "sub"
         return kind, cue.start()
-    if _POS_AFTER.match(folded, end):
+    after = end
+    if folded.startswith("（", end):  # "以4.5亿美元（约合人民币30亿元）投资建设"
+        close = folded.find("）", end, end + 40)
+        after = close + 1 if close > 0 else end
+    if _POS_AFTER.match(folded, after):
         return "invest", start
     if cues and _SIGNING.search(folded, floor, start):
         return "total", cues[-1].start()
-    if _LOOSE_AFTER.match(folded, end):
+    if _LOOSE_AFTER.match(folded, after):
         return "loose", start
     return None, start

@@ -23,15 +23,20 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（）(
 # Boundaries: the name starts after the last one of these in its left context.
 _BOUNDARY = re.compile(
     r"签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
-    r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|约|达|为|是|了|的|在|于|就|将|与|对|"
-    r"把|由|等|共|有|及|和|个|项|批|该|此|本|其|各|同|年|月|日|号|：|:|，|,|；|;|“|”"
+    r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|是|了|的|在|于|就|将|与|对|"
+    r"把|由|等|共|个|项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
+    # verbs that take 项目 as object: "狠抓项目", "主攻项目建设" are not names
+    r"抓|组建|围绕|确保|主攻|推进|保障|推动|加快|做好|聚焦|谋划|包装|争取|招引|对接|跟踪|落实|审批|服务|"
+    r"成员|招商引资|管理|统筹|优化|强化|深化|服务于|助力|支持|带动|促进|完善|提升|实现|完成|开展|进行|"
+    r"涉及|涵盖|覆盖|主要|重点|一批|多个|若干|全部|所有|部分|更多|首个|唯一"
 )
+_LEADING = re.compile(r"(?:自从|自(?![动主贸然由治行研有建营助])|从|据|随着|截至)")
 # Generic heads: a name made only of these words is not a name.
 _GENERIC = re.compile(
     r"^(?:合作|重点|重大|系列|签约|产业|招商|新|相关|一批|多个|优质|投资|建设|在建|新建|续建|储备|产业化|"
     r"引进|落地|服务|孵化|科技|工业|省级|市级|国家级|国家|示范|标杆|龙头|好|大|大型|优秀|民生|基础设施|"
     r"配套|招商引资|外资|内资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
-    r"各类|其他|其它|同类|以上|更多|一系列|[0-9一二两三四五六七八九十百千]+)*$"
+    r"各类|其他|其它|同类|以上|更多|一系列|年度|\d{4}年度?|今年|去年|[0-9一二两三四五六七八九十百千]+)*$"
 )
 _PLACE_BEFORE = re.compile(r"(?:在|于|位于|落户|入驻|进驻|来到|来|到|至|赴|抵达|选址|坐落)$")
 _COMPANY_LEGAL = re.compile(
@@ -41,12 +46,17 @@ _COMPANY_SHORT = re.compile(
     r"(?:^|[，,；;。！？：\n]|[日月]，?)(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
     r"(?:考察团|代表团|一行|董事长|总裁|总经理|负责人|公司(?!注册)|拟|计划投资|投资|将投资|斥资|签约落户)"
 )
-_NOT_COMPANY = re.compile(r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|记者|企业|项目|^\d|今年|去年")
+_NOT_COMPANY = re.compile(
+    r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|记者|企业|项目|^\d|今年|去年|了|的|是|在|把|被|对|向|从|"
+    r"确定|进行|开展|实现|完成|推动|加快|积极|初步|全面|重点|共同|计划|意向|如何|已经|正在|同时|其中|通过|目前|"
+    r"首次|再次|累计|全年|总|共|年|月|日|将|拟"
+)
 _JOBS = re.compile(
     r"(?:解决|带动|提供|新增|创造|吸纳|增加)(?:就业|当地就业|就业岗位|工作岗位|岗位)?"
     r"(?:约|近|超过|超|逾|达)?(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<wan>万)?(?:余|多)?"
     r"(?:个)?(?:人|名|个就业岗位|个岗位|就业岗位|岗位)"
     r"|(?:解决|带动)(?P<n2>\d+)(?:余|多)?人(?:就业|以上就业)"
+    r"|(?:提供|新增|创造|带动|增加)(?:就业|工作)?岗位(?:约|近|超过|超|逾|达)?(?P<n3>\d+(?:\.\d+)?)(?P<wan3>万)?(?:余|多)?个"
 )
 _COREF = re.compile(r"(?:该|此|这个|这一|上述|本)项目")
 
@@ -83,6 +93,9 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
             if _HEAD_RE.search(before[-6:] if len(before) >= 6 else before):
                 cut = max(cut, sep.end())
         start += cut
+        lead = _LEADING.match(folded, start, m.start())
+        if lead:
+            start = lead.end()
         body = folded[start : m.start()]
         investor = None
         legal = None
@@ -118,9 +131,12 @@ def find_companies(folded: str, text: str, lo: int, hi: int) -> list[tuple[int, 
         name = name[cut:]
         if len(name) > 4 and not _NOT_COMPANY.search(name[:-4]):
             found.append((start + cut, name))
+    legal_spans = [(start, start + len(name)) for start, name in found]
     for m in _COMPANY_SHORT.finditer(folded, lo, hi):
         co = m.group("co")
-        if _NOT_COMPANY.search(co) or _GENERIC.match(co):
+        if _NOT_COMPANY.search(co) or _GENERIC.match(co) or co.endswith(("有限", "股份", "有限责任")):
+            continue
+        if any(a <= m.start("co") < b for a, b in legal_spans):
             continue
         found.append((m.start("co"), text[m.start("co") : m.end("co")]))
     found.sort()
@@ -134,11 +150,11 @@ def find_jobs(folded: str, lo: int, hi: int) -> int | None:
     m = _JOBS.search(folded, lo, hi)
     if m is None:
         return None
-    raw = m.group("n") or m.group("n2")
+    raw = m.group("n") or m.group("n2") or m.group("n3")
     value = int(float(raw)) if raw[0].isdigit() else chinese_to_int(raw)
     if value is None:
         return None
-    if m.group("wan"):
+    if m.group("wan") or m.group("wan3"):
         value = int(float(raw) * 10000) if raw[0].isdigit() else value * 10000
     return value or None
 

@@ -377,8 +377,13 @@ def _paragraphs(block: list[_Line]) -> list[str]:
         if gap > pitch * 1.4 or indented or resized:
             paragraphs.append([])
         parts = paragraphs[-1]
-        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalpha() and line.text[:1].isalpha() \
-                and line.text[:1].isascii():
+        if (
+            parts
+            and parts[-1][-1:].isascii()
+            and parts[-1][-1:].isalpha()
+            and line.text[:1].isalpha()
+            and line.text[:1].isascii()
+        ):
             parts.append(" ")
         parts.append(line.text)
     return ["".join(parts) for parts in paragraphs]

@@ -58,7 +58,7 @@ _SUFFIX_RE = re.compile(
     "|".join(sorted(_STRONG_SUFFIXES + _WEAK_SUFFIXES, key=len, reverse=True))
 )
 # Characters that cannot sit inside a zone's place prefix: a clause or a phrase ends there.
-_STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、了并也还又都已而给跟经全首两个家多")
+_STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、了并也还又已而给跟全首两个家多")
 _STOP_WORDS = re.compile(
     r"举行|召开|位于|落户|签约|入驻|进驻|推动|打造|建设|助力|支持|发布|获批|成为|认定|升级|"
     r"全国|国家级|省级|市级|所在|所属|辖区|园区|区内|相关|部分|各类|我国|我省|我市|全省|全市"

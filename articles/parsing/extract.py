@@ -1,0 +1,513 @@
+"""One article's text → zones, projects and batches, sentence by sentence.
+
+The article is cut into sentences (at 。！？ and paragraph breaks). In each sentence:
+1. every sum of money is found (`amounts`) and kept only when `cues.classify` says it is an
+   investment;
+2. an investment amount is a *batch* when a count of projects (10个项目, 签约项目16个,
+   上述两个项目) sits in its clause or the clause before, or when a batch word (这些项目,
+   签约投资额 with no project named) introduces it; else it belongs to a *project*: the
+   name right after it ("15亿元的X项目"), else the nearest name before it, else a name
+   after it in its clause, else the project "该项目" refers back to, else an unnamed one;
+3. names without an amount become projects only when a realised stage verb (签约, 开工,
+   投产 … not preceded by 将/计划/确保 … nor followed by 后) applies to them.
+Mentions of one project are then merged: same or contained names, a shared 4-character
+prefix (the company: 海创尚纬新能源…), or the same amount. Batches with the same total are
+one batch. Each fact's date is the date of its event: a date in its sentence (before the
+fact, else after it unless it is a plan: 预计2023年投产), else the nearest earlier date in
+its paragraph, else the article's dateline (its first date; 近日/日前 → the issue month).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import cues
+from .amounts import chinese_to_int, find_amounts
+from .dates import DateMention, find_dates
+from .industries import classify_industry
+from .names import NameSpan, coref_at, find_companies, find_jobs, find_names
+from .textfold import fold
+from .types import Amount, BatchFact, EventDate, ParsedArticle, ProjectFact, RawArticle
+from .zones import Gazetteer, load_gazetteer
+
+_SENTENCE_END = re.compile(r"[。！？!?]+[”」』）)]?|\n+")
+_STAGE_VERBS = {
+    "signed": "签约|签署|签订|签下|落户|落地|引进|成功引进|入驻|签约落地",
+    "started": "开工|奠基|动工|开建|破土|启动建设|开工建设|集中开工",
+    "operating": "投产|竣工|运营|建成投用|投入使用|投用|建成投产|试生产|量产|开业|正式运行|点火",
+}
+_VERB_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _STAGE_VERBS.items()))
+_STAGE_ORDER = {"other": 0, "signed": 1, "started": 2, "operating": 3}
+_FUTURE_BEFORE = re.compile(
+    r"(?:将|将于|计划|预计|拟|力争|争取|有望|确保|待|即将|准备|可望|预期|推动|加快|促进|以便)[^，,；;。]{0,8}$"
+)
+_FUTURE_DATE = re.compile(r"(?:预计|计划|将|将于|力争|争取|有望|拟|拟于|确保|预期|可望|到)$")
+_COUNT = re.compile(
+    r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗|批)(?:[^，,；;。、]{0,16}?)项目"
+    r"|项目(?:共|总数|数量)?(?:达|为|共计|合计|总计)?(?P<n2>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗)"
+)
+_BATCH_WORDS = re.compile(
+    r"这些项目|上述项目|上述[两二三四五六七八九十\d]+个项目|各项目|集中签约|签约投资额|签约总额|签约金额|协议总投资|"
+    r"签约项目总投资|合计|共计|总计|累计签约"
+)
+_RECENT_ENTITIES = 60
+_BARE_ZONE = re.compile(r"(?:该|本|全)?(?:高新区|开发区|园区|经开区)")
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    para: int
+
+
+@dataclass
+class _Mention:
+    sentence: _Sentence
+    pos: int  # where the fact is anchored (amount or verb) in the article text
+    name: str | None
+    amount: Amount | None = None
+    kind: str | None = None  # cues.RANK key
+    stage: str | None = None
+    stage_pos: int | None = None
+    investor: str | None = None
+    jobs: int | None = None
+    zone: str | None = None
+
+
+@dataclass
+class _Entity:
+    mentions: list[_Mention] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.mentions if m.name]
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out, start, para = [], 0, 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if "\n" not in m.group() else m.start()
+        if text[start:end].strip():
+            out.append(_Sentence(start, end, para))
+        if "\n" in m.group():
+            para += 1
+        start = m.end()
+    if text[start:].strip():
+        out.append(_Sentence(start, len(text), para))
+    return out
+
+
+def _count_value(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else chinese_to_int(raw)
+
+
+class _Dates:
+    """Dates of the article, resolved paragraph by paragraph, and the dateline fallback.
+
+    Only event dates are kept per paragraph (not vague ones, not plans like 预计2024年), so
+    a lookup costs a bisect, not a scan: a 10 MB page with one article stays linear.
+    """
+
+    def __init__(self, text: str, sentences: list[_Sentence], issue_date: date | None):
+        self.folded = fold(text)
+        self.dateline: EventDate | None = None
+        self.by_para: dict[int, list[DateMention]] = {}
+        self.starts: dict[int, list[int]] = {}
+        spans: dict[int, tuple[int, int]] = {}
+        for s in sentences:
+            lo, hi = spans.get(s.para, (s.start, s.end))
+            spans[s.para] = (min(lo, s.start), max(hi, s.end))
+        first_para = sentences[0].para if sentences else 0
+        vague_fallback = None
+        for para, (lo, hi) in sorted(spans.items()):
+            kept = []
+            for d in find_dates(text[lo:hi], issue_date):
+                d = DateMention(d.start + lo, d.end + lo, d.text, d.date, d.vague, d.explicit_year)
+                if d.date is None:
+                    continue
+                if para == first_para and self.dateline is None:
+                    self.dateline = d.date
+                if d.vague:
+                    vague_fallback = vague_fallback or d.date
+                elif not _is_plan(self.folded, lo, d):
+                    kept.append(d)
+            self.by_para[para] = kept
+            self.starts[para] = [d.start for d in kept]
+        self.dateline = self.dateline or vague_fallback
+
+    def at(self, sentence: _Sentence, pos: int) -> EventDate | None:
+        """Date of an event anchored at `pos`: same sentence, paragraph, then dateline."""
+        kept = self.by_para.get(sentence.para, [])
+        starts = self.starts.get(sentence.para, [])
+        i = bisect_left(starts, pos)
+        if i > 0 and kept[i - 1].start >= sentence.start:
+            return kept[i - 1].date  # before the fact, in its sentence
+        if i < len(kept) and kept[i].start < sentence.end:
+            return kept[i].date  # after the fact, in its sentence
+        j = bisect_left(starts, sentence.start)
+        if j > 0:
+            return kept[j - 1].date  # an earlier sentence of the paragraph
+        return self.dateline
+
+
+def _is_plan(folded: str, lo: int, d: DateMention) -> bool:
+    """Is the date a plan (预计2023年投产, 力争年底前建成) rather than an event?"""
+    if _FUTURE_DATE.search(folded, max(lo, d.start - 4), d.start):
+        return True
+    return folded[d.end : d.end + 2] in ("前", "以前", "之前") or folded[d.end : d.end + 1] == "前"
+
+
+def _stages(folded: str, s: _Sentence) -> list[tuple[int, str]]:
+    """Realised stage verbs in a sentence as (position, stage); plans and "投产后" are not."""
+    found = []
+    for m in _VERB_RE.finditer(folded, s.start, s.end):
+        if _FUTURE_BEFORE.search(folded, max(s.start, m.start() - 12), m.start()):
+            continue
+        nxt = folded[m.end() : m.end() + 2]
+        if nxt[:1] in ("后", "前", "时") or nxt in ("以后", "之后"):
+            continue
+        found.append((m.start(), m.lastgroup))
+    return found
+
+
+def _nearest_stage(stages: list[tuple[int, str]], pos: int, lo: int, hi: int) -> tuple[int, str] | None:
+    """The stage verb after `pos` in [lo, hi), else the nearest one before it."""
+    after = [v for v in stages if pos <= v[0] < hi]
+    if after:
+        return after[0]
+    before = [v for v in stages if lo <= v[0] < pos]
+    return before[-1] if before else None
+
+
+class _Extractor:
+    def __init__(self, article: RawArticle, gazetteer: Gazetteer, issue_date: date | None):
+        self.article = article
+        self.text = article.text
+        self.folded = fold(self.text)
+        self.gazetteer = gazetteer
+        self.sentences = _sentences(self.text)
+        self.dates = _Dates(self.text, self.sentences, issue_date)
+        self.zones = self._article_zones()
+        self.entities: list[_Entity] = []
+        self.batches: list[tuple[_Sentence, int, Amount, int | None, int, int]] = []
+        self.last_entity: _Entity | None = None
+        self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name)
+
+    # --- zones -------------------------------------------------------------------
+    def _article_zones(self) -> list[str]:
+        head = " ".join(x for x in (self.article.title, self.article.subtitle) if x)
+        order: list[str] = [h.name for h in self.gazetteer.find_zones(head)] if head else []
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for i, hit in enumerate(self.gazetteer.find_zones(self.text)):
+            counts[hit.name] = counts.get(hit.name, 0) + 1
+            first.setdefault(hit.name, i)
+        body = sorted(counts, key=lambda n: (-counts[n], first[n]))
+        for name in body:
+            if name not in order:
+                order.append(name)
+        return order
+
+    def _zone_near(self, s: _Sentence, pos: int) -> str | None:
+        hits = self.gazetteer.find_zones(self.text[s.start : s.end])
+        if hits:
+            return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
+        return self.zones[0] if self.zones else None
+
+    # --- sentences -------------------------------------------------------------
+    def run(self) -> None:
+        for s in self.sentences:
+            self._sentence(s)
+
+    def _sentence(self, s: _Sentence) -> None:
+        folded, text = self.folded, self.text
+        for pos, name in find_companies(folded, text, s.start, s.end):
+            self.companies.setdefault(s.para, []).append((pos, name))
+        names = [n for n in find_names(folded, text, s.start, s.end)]
+        stages = _stages(folded, s)
+        used: set[int] = set()
+        amounts = []
+        for a_start, a_end, amount in find_amounts(text[s.start : s.end]):
+            start, end = a_start + s.start, a_end + s.start
+            kind, cue_start = cues.classify(folded, start, end, s.start)
+            if kind is not None:
+                amounts.append((start, end, amount, kind, cue_start))
+        for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
+            amount = self._with_cue(amount, cue_start, start, end)
+            count = self._batch_count(s, start, end, cue_start)
+            name = self._name_for(names, amounts, i, start, end, cue_start, s)
+            if count is not None and count != 1 and (name is None or name.counted) and kind != "sub":
+                self.batches.append((s, cue_start, amount, count if count > 0 else None, start, end))
+                if name is not None:
+                    used.add(name.start)
+                continue
+            if name is not None:
+                used.add(name.start)
+            verb = _nearest_stage(stages, end, s.start, s.end)
+            mention = _Mention(
+                sentence=s,
+                pos=cue_start,
+                name=name.name if name else None,
+                amount=amount,
+                kind=kind,
+                stage=verb[1] if verb else None,
+                stage_pos=verb[0] if verb else None,
+                investor=(name.investor if name else None),
+                jobs=find_jobs(folded, s.start, s.end),
+                zone=self._zone_near(s, start),
+            )
+            coref = name is None and (
+                coref_at(folded, s.start, start) is not None
+                or (kind == "sub" and self._recent(s))  # "总投资20亿元，一期投资8亿元"
+            )
+            self._add(mention, coref=coref)
+        for name in names:
+            if name.start in used or name.counted:
+                continue
+            verb = self._verb_of(stages, name, s)
+            if verb is None:
+                self._remember(name, s)
+                continue
+            mention = _Mention(
+                sentence=s, pos=verb[0], name=name.name, stage=verb[1], stage_pos=verb[0],
+                investor=name.investor, jobs=find_jobs(folded, s.start, s.end), zone=self._zone_near(s, name.start),
+            )
+            self._add(mention)
+        if not amounts and not any(n.start not in used and not n.counted for n in names):
+            pos = coref_at(folded, s.start, s.end)
+            if pos is not None and self.last_entity is not None:
+                verb = _nearest_stage(stages, pos, s.start, s.end)
+                if verb is not None:
+                    mention = _Mention(
+                        sentence=s, pos=verb[0], name=None, stage=verb[1], stage_pos=verb[0],
+                        jobs=find_jobs(folded, s.start, s.end), zone=self._zone_near(s, pos),
+                    )
+                    self.last_entity.mentions.append(mention)
+
+    def _verb_of(self, stages: list[tuple[int, str]], name: NameSpan, s: _Sentence) -> tuple[int, str] | None:
+        """The stage verb that governs a name: just after it in its clause (X项目于3月签约),
+        or just before it (签约X项目, 开工建设X项目)."""
+        folded = self.folded
+        for pos, stage in stages:
+            if name.end <= pos <= name.end + 16 and not re.search(r"[，,；;：]", folded[name.end : pos]):
+                return pos, stage
+        for pos, stage in reversed(stages):
+            if pos < name.start and name.start - pos <= 8 and not re.search(r"[，,；;：的]", folded[pos : name.start]):
+                return pos, stage
+        return None
+
+    def _with_cue(self, amount: Amount, cue_start: int, start: int, end: int) -> Amount:
+        """The amount's text widened to its cue: "总投资约122亿元"."""
+        if cue_start < start and start - cue_start <= 12:
+            return Amount(amount.value, amount.currency, amount.approximate, self.text[cue_start:end], amount.value_max)
+        return amount
+
+    def _batch_count(self, s: _Sentence, start: int, end: int, cue_start: int) -> int | None:
+        """Count of projects if the amount is a batch total: >0 a count, 0 a batch without one."""
+        folded = self.folded
+        clause = cues.clause_start(folded, cue_start, s.start)
+        prev = cues.clause_start(folded, max(s.start, clause - 1), s.start) if clause > s.start else clause
+        if re.search(r"其中", folded[clause:start]):
+            return None
+        nxt = re.search(r"[，,；;。]", folded[end : s.end])
+        hi = end + nxt.start() if nxt else s.end
+        best = None
+        for m in _COUNT.finditer(folded, prev, hi):
+            n = _count_value(m.group("n") or m.group("n2"))
+            if n is None:
+                continue
+            if best is None or abs(m.start() - start) < abs(best[0] - start):
+                best = (m.start(), n)
+        if best is not None:
+            return best[1]
+        if _BATCH_WORDS.search(folded, clause, start):
+            return 0
+        return None
+
+    def _name_for(self, names: list[NameSpan], amounts, i: int, start: int, end: int, cue_start: int, s: _Sentence):
+        folded = self.folded
+        # "总投资15亿元的X项目": the name right after the amount.
+        for n in names:
+            if end <= n.start <= end + 3 and folded[end : n.start] in ("的", "", "的一个", "元的"):
+                return n
+        prev_amount_end = amounts[i - 1][1] if i > 0 else s.start
+        before = [n for n in names if prev_amount_end <= n.start < cue_start and n.end <= start]
+        if before:
+            return before[-1]
+        nxt = re.search(r"[，,；;。]", folded[end : s.end])
+        hi = end + nxt.start() if nxt else s.end
+        after = [n for n in names if end <= n.start < hi]
+        if after and not (i + 1 < len(amounts) and amounts[i + 1][0] < after[0].start):
+            return after[0]
+        return None
+
+    def _recent(self, s: _Sentence) -> bool:
+        """Was the last entity mentioned in this paragraph?"""
+        return self.last_entity is not None and self.last_entity.mentions[-1].sentence.para == s.para
+
+    def _remember(self, name: NameSpan, s: _Sentence) -> None:
+        """A name with no fact yet: a later "该项目" may refer to it."""
+        if name.counted:
+            return
+        entity = self._find(name.name, None)
+        if entity is None:
+            entity = _Entity()
+            self.entities.append(entity)
+        entity.mentions.append(_Mention(sentence=s, pos=name.start, name=name.name, investor=name.investor))
+        if re.search(r"项目$", name.name) or self.last_entity is None:
+            self.last_entity = entity  # "该项目" refers to a 项目, not to a 生产线 it contains
+
+    def _add(self, mention: _Mention, coref: bool = False) -> None:
+        entity = None
+        if coref and self.last_entity is not None:
+            entity = self.last_entity
+        if entity is None:
+            entity = self._find(mention.name, mention.amount)
+        if entity is None:
+            entity = _Entity()
+            self.entities.append(entity)
+        entity.mentions.append(mention)
+        self.last_entity = entity
+
+    def _find(self, name: str | None, amount: Amount | None) -> _Entity | None:
+        """An entity this mention belongs to; only recent ones, so long pages stay linear."""
+        for entity in self.entities[-_RECENT_ENTITIES:]:
+            amounts = {(m.amount.value, m.amount.currency) for m in entity.mentions if m.amount}
+            if amount is not None and (amount.value, amount.currency) in amounts:
+                if name is None or not entity.names or any(_same_name(name, n) for n in entity.names):
+                    return entity
+            if name is None:
+                continue
+            if any(_same_name(name, n) for n in entity.names):
+                if amount is None or not amounts or (amount.value, amount.currency) in amounts:
+                    return entity
+        return None
+
+    # --- facts -------------------------------------------------------------------
+    def projects(self) -> list[ProjectFact]:
+        out = []
+        for entity in self.entities:
+            fact = self._project(entity)
+            if fact is not None:
+                out.append(fact)
+        return out
+
+    def _project(self, entity: _Entity) -> ProjectFact | None:
+        with_amount = [m for m in entity.mentions if m.amount is not None]
+        with_stage = [m for m in entity.mentions if m.stage is not None]
+        if not with_amount and not with_stage:
+            return None
+        best = max(with_amount, key=lambda m: cues.RANK[m.kind or "loose"], default=None)
+        if best is not None and best.kind in ("sub", "capital"):
+            better = [m for m in with_amount if cues.RANK[m.kind] > cues.RANK[best.kind]]
+            best = better[0] if better else best
+        staged = max(with_stage, key=lambda m: (_STAGE_ORDER[m.stage], m.sentence.start), default=None)
+        anchor = staged or best
+        event_pos = anchor.stage_pos if anchor.stage_pos is not None else anchor.pos
+        event_date = self.dates.at(anchor.sentence, event_pos)
+        names = entity.names
+        name = max(names, key=len) if names else None
+        if names:
+            named = [m for m in entity.mentions if m.name]
+            name = named[0].name
+        investor = next((m.investor for m in entity.mentions if m.investor), None) or self._investor(entity)
+        zone = next((m.zone for m in ([best] if best else []) + entity.mentions if m.zone), None)
+        jobs = next((m.jobs for m in entity.mentions if m.jobs), None)
+        quote_sentences = sorted({(m.sentence.start, m.sentence.end) for m in (best, staged) if m is not None})
+        q_start, q_end = quote_sentences[0][0], quote_sentences[-1][1]
+        if q_end - q_start > 400:
+            q_start, q_end = (best or staged).sentence.start, (best or staged).sentence.end
+        quote = self.text[q_start:q_end]
+        return ProjectFact(
+            name=name,
+            zone=zone,
+            investor=investor,
+            amount=best.amount if best else None,
+            stage=staged.stage if staged else "other",
+            date=event_date,
+            quote=quote.strip(),
+            quote_start=q_start + (len(quote) - len(quote.lstrip())),
+            quote_end=q_end - (len(quote) - len(quote.rstrip())),
+            jobs=jobs,
+            industry=classify_industry(" ".join(names) or quote),
+        )
+
+    def _investor(self, entity: _Entity) -> str | None:
+        """A company in the project's first sentence, else the last one earlier in its paragraph."""
+        first = min(entity.mentions, key=lambda m: m.sentence.start)
+        companies = self.companies.get(first.sentence.para, [])
+        same = [c for pos, c in companies if first.sentence.start <= pos < first.sentence.end]
+        if same:
+            return same[0]
+        earlier = [c for pos, c in companies if pos < first.sentence.start]
+        return earlier[-1] if earlier else None
+
+    def batch_facts(self) -> list[BatchFact]:
+        out: list[BatchFact] = []
+        seen: dict[tuple, BatchFact] = {}
+        for s, _cue, amount, count, start, _end in self.batches:
+            key = (amount.value, amount.currency)
+            if key in seen:
+                if seen[key].count is None and count is not None:
+                    seen[key].count = count
+                continue
+            quote = self.text[s.start : s.end]
+            lead = len(quote) - len(quote.lstrip())
+            fact = BatchFact(
+                zone=self._zone_near(s, start),
+                count=count,
+                amount=amount,
+                date=self.dates.at(s, start),
+                quote=quote.strip(),
+                quote_start=s.start + lead,
+                quote_end=s.start + lead + len(quote.strip()),
+            )
+            seen[key] = fact
+            out.append(fact)
+        return out
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names of one project: equal, one inside the other, or a shared 4-character prefix."""
+    fa, fb = _key(a), _key(b)
+    if not fa or not fb:
+        return False
+    if fa == fb or (min(len(fa), len(fb)) >= 4 and (fa in fb or fb in fa)):
+        return True
+    return len(fa) >= 4 and len(fb) >= 4 and fa[:4] == fb[:4] and not fa[:4].isdigit()
+
+
+def _key(name: str) -> str:
+    return re.sub(r"(?:项目|一期|二期|首期)+$", "", fold(name))
+
+
+def extract_article(
+    article: RawArticle,
+    *,
+    gazetteer: Gazetteer | None = None,
+    issue_date: date | None = None,
+    index: int = 0,
+) -> ParsedArticle:
+    """Zones, projects and batches of one article, each fact with its quote and offsets."""
+    extractor = _Extractor(article, gazetteer or load_gazetteer(), issue_date)
+    extractor.run()
+    batches = extractor.batch_facts()
+    batch_amounts = {(b.amount.value, b.amount.currency) for b in batches if b.amount}
+    projects = [
+        p for p in extractor.projects()
+        if p.amount is None or p.name or (p.amount.value, p.amount.currency) not in batch_amounts
+    ]
+    return ParsedArticle(
+        index=index,
+        title=article.title,
+        subtitle=article.subtitle,
+        byline=article.byline,
+        text=article.text,
+        zones=extractor.zones,
+        projects=projects,
+        batches=batches,
+    )

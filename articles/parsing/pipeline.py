@@ -1,0 +1,124 @@
+"""Bytes of an upload → `ParsedBulletin` → the public JSON of docs/parse-output.md.
+
+The one entry point the Celery task and the `parse_bulletin` command share:
+read → normalise → clean_page → split_articles → extract_article per article.
+`to_contract` is the only place that knows the JSON shape; it only ever adds fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from . import clean, read, split
+from .amounts import format_value
+from .extract import extract_article
+from .types import Amount, BatchFact, ParsedArticle, ParsedBulletin, ProjectFact, SourceInfo
+from .zones import Gazetteer, load_gazetteer
+
+PARSER_VERSION = "1.0"
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    path: str | None = None,
+    issue_date: date | None = None,
+    publication: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    max_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedBulletin:
+    """Parse one uploaded file; raises `UnreadableFile` when it cannot be read."""
+    document = read.read_document(data, max_bytes=max_bytes)
+    paragraphs = clean.clean_page(clean.normalise(document.text))
+    raw_articles = split.split_articles(paragraphs)
+    gazetteer = gazetteer or load_gazetteer()
+    source = SourceInfo(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=document.format,
+        encoding=document.encoding,
+        issue_date=issue_date.isoformat() if issue_date else None,
+        parser_version=PARSER_VERSION,
+        publication=publication,
+    )
+    articles: list[ParsedArticle] = []
+    total = len(raw_articles)
+    for index, raw in enumerate(raw_articles):
+        articles.append(extract_article(raw, gazetteer=gazetteer, issue_date=issue_date, index=index))
+        if progress is not None:
+            progress(index + 1, total)
+    return ParsedBulletin(source=source, articles=articles)
+
+
+def _amount(amount: Amount | None) -> dict | None:
+    if amount is None:
+        return None
+    out = {
+        "value": format_value(amount.value),
+        "currency": amount.currency,
+        "approximate": amount.approximate,
+        "text": amount.text,
+    }
+    if amount.value_max is not None:
+        out["value_max"] = format_value(amount.value_max)
+    return out
+
+
+def _project(p: ProjectFact) -> dict:
+    return {
+        "name": p.name,
+        "zone": p.zone,
+        "investor": p.investor,
+        "amount": _amount(p.amount),
+        "stage": p.stage,
+        "date": p.date.isoformat() if p.date else None,
+        "quote": p.quote,
+        "quote_start": p.quote_start,
+        "quote_end": p.quote_end,
+        "jobs": p.jobs,
+        "industry": p.industry,
+    }
+
+
+def _batch(b: BatchFact) -> dict:
+    return {
+        "zone": b.zone,
+        "count": b.count,
+        "amount": _amount(b.amount),
+        "date": b.date.isoformat() if b.date else None,
+        "quote": b.quote,
+        "quote_start": b.quote_start,
+        "quote_end": b.quote_end,
+    }
+
+
+def to_contract(parsed: ParsedBulletin) -> dict:
+    """The JSON document of docs/parse-output.md (plus a few added fields)."""
+    s = parsed.source
+    return {
+        "source": {
+            "path": s.path,
+            "sha256": s.sha256,
+            "format": s.format,
+            "encoding": s.encoding,
+            "issue_date": s.issue_date,
+            "parser_version": s.parser_version,
+            "publication": s.publication,
+        },
+        "articles": [
+            {
+                "index": a.index,
+                "title": a.title,
+                "subtitle": a.subtitle,
+                "byline": a.byline,
+                "text": a.text,
+                "zones": list(a.zones),
+                "projects": [_project(p) for p in a.projects],
+                "batches": [_batch(b) for b in a.batches],
+            }
+            for a in parsed.articles
+        ],
+    }

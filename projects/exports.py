@@ -1,0 +1,137 @@
+"""Spreadsheets of the filtered projects and of the zone-month totals (CSV and XLSX).
+
+The totals sheet is written from the same `projects.totals.Totals` the chart shows, so the
+exported figures equal the chart's to the yuan. Text cells that a spreadsheet would read
+as a formula (starting with = + - @, or a tab or carriage return) get a leading single
+quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from .models import Project
+from .templatetags.money import yi_decimal
+from .totals import Figure, Totals, counted_records, month_label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def guard(value):
+    """A cell value that no spreadsheet will run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def project_header() -> list[str]:
+    return [
+        _("编号"), _("项目名称"), _("开发区"), _("省份"), _("投资方"), _("行业"), _("阶段"), _("日期"),
+        _("日期精度"), _("金额原文"), _("金额（原币种）"), _("币种"), _("金额（元）"), _("金额（亿元）"),
+        _("约数"), _("审核状态"), _("所属批量签约"), _("计入合计"),
+    ]
+
+
+def annotated_projects(projects: QuerySet[Project], batches) -> QuerySet[Project]:
+    """Projects with `in_counted_batch`: True when their batch is counted instead of them."""
+    _counted, counted_batches = counted_records(projects, batches)
+    return projects.select_related("zone").annotate(
+        in_counted_batch=Exists(counted_batches.filter(pk=OuterRef("batch_id")))
+    )
+
+
+def project_rows(projects: QuerySet[Project]) -> Iterator[list]:
+    for p in projects.order_by("-date", "-id"):
+        if p.merged_into_id:
+            counted = _("否（已合并）")
+        elif p.in_counted_batch:
+            counted = _("否（计入批量签约 #%(id)s）") % {"id": p.batch_id}
+        else:
+            counted = _("是")
+        yield [
+            p.pk, p.name, p.zone.short_name if p.zone else "", p.zone.province if p.zone else "",
+            p.investor, p.industry, p.get_stage_display(), p.date.isoformat() if p.date else _("日期不详"),
+            p.get_date_precision_display() if p.date_precision else "", p.amount_text,
+            p.amount, p.currency, p.amount_yuan, yi_decimal(p.amount_yuan),
+            _("是") if p.approximate else _("否"), p.get_review_status_display(), p.batch_id or "", counted,
+        ]
+
+
+def totals_header() -> list[str]:
+    return [
+        _("开发区"), _("月份"), _("金额（元）"), _("金额（亿元）"), _("投资记录数"), _("项目数"),
+        _("批量签约数"), _("约数金额（元）"), _("约数占比（%）"),
+    ]
+
+
+def _figure_cells(figure: Figure) -> list:
+    return [
+        figure.amount, yi_decimal(figure.amount), figure.records, figure.projects, figure.batches,
+        figure.approximate_amount, figure.approximate_share if figure.approximate_share is not None else "",
+    ]
+
+
+def totals_rows(totals: Totals) -> Iterator[list]:
+    """Every zone and month with records (all zones, not only the charted top ones), the
+    undated records per zone, and the grand totals."""
+    grid = totals.zone_months()
+    for zone, _figure in totals.ranking():
+        for month in totals.months:
+            if month in grid[zone]:
+                yield [zone.name, month_label(month), *_figure_cells(grid[zone][month])]
+    for zone, figure in totals.undated_by_zone():
+        yield [zone.name, _("日期不详"), *_figure_cells(figure)]
+    yield [_("合计（有日期）"), "", *_figure_cells(totals.total)]
+    yield [_("合计（日期不详）"), "", *_figure_cells(totals.undated)]
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([guard(cell) for cell in header])
+    for row in rows:
+        writer.writerow([guard(cell) if isinstance(cell, str) else _text(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    head = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=guard(name))
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        sheet.append([guard(cell) if isinstance(cell, str) else cell for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,328 @@
+"""Investment totals: the one rule for what a figure adds up, computed in the database.
+
+Investment records
+------------------
+A figure adds up *investment records*. There are two kinds:
+
+- a **batch** (`Batch`, an aggregate signing such as "签约项目16个，总投资约122亿元"), and
+- a **project** (`Project`) that is not inside a counted batch.
+
+A record counts when it is not a merged duplicate (`merged_into` is null) and it passes
+the filter (`projects.filters.ProjectFilter`; by default only confirmed records). A batch
+and the projects listed inside it (`Project.batch`) are never added together: when the
+batch counts, its member projects are skipped; when it does not (rejected, still a
+candidate, merged or filtered out — e.g. by an industry or investor filter, which batches
+cannot satisfy), its member projects count on their own.
+
+Each record counts once, in the month of its `date` (for a project: its signing date, else
+its first reported event, as the review services set it); later events add no money.
+Amounts are `amount_yuan`, converted at ingest (`projects/money.py`); a record without an
+amount adds to the counts but not to the money. Records without a date are not dropped:
+they form the "日期不详" figure, beside the monthly totals. With a month range in the
+filter, that figure holds the undated records that match every *other* filter (they cannot
+be placed in or out of the range).
+
+Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
+industry of its own, so it counts under 未分行业.
+
+The database does the adding: one `GROUP BY zone, month, stage, industry` over counted
+projects and one `GROUP BY zone, month` over counted batches (two more for the undated
+figure when a month range is set). Everything else — monthly series, the top zones plus
+"其他", the ranking, the breakdowns, exports — is summed from those few grouped rows, so
+every view of the same filter agrees to the yuan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from .filters import MONTH_FIELDS, ProjectFilter, next_month, parse_month
+from .models import Batch, Project, Stage
+from .templatetags.money import yi, yi_decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+DEFAULT_TOP = 8
+MAX_MONTHS = 240
+
+
+@dataclass
+class Figure:
+    """What a set of investment records adds up to."""
+
+    amount: Decimal = ZERO
+    approximate_amount: Decimal = ZERO
+    projects: int = 0
+    batches: int = 0
+    batch_projects: int = 0  # projects the counted batches announce (their project_count)
+
+    @property
+    def records(self) -> int:
+        return self.projects + self.batches
+
+    @property
+    def approximate_share(self) -> Decimal | None:
+        """Percentage of the amount that is approximate (约, 超 …), one decimal, half up."""
+        if not self.amount:
+            return None
+        return (self.approximate_amount * 100 / self.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def __iadd__(self, other: Figure) -> Figure:
+        self.amount += other.amount
+        self.approximate_amount += other.approximate_amount
+        self.projects += other.projects
+        self.batches += other.batches
+        self.batch_projects += other.batch_projects
+        return self
+
+    def as_json(self) -> dict:
+        share = self.approximate_share
+        return {
+            "amount_yuan": str(self.amount),
+            "amount_yi": float(yi_decimal(self.amount)),
+            "amount_display": yi(self.amount),
+            "approximate_amount_yuan": str(self.approximate_amount),
+            "approximate_share": None if share is None else float(share),
+            "approximate_share_display": "—" if share is None else f"{share}%",
+            "projects": self.projects,
+            "batches": self.batches,
+            "records": self.records,
+            "batch_projects": self.batch_projects,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class ZoneKey:
+    name: str
+    slug: str | None = None
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One grouped row from the database."""
+
+    zone: ZoneKey
+    month: dt.date | None
+    stage: str
+    industry: str
+    figure: Figure
+
+
+@dataclass
+class Totals:
+    rows: list[Row]
+    undated_rows: list[Row]
+    months: list[dt.date]
+    top: int = DEFAULT_TOP
+    total: Figure = field(default_factory=Figure)
+    undated: Figure = field(default_factory=Figure)
+
+    # --- derived views -------------------------------------------------------------------
+
+    def zone_months(self) -> dict[ZoneKey, dict[dt.date, Figure]]:
+        grid: dict[ZoneKey, dict[dt.date, Figure]] = defaultdict(lambda: defaultdict(Figure))
+        for row in self.rows:
+            grid[row.zone][row.month] += row.figure
+        return grid
+
+    def ranking(self) -> list[tuple[ZoneKey, Figure]]:
+        by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
+        for row in self.rows:
+            by_zone[row.zone] += row.figure
+        return sorted(by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
+
+    def undated_by_zone(self) -> list[tuple[ZoneKey, Figure]]:
+        by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
+        for row in self.undated_rows:
+            by_zone[row.zone] += row.figure
+        return sorted(by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
+
+    def series(self) -> list[dict]:
+        """Monthly amounts of the top zones, then one series for all the others ("其他")."""
+        ranking = self.ranking()
+        grid = self.zone_months()
+        shown = ranking if len(ranking) <= self.top + 1 else ranking[: self.top]
+        series = [
+            {"zone": zone, "other": False, "figures": [grid[zone].get(m, Figure()) for m in self.months]}
+            for zone, _figure in shown
+        ]
+        rest = [zone for zone, _figure in ranking[len(shown):]]
+        if rest:
+            figures = []
+            for month in self.months:
+                figure = Figure()
+                for zone in rest:
+                    figure += grid[zone].get(month, Figure())
+                figures.append(figure)
+            series.append({"zone": ZoneKey(_("其他开发区")), "other": True, "figures": figures,
+                           "zones": len(rest)})
+        return series
+
+    def month_figures(self) -> list[Figure]:
+        by_month: dict[dt.date, Figure] = defaultdict(Figure)
+        for row in self.rows:
+            by_month[row.month] += row.figure
+        return [by_month.get(month, Figure()) for month in self.months]
+
+    def by_stage(self) -> list[tuple[str, str, Figure]]:
+        figures: dict[str, Figure] = defaultdict(Figure)
+        for row in self.rows:
+            figures[row.stage] += row.figure
+        return [(key, str(label), figures[key]) for key, label in Stage.choices if key in figures]
+
+    def by_industry(self) -> list[tuple[str, str, Figure]]:
+        figures: dict[str, Figure] = defaultdict(Figure)
+        for row in self.rows:
+            figures[row.industry] += row.figure
+        named = sorted(((k, f) for k, f in figures.items() if k), key=lambda item: (-item[1].amount, item[0]))
+        result = [(key, key, figure) for key, figure in named]
+        if "" in figures:
+            result.append(("", _("未分行业"), figures[""]))
+        return result
+
+    # --- JSON for the chart endpoint ------------------------------------------------------
+
+    def as_json(self) -> dict:
+        def zone_json(zone: ZoneKey) -> dict:
+            return {"zone": zone.name, "slug": zone.slug}
+
+        def breakdown(items):
+            return [{"key": key, "label": label, **figure.as_json()} for key, label, figure in items]
+
+        return {
+            "unit": _("亿元"),
+            "months": [month_label(m) for m in self.months],
+            "month_totals": [figure.as_json() for figure in self.month_figures()],
+            "series": [
+                {
+                    **zone_json(s["zone"]), "other": s["other"],
+                    "amount_yuan": [str(f.amount) for f in s["figures"]],
+                    "amount_yi": [float(yi_decimal(f.amount)) for f in s["figures"]],
+                    "amount_display": [yi(f.amount) for f in s["figures"]],
+                    "records": [f.records for f in s["figures"]],
+                }
+                for s in self.series()
+            ],
+            "ranking": [{**zone_json(zone), **figure.as_json()} for zone, figure in self.ranking()],
+            "by_stage": breakdown(self.by_stage()),
+            "by_industry": breakdown(self.by_industry()),
+            "total": self.total.as_json(),
+            "undated": self.undated.as_json(),
+        }
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+# --- the rule --------------------------------------------------------------------------------
+
+
+def counted_records(projects: QuerySet[Project], batches: QuerySet[Batch]):
+    """The counted projects and batches among the selected ones (see the module docstring)."""
+    batches = batches.filter(merged_into__isnull=True)
+    projects = projects.filter(merged_into__isnull=True).exclude(batch_id__in=batches.values("pk"))
+    return projects, batches
+
+
+def _sums() -> dict:
+    return {
+        "amount": Sum("amount_yuan"),
+        "approximate_amount": Sum("amount_yuan", filter=Q(approximate=True)),
+        "n": Count("id"),
+    }
+
+
+def _figure(values: dict, kind: str) -> Figure:
+    amount = (values["amount"] or ZERO).quantize(CENT)
+    approximate = (values["approximate_amount"] or ZERO).quantize(CENT)
+    if kind == "batch":
+        return Figure(amount, approximate, batches=values["n"], batch_projects=values["announced"] or 0)
+    return Figure(amount, approximate, projects=values["n"])
+
+
+def _zone(values: dict) -> ZoneKey:
+    if values["zone_id"] is None:
+        return ZoneKey(_("开发区不详"))
+    return ZoneKey(values["zone__short_name"], values["zone__slug"], values["zone_id"])
+
+
+def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch]) -> list[Row]:
+    """Counted records grouped in the database by zone and month (and stage, industry)."""
+    projects, batches = counted_records(projects, batches)
+    keys = ("zone_id", "zone__short_name", "zone__slug", "month")
+    project_rows = (
+        projects.annotate(month=TruncMonth("date")).order_by()
+        .values(*keys, "stage", "industry").annotate(**_sums())
+    )
+    batch_rows = (
+        batches.annotate(month=TruncMonth("date")).order_by()
+        .values(*keys).annotate(**_sums(), announced=Sum("project_count"))
+    )
+    rows = [Row(_zone(v), v["month"], v["stage"], v["industry"], _figure(v, "project")) for v in project_rows]
+    rows += [Row(_zone(v), v["month"], Stage.SIGNED.value, "", _figure(v, "batch")) for v in batch_rows]
+    return rows
+
+
+def _month_range(rows: list[Row], start: dt.date | None, end: dt.date | None) -> list[dt.date]:
+    dated = [row.month for row in rows if row.month is not None]
+    if not dated and not (start and end):
+        return []
+    first = start or min(dated)
+    last = end or max(dated)
+    if dated and ((last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS):
+        first, last = max(first, min(dated)), min(last, max(dated))
+    months, month = [], first
+    while month <= last and len(months) < MAX_MONTHS:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def compute(projects: QuerySet[Project], batches: QuerySet[Batch], *, top: int = DEFAULT_TOP,
+            undated: tuple[QuerySet[Project], QuerySet[Batch]] | None = None,
+            start: dt.date | None = None, end: dt.date | None = None) -> Totals:
+    """Totals of the selected projects and batches (before the counting rule is applied).
+
+    `undated` gives other selections for the undated figure (used when a month range
+    excludes undated records from the main selection)."""
+    rows = grouped_rows(projects, batches)
+    dated = [row for row in rows if row.month is not None]
+    undated_rows = [row for row in rows if row.month is None]
+    if undated is not None:
+        undated_rows = grouped_rows(undated[0].filter(date__isnull=True), undated[1].filter(date__isnull=True))
+    totals = Totals(rows=dated, undated_rows=undated_rows, months=_month_range(dated, start, end), top=top)
+    for row in dated:
+        totals.total += row.figure
+    for row in undated_rows:
+        totals.undated += row.figure
+    return totals
+
+
+def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP) -> Totals:
+    """Totals for the state of the shared filter (the dashboard, the JSON endpoint, exports)."""
+    cleaned = project_filter.cleaned()
+    start = parse_month(cleaned["month_from"]) if "month_from" in cleaned else None
+    end = parse_month(cleaned["month_to"]) if "month_to" in cleaned else None
+    undated = None
+    if start or end:
+        other = project_filter.without(*MONTH_FIELDS)
+        undated = (other.qs, other.batch_qs())
+    return compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated, start=start, end=end)
+
+
+def for_zone(zone) -> Totals:
+    """Totals over time of one zone: its confirmed records, every month, every stage."""
+    from .models import ReviewStatus
+
+    confirmed = Q(review_status=ReviewStatus.CONFIRMED)
+    return compute(Project.objects.filter(confirmed, zone=zone), Batch.objects.filter(confirmed, zone=zone),
+                   top=1)

@@ -1,0 +1,271 @@
+"""extract: projects and batches with names, stages, dates, investors, zones and quotes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from articles.parsing.types import EventDate
+
+from .helpers import amounts, extract, yi
+
+
+def only_project(text: str, **kw):
+    article = extract(text, **kw)
+    assert len(article.projects) == 1, article.projects
+    return article.projects[0]
+
+
+# ---------------------------------------------------------------- batches
+
+BATCHES = [
+    ("此次签约的项目共16个，总投资约122亿元。", 16, yi(122), True),
+    ("现场共签约项目二十三个，总投资186亿元。", 23, yi(186), False),
+    ("新增签约项目5个，签约投资额200.2亿元。", 5, yi(200.2), False),
+    ("开幕式上，总投资114.7亿元的10个产业项目集中签约。", 10, yi(114.7), False),
+    ("上述两个项目总投资50亿元，建成后年产值超百亿元。", 2, yi(50), False),
+    ("当天集中开工项目32个，总投资268亿元。", 32, yi(268), False),
+    ("12个重点项目现场签约，协议总投资达95.3亿元。", 12, yi(95.3), False),
+    ("签约仪式上，共有8个项目签约，签约金额约40亿元。", 8, yi(40), True),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "amount", "approximate"), BATCHES)
+def test_batches(text, count, amount, approximate):
+    article = extract(text)
+    assert len(article.batches) == 1, article.batches
+    batch = article.batches[0]
+    assert batch.count == count
+    assert (str(batch.amount.value), batch.amount.currency) == amount
+    assert batch.amount.approximate is approximate
+    assert article.projects == []
+
+
+def test_batch_mentioned_twice_is_one_batch():
+    text = (
+        "6月28日，产业大会在西安高新区开幕。开幕式上，总投资114.7亿元的10个系列项目签约。\n"
+        "大会上，西安高新区与10个系列项目进行签约，这些项目总投资达114.7亿元。"
+    )
+    article = extract(text)
+    assert len(article.batches) == 1
+    batch = article.batches[0]
+    assert batch.count == 10 and batch.date == EventDate(2022, 6, 28) and batch.zone == "西安高新区"
+
+
+def test_batch_text_includes_its_cue_and_quote_offsets_match():
+    text = "近日，清远高新区举行2022年项目集中签约仪式。此次签约的项目共16个，总投资约122亿元，将注入新动能。"
+    article = extract(text)
+    (batch,) = article.batches
+    assert batch.amount.text == "总投资约122亿元"
+    assert text[batch.quote_start : batch.quote_end] == batch.quote
+    assert "16个" in batch.quote
+    assert batch.date == EventDate(2022)
+    assert batch.zone == "清远高新区"
+
+
+def test_cooperation_agreements_without_amount_are_no_batch():
+    article = extract("高新区促进高校院所与385家企业签订合作项目508个。")
+    assert article.batches == [] and article.projects == []
+
+
+def test_batch_and_its_listed_projects_are_both_reported():
+    text = "现场签约项目3个，总投资30亿元。其中，光伏组件项目总投资18亿元，储能电站项目总投资12亿元。"
+    article = extract(text)
+    assert [b.count for b in article.batches] == [3]
+    assert sorted(str(p.amount.value) for p in article.projects) == [yi(12)[0], yi(18)[0]]
+
+
+# ---------------------------------------------------------------- projects
+
+
+def test_project_with_name_stage_date_after_amount():
+    p = only_project("经过多轮磋商，总投资15亿元的光伏、风电储能电池产业园项目于2021年11月正式签约落地。")
+    assert p.name == "光伏、风电储能电池产业园项目"
+    assert p.stage == "signed"
+    assert p.date == EventDate(2021, 11)
+    assert p.amount.text == "总投资15亿元"
+    assert p.industry == "储能"
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("5月29日，新能源负极材料项目举行开工仪式，该项目总投资120亿元。", "started"),
+        ("智能装备产业园项目总投资6亿元，今年3月正式动工。", "started"),
+        ("总投资9亿元的晶圆级封装项目上月竣工投产。", "operating"),
+        ("总投资9亿元的晶圆级封装项目上月建成投用。", "operating"),
+        ("高新区成功引进总投资7亿元的医疗器械生产基地项目。", "signed"),
+        ("总投资3亿元的检测中心项目将于明年6月建成投产。", "other"),
+    ],
+)
+def test_stages(text, stage):
+    assert only_project(text).stage == stage
+
+
+def test_future_verbs_do_not_set_the_stage():
+    p = only_project("总投资8亿元的智能终端项目3月签约，力争年内开工，预计2023年底建成投产。")
+    assert p.stage == "signed"
+    assert p.date == EventDate(2022, 3)
+
+
+def test_project_mentioned_twice_is_one_project():
+    text = (
+        "去年11月，总投资15亿元的锂电池回收项目正式签约落户高新区。\n"
+        "目前，该项目进展顺利，总投资15亿元，计划年底投产。"
+    )
+    article = extract(text)
+    assert len(article.projects) == 1
+    assert article.projects[0].date == EventDate(2021, 11)
+
+
+def test_coreference_gives_stage_and_date_to_named_project():
+    text = (
+        "2021年11月24日，协鑫科技股份有限公司副总裁来高新区考察，就建设年产10GW光伏电池生产基地项目进行洽谈。"
+        "12月7日，管委会对投资协议进行审议，该项目于2022年3月正式签约。"
+    )
+    p = only_project(text)
+    assert p.name == "年产10GW光伏电池生产基地项目"
+    assert p.investor == "协鑫科技股份有限公司"
+    assert p.stage == "signed" and p.date == EventDate(2022, 3)
+    assert p.amount is None
+
+
+def test_company_before_project_is_investor():
+    p = only_project("2021年12月，四川某某智能科学技术有限公司自动驾驶产业园项目正式签约。")
+    assert p.investor == "四川某某智能科学技术有限公司"
+    assert "自动驾驶产业园" in p.name
+    assert p.date == EventDate(2021, 12)
+
+
+def test_investor_from_earlier_sentence_in_paragraph():
+    text = "2021年10月，航宇电子考察团首次来到高新区。通过多轮谈判，总投资15亿元的储能电池产业园项目于2021年11月正式签约。"
+    assert only_project(text).investor == "航宇电子"
+
+
+def test_same_company_prefix_merges_mentions():
+    text = (
+        "自海创新材西南制造基地项目落地高新区后，高新区成立专班。\n"
+        "5月29日，海创新材首期4万吨负极材料项目举行开工仪式。该项目总投资120亿元，投产后年营业收入25亿元，解决就业1000余人。"
+    )
+    article = extract(text)
+    assert len(article.projects) == 1
+    p = article.projects[0]
+    assert p.amount.value == 120 * 10**8
+    assert p.stage == "started" and p.date == EventDate(2022, 5, 29)
+    assert p.jobs == 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "jobs"),
+    [
+        ("总投资5亿元的纺织项目建成后可带动就业1000人以上。", 1000),
+        ("总投资5亿元的纺织项目签约，可提供就业岗位800个。", 800),
+        ("总投资5亿元的纺织项目签约，将解决200人就业。", 200),
+        ("总投资5亿元的纺织项目签约，预计新增就业岗位2万个。", 20000),
+        ("总投资5亿元的纺织项目签约。", None),
+    ],
+)
+def test_jobs(text, jobs):
+    assert only_project(text).jobs == jobs
+
+
+def test_several_projects_in_one_sentence():
+    text = "当天，智能传感器项目总投资12亿元，高端轴承项目总投资8亿元，两个项目同时签约。"
+    article = extract(text)
+    got = sorted((p.name, str(p.amount.value)) for p in article.projects)
+    assert got == [("智能传感器项目", yi(12)[0]), ("高端轴承项目", yi(8)[0])]
+
+
+def test_list_with_semicolons():
+    text = "签约项目包括：光电显示模组项目，投资10亿元；精密轴承项目，投资6亿元。"
+    article = extract(text)
+    got = sorted((p.name, str(p.amount.value)) for p in article.projects)
+    assert got == [("光电显示模组项目", yi(10)[0]), ("精密轴承项目", yi(6)[0])]
+
+
+def test_location_is_not_a_project():
+    text = "5月29日，某负极材料项目在乐山高新区新能源产业园举行开工仪式。"
+    article = extract(text)
+    assert [p.name for p in article.projects] == ["某负极材料项目"]
+
+
+def test_generic_project_words_are_not_projects():
+    text = "今年以来，高新区狠抓项目落地落实，组建项目落地班子，主攻项目建设不松劲。"
+    assert extract(text).projects == []
+
+
+def test_registered_capital_counts_only_without_total():
+    assert amounts(extract("新公司注册资本1亿元，正式落户高新区。")) == [yi(1)]
+    both = extract("该项目总投资3亿元，项目公司注册资本5000万元，已落户高新区。")
+    assert amounts(both) == [yi(3)]
+
+
+def test_usd_deal():
+    p = only_project("美国某公司宣布投资2亿美元在苏州高新区建设研发中心项目，双方当天签约。")
+    assert (p.amount.currency, str(p.amount.value)) == ("USD", "200000000")
+    assert p.zone == "苏州高新区"
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_date_from_nearest_earlier_sentence_in_paragraph():
+    text = "6月15日，高新区举行招商推介会。会上，总投资20亿元的电子材料项目成功签约。"
+    assert only_project(text).date == EventDate(2022, 6, 15)
+
+
+def test_date_from_dateline_when_paragraph_has_none():
+    text = "近日，高新区举行项目签约仪式。\n会上，总投资20亿元的电子材料项目成功签约。"
+    assert only_project(text).date == EventDate(2022, 7)
+
+
+def test_date_in_other_paragraph_is_not_used():
+    text = "近日，高新区举行签约仪式。\n2021年，该区引进企业30家。\n总投资20亿元的电子材料项目成功签约。"
+    assert only_project(text).date == EventDate(2022, 7)
+
+
+def test_plan_date_after_amount_is_not_the_event_date():
+    text = "近日，总投资20亿元的电子材料项目签约，预计2024年建成投产。"
+    assert only_project(text).date == EventDate(2022, 7)
+
+
+def test_no_issue_date_leaves_relative_dates_unknown():
+    p = only_project("6月15日，总投资20亿元的电子材料项目签约。", issue=None)
+    assert p.date is None
+    p = only_project("2022年6月15日，总投资20亿元的电子材料项目签约。", issue=None)
+    assert p.date == EventDate(2022, 6, 15)
+
+
+def test_january_issue_december_event():
+    p = only_project("12月28日，总投资20亿元的电子材料项目签约。", issue=date(2022, 1, 5))
+    assert p.date == EventDate(2021, 12, 28)
+
+
+# ---------------------------------------------------------------- zones
+
+
+def test_article_zones_title_first():
+    article = extract(
+        "成都高新区与合肥高新区代表出席。乐山高新区签约项目5个，总投资30亿元。乐山高新区表示……",
+        title="乐山高新区：项目落地快",
+    )
+    assert article.zones[0] == "乐山高新区"
+    assert set(article.zones) == {"乐山高新区", "成都高新区", "合肥高新区"}
+
+
+def test_bare_gaoxinqu_resolves_to_main_zone():
+    article = extract("近日，乐山高新区召开大会。\n该高新区新增签约项目5个，签约投资额20亿元。")
+    assert article.batches[0].zone == "乐山高新区"
+
+
+def test_full_name_and_alias_give_canonical_zone():
+    article = extract("天津滨海高新技术产业开发区发布清单。滨海高新区将构建两大场景。")
+    assert article.zones == ["天津滨海高新区"]
+
+
+def test_quotes_are_slices_of_the_text():
+    text = "近日，乐山高新区举行签约仪式。\n会上，总投资20亿元的电子材料项目成功签约，该项目可带动就业500人。"
+    article = extract(text)
+    for fact in [*article.projects, *article.batches]:
+        assert text[fact.quote_start : fact.quote_end] == fact.quote

@@ -1,0 +1,75 @@
+"""pipeline: bytes → ParsedBulletin → contract JSON; progress, hash, errors, speed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import date
+
+import pytest
+
+from articles.parsing.pipeline import PARSER_VERSION, parse_bytes, to_contract
+from articles.parsing.types import UnreadableFile
+
+from .contract import validate
+from .helpers import GAZETTEER
+
+PAGE = """乐山高新区项目签约又传捷报
+
+▶ 本报通讯员 某某
+
+6月15日，乐山高新区举行招商推介会。会上，总投资20亿元的电子材料项目成功签约，年产值可达30亿元。
+
+现场共签约项目8个，总投资56亿元。
+
+高新区出台新政
+
+本报讯（记者 某某）近日，成都高新区发布人才新政，对顶尖人才给予最高1000万元奖励。
+"""
+
+
+def test_parse_bytes_and_contract():
+    seen = []
+    data = PAGE.encode("utf-8")
+    parsed = parse_bytes(
+        data, path="p.txt", issue_date=date(2022, 7, 1), publication="某报", gazetteer=GAZETTEER,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    doc = to_contract(parsed)
+    validate(doc)
+    assert doc["source"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert doc["source"]["parser_version"] == PARSER_VERSION == "1.0"
+    assert doc["source"]["issue_date"] == "2022-07-01"
+    assert doc["source"]["format"] == "txt"
+    assert seen == [(i + 1, len(doc["articles"])) for i in range(len(doc["articles"]))]
+    values = sorted(f["amount"]["value"] for a in doc["articles"] for f in a["projects"] + a["batches"])
+    assert values == ["2000000000", "5600000000"]
+    text = json.dumps(doc, ensure_ascii=False)
+    assert "E+" not in text
+
+
+def test_amount_json_has_plain_values():
+    doc = to_contract(parse_bytes("近日，总投资1.2万亿元的算力项目签约。".encode(), gazetteer=GAZETTEER))
+    (p,) = doc["articles"][0]["projects"]
+    assert p["amount"] == {"value": "1200000000000", "currency": "CNY", "approximate": False, "text": "总投资1.2万亿元"}
+    assert p["date"] is None  # no issue date: 近日 cannot be resolved
+
+
+def test_unreadable_file_raises():
+    with pytest.raises(UnreadableFile):
+        parse_bytes(b"")
+
+
+def test_speed_at_least_one_megabyte_per_second():
+    paragraph = (
+        "6月15日，高新区举行招商推介会，总投资20亿元的电子材料项目成功签约，年产值可达30亿元。"
+        "该高新区新增签约项目5个，签约投资额200.2亿元，完成全年目标的100.1%。"
+        "政策累计惠及企业超5000家，奖补金额超10亿元，带动就业1000人以上。\n"
+    )
+    text = ("园区新闻\n\n▶ 本报通讯员 某某\n\n" + paragraph * 40 + "\n") * 60
+    data = text.encode("utf-8")
+    start = time.perf_counter()
+    parse_bytes(data, issue_date=date(2022, 7, 1), gazetteer=GAZETTEER)
+    elapsed = time.perf_counter() - start
+    assert len(data) / elapsed > 1_000_000, f"{len(data) / elapsed / 1e6:.2f} MB/s"

@@ -1,0 +1,108 @@
+"""zones: gazetteer names, generated variants, unknown zones as written, no junk."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from articles.parsing.zones import DEFAULT_PATH, Gazetteer, find_zones, load_gazetteer
+
+ENTRIES = [
+    {"short_name": "西安高新区", "full_name": "西安高新技术产业开发区", "province": "陕西省", "city": "西安市",
+     "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": []},
+    {"short_name": "乐山高新区", "full_name": "乐山高新技术产业开发区", "province": "四川省", "city": "乐山市",
+     "level": "national", "kind": "高新区", "approved_year": 2012, "aliases": []},
+    {"short_name": "天津滨海高新区", "full_name": "天津滨海高新技术产业开发区", "province": "天津市",
+     "city": "天津市", "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": ["滨海高新区"]},
+    {"short_name": "清远高新区", "full_name": "清远高新技术产业开发区", "province": "广东省", "city": "清远市",
+     "level": "national", "kind": "高新区", "approved_year": 2015, "aliases": []},
+    {"short_name": "中关村", "full_name": "中关村科技园区", "province": "北京市", "city": "北京市",
+     "level": "national", "kind": "高新区", "approved_year": 1988, "aliases": ["中关村示范区"]},
+    {"short_name": "成都高新区", "full_name": "成都高新技术产业开发区", "province": "四川省", "city": "成都市",
+     "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": []},
+]
+G = Gazetteer(ENTRIES)
+
+
+def names(text: str, gazetteer: Gazetteer = G) -> list[tuple[str, bool]]:
+    return [(h.name, h.known) for h in gazetteer.find_zones(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("大会在西安高新区召开", [("西安高新区", True)]),
+        ("西安高新技术产业开发区管委会", [("西安高新区", True)]),
+        ("西安国家高新区", [("西安高新区", True)]),
+        ("西安国家高新技术产业开发区", [("西安高新区", True)]),
+        ("西安高新技术开发区", [("西安高新区", True)]),
+        ("西安市高新区", [("西安高新区", True)]),
+        ("天津滨海高新技术产业开发区发布清单", [("天津滨海高新区", True)]),
+        ("滨海高新区", [("天津滨海高新区", True)]),
+        ("天津滨海高新区", [("天津滨海高新区", True)]),
+        ("中关村示范区企业", [("中关村", True)]),
+        ("樂山高新區簽約", [("乐山高新区", True)]),
+        ("乐山国家高新区与成都高新区合作", [("乐山高新区", True), ("成都高新区", True)]),
+        # unknown zones, reported as written
+        ("在绵阳经开区举行", [("绵阳经开区", False)]),
+        ("广东省肇庆高新区", [("肇庆高新区", False)]),
+        ("成都天府新区", [("成都天府新区", False)]),
+        ("西安经济技术开发区", [("西安经济技术开发区", False)]),
+        ("乐山市五通桥区工业园区", [("乐山市五通桥区工业园区", False)]),
+        # junk that is not a zone
+        ("该高新区新增签约项目5个", []),
+        ("本高新区", []),
+        ("在全国169家国家高新区中位列第一", []),
+        ("支持区内信创产业", []),
+        ("希望全国优秀企业来高新区共创场景", []),
+        ("共同推动高新区实现更高质量发展", []),
+        ("各类园区", []),
+    ],
+)
+def test_find_zones(text, expected):
+    assert names(text) == expected
+
+
+def test_offsets():
+    text = "据悉，天津滨海高新技术产业开发区发布"
+    (hit,) = G.find_zones(text)
+    assert text[hit.start : hit.end] == "天津滨海高新技术产业开发区"
+
+
+def test_canonical():
+    assert G.canonical("滨海高新区") == "天津滨海高新区"
+    assert G.canonical("西安高新技术产业开发区") == "西安高新区"
+    assert G.canonical("不存在高新区") is None
+
+
+def test_ambiguous_generated_variant_is_dropped():
+    g = Gazetteer([
+        {"short_name": "甲高新区", "full_name": "甲高新技术产业开发区", "city": "甲市", "aliases": []},
+        {"short_name": "乙高新区", "full_name": "乙高新技术产业开发区", "city": "乙市", "aliases": ["甲国家高新区"]},
+    ])
+    assert g.canonical("甲国家高新区") == "乙高新区"  # an explicit alias beats a generated form
+
+
+def test_fast_on_a_large_page():
+    page = ("今年以来，西安高新区新签约项目十个，总投资约八十亿元。天津滨海高新技术产业开发区发布清单。" * 2000)
+    start = time.perf_counter()
+    hits = G.find_zones(page * 10)  # ~1 MB of text
+    assert time.perf_counter() - start < 2.0
+    assert len(hits) == 40000
+
+
+def test_real_gazetteer_file():
+    if not DEFAULT_PATH.exists():
+        pytest.skip("zones/data/gazetteer.json not delivered yet")
+    entries = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert len(entries) >= 150
+    g = load_gazetteer()
+    assert g is load_gazetteer()  # cached
+    assert g.canonical("滨海高新区") == "天津滨海高新区"
+    assert [h.name for h in find_zones("清远高新区举行签约仪式，乐山高新区、西安高新区")] == [
+        "清远高新区",
+        "乐山高新区",
+        "西安高新区",
+    ]

@@ -1,0 +1,134 @@
+"""Writing a parse to the database: one transaction, reviewed work kept on re-parse, no twins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+import pytest
+
+from articles.ingest import store_parse
+from articles.models import Article, Bulletin, Mention, StoredFile
+from articles.parsing.types import (
+    Amount,
+    BatchFact,
+    EventDate,
+    ParsedArticle,
+    ParsedBulletin,
+    ProjectFact,
+    SourceInfo,
+)
+from projects.models import Batch, Project, ProjectEvent, ReviewStatus
+from projects.services import set_review_status
+from zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "5月16日，长沙高新区与湘江精工签约，投资20亿元建设高端数控机床产业园项目。此次共签约项目3个，总投资约35亿元。"
+
+
+def bulletin(data: bytes = b"page") -> Bulletin:
+    sha = hashlib.sha256(data).hexdigest()
+    stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
+    return Bulletin.objects.create(
+        publication="测试周报", issue_date=dt.date(2023, 5, 19), file=stored, sha256=sha, size=len(data)
+    )
+
+
+def parsed(*, project_zone: str = "长沙高新区", amount: str = "2000000000", name="高端数控机床产业园项目"):
+    quote = TEXT[: TEXT.index("。") + 1]
+    batch_quote = TEXT[len(quote):]
+    article = ParsedArticle(
+        index=0, title="长沙高新区签约", subtitle=None, byline="本报讯（记者 林晓）", text=TEXT,
+        zones=["长沙高新区", "某某未知产业园区"],
+        projects=[ProjectFact(
+            name=name, zone=project_zone, investor="湘江精工",
+            amount=Amount(Decimal(amount), "CNY", False, "投资20亿元"), stage="signed",
+            date=EventDate(2023, 5, 16), quote=quote, quote_start=0, quote_end=len(quote), jobs=300,
+            industry="高端装备",
+        )],
+        batches=[BatchFact(
+            zone="长沙高新区", count=3, amount=Amount(Decimal("3500000000"), "CNY", True, "总投资约35亿元"),
+            date=EventDate(2023, 5), quote=batch_quote, quote_start=len(quote), quote_end=len(TEXT),
+        )],
+    )
+    source = SourceInfo(path="x.txt", sha256="0" * 64, format="txt", encoding="utf-8",
+                        issue_date="2023-05-19", parser_version="test")
+    return ParsedBulletin(source=source, articles=[article])
+
+
+def test_a_parse_becomes_articles_candidates_events_and_quotes():
+    target = bulletin()
+    summary = store_parse(target, parsed())
+
+    assert (summary.articles, summary.projects, summary.batches) == (1, 1, 1)
+    article = Article.objects.get(bulletin=target)
+    assert {z.short_name for z in article.zones.all()} == {"长沙高新区", "某某未知产业园区"}
+    assert Zone.objects.get(short_name="某某未知产业园区").verified is False
+    project = Project.objects.get()
+    assert project.review_status == ReviewStatus.CANDIDATE
+    assert (project.amount_yuan, project.date, project.date_precision) == (
+        Decimal("2000000000.00"), dt.date(2023, 5, 16), "day")
+    assert project.zone.short_name == "长沙高新区" and project.jobs == 300
+    event = ProjectEvent.objects.get(project=project)
+    assert (event.stage, event.article_id) == ("signed", article.pk)
+    mention = Mention.objects.get(project=project)
+    assert TEXT[mention.start:mention.end] == mention.quote
+    batch = Batch.objects.get()
+    assert (batch.project_count, batch.approximate, batch.date_precision) == (3, True, "month")
+
+
+def test_parsing_again_replaces_candidates_without_twins():
+    target = bulletin()
+    store_parse(target, parsed())
+    store_parse(target, parsed())
+    assert Project.objects.count() == 1
+    assert Batch.objects.count() == 1
+    assert Article.objects.filter(bulletin=target).count() == 1
+
+
+def test_parsing_again_keeps_what_editors_confirmed_and_attaches_the_new_quote():
+    target = bulletin()
+    store_parse(target, parsed())
+    confirmed = Project.objects.get()
+    set_review_status([confirmed], ReviewStatus.CONFIRMED)
+    rejected_batch = Batch.objects.get()
+    set_review_status([rejected_batch], ReviewStatus.REJECTED)
+
+    summary = store_parse(target, parsed())
+
+    assert summary.attached_to_reviewed == 2
+    assert list(Project.objects.all()) == [confirmed]
+    assert list(Batch.objects.all()) == [rejected_batch]
+    confirmed.refresh_from_db()
+    assert confirmed.review_status == ReviewStatus.CONFIRMED
+    assert confirmed.mentions.get().article.bulletin == target
+    assert rejected_batch.mentions.count() == 1
+
+
+def test_a_write_that_fails_half_way_leaves_nothing(monkeypatch):
+    import articles.ingest as ingest
+
+    target = bulletin()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest, "_store_batch", explode)
+    with pytest.raises(RuntimeError):
+        store_parse(target, parsed())
+    assert Article.objects.count() == 0
+    assert Project.objects.count() == 0
+    assert Mention.objects.count() == 0
+
+
+def test_a_foreign_amount_is_counted_in_yuan_at_that_years_rate():
+    target = bulletin()
+    data = parsed(amount="150000000")
+    data.articles[0].projects[0].amount = Amount(Decimal("150000000"), "USD", False, "1.5亿美元")
+    store_parse(target, data)
+    project = Project.objects.get()
+    assert project.currency == "USD"
+    assert project.amount == Decimal("150000000")
+    assert project.amount_yuan == Decimal("1057005000.00")  # 1.5亿 × 7.0467, the seeded 2023 rate
