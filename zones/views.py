@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from accounts.access import public_read_only
+from projects import totals as project_totals
 from projects.models import ReviewStatus
+from projects.views import chart_labels
 
 from .models import Zone
 
@@ -31,11 +34,16 @@ def zone_list(request):
 def zone_detail(request, slug: str):
     zone = get_object_or_404(Zone, slug=slug)
     projects = zone.projects.filter(merged_into__isnull=True).order_by("-date", "-id")
+    totals = project_totals.for_zone(zone)
+    chart = totals.as_json()
+    chart["links"] = {"project_list": reverse("project-list")}
     return render(request, "zones/zone_detail.html", {
         "zone": zone,
         "projects": projects[:200],
-        "totals": projects.filter(review_status=ReviewStatus.CONFIRMED).aggregate(
-            n=Count("id"), total=Sum("amount_yuan")),
+        "totals": totals,
+        "chart": chart,
+        "month_rows": list(zip(chart["months"], chart["month_totals"], strict=True)),
+        "labels": chart_labels(),
         "batches": zone.batches.filter(merged_into__isnull=True).order_by("-date")[:100],
         "articles": zone.articles.select_related("bulletin").order_by("-bulletin__issue_date")[:100],
         "aliases": zone.aliases.all(),

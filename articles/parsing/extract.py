@@ -54,7 +54,6 @@ _BATCH_WORDS = re.compile(
     r"签约项目总投资|合计|共计|总计|累计签约"
 )
 _RECENT_ENTITIES = 60
-_BARE_ZONE = re.compile(r"(?:该|本|全)?(?:高新区|开发区|园区|经开区)")
 
 
 @dataclass
