@@ -26,8 +26,21 @@ class BulletinAdmin(admin.ModelAdmin):
     list_filter = ("status", "publication", "format")
     search_fields = ("publication", "issue_number", "original_name", "sha256")
     date_hierarchy = "issue_date"
-    readonly_fields = ("file", "sha256", "size", "format", "encoding", "status", "progress", "error",
-                       "parser_version", "created_at", "started_at", "finished_at", "uploaded_by")
+    readonly_fields = (
+        "file",
+        "sha256",
+        "size",
+        "format",
+        "encoding",
+        "status",
+        "progress",
+        "error",
+        "parser_version",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "uploaded_by",
+    )
     inlines = [ArticleInline]
 
 

@@ -16,7 +16,9 @@ class UploadForm(forms.Form):
     publication = forms.CharField(label=_("报刊"), max_length=128, initial="中国高新技术产业导报")
     issue_number = forms.CharField(label=_("期号"), max_length=32, required=False)
     issue_date = forms.DateField(
-        label=_("出版日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("出版日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("用于推算“6月28日”“今年3月”等相对日期。"),
     )
 
@@ -32,7 +34,17 @@ class ProjectEditForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "zone", "investor", "industry", "stage", "date", "date_precision",
-            "amount", "currency", "amount_text", "approximate", "jobs",
+            "name",
+            "zone",
+            "investor",
+            "industry",
+            "stage",
+            "date",
+            "date_precision",
+            "amount",
+            "currency",
+            "amount_text",
+            "approximate",
+            "jobs",
         ]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}

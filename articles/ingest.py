@@ -101,15 +101,19 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
         pk__in=batch_ids, review_status=ReviewStatus.CANDIDATE, merged_into__isnull=True
     ).exclude(mentions__article__bulletin__in=Bulletin.objects.exclude(pk=bulletin.pk)).delete()
     reviewed_projects = list(
-        Project.objects.filter(pk__in=project_ids).exclude(review_status=ReviewStatus.CANDIDATE)
+        Project.objects.filter(pk__in=project_ids)
+        .exclude(review_status=ReviewStatus.CANDIDATE)
         .select_related("zone")
     )
     reviewed_batches = list(
-        Batch.objects.filter(pk__in=batch_ids).exclude(review_status=ReviewStatus.CANDIDATE)
+        Batch.objects.filter(pk__in=batch_ids)
+        .exclude(review_status=ReviewStatus.CANDIDATE)
         .select_related("zone")
     )
     # Their quotes are re-attached from the new parse; events keep their dates.
-    ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects).update(article=None)
+    ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects).update(
+        article=None
+    )
     bulletin.articles.all().delete()
     return reviewed_projects, reviewed_batches
 
@@ -176,14 +180,19 @@ def fact_to_json(fact: ProjectFact | BatchFact) -> dict:
     data = {
         "zone": fact.zone,
         "date": fact.date.isoformat() if fact.date else None,
-        "amount": None if amount is None else {
-            "value": str(amount.value), "currency": amount.currency,
-            "approximate": amount.approximate, "text": amount.text,
+        "amount": None
+        if amount is None
+        else {
+            "value": str(amount.value),
+            "currency": amount.currency,
+            "approximate": amount.approximate,
+            "text": amount.text,
         },
     }
     if isinstance(fact, ProjectFact):
-        data.update(name=fact.name, investor=fact.investor, stage=fact.stage, jobs=fact.jobs,
-                    industry=fact.industry)
+        data.update(
+            name=fact.name, investor=fact.investor, stage=fact.stage, jobs=fact.jobs, industry=fact.industry
+        )
     else:
         data.update(count=fact.count)
     return data

@@ -86,7 +86,9 @@ class Article(models.Model):
     subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
     byline = models.CharField(_("署名"), max_length=255, blank=True)
     text = models.TextField(_("正文"))
-    zones = models.ManyToManyField("zones.Zone", verbose_name=_("开发区"), blank=True, related_name="articles")
+    zones = models.ManyToManyField(
+        "zones.Zone", verbose_name=_("开发区"), blank=True, related_name="articles"
+    )
 
     class Meta:
         verbose_name = _("文章")
@@ -119,15 +121,27 @@ class Mention(models.Model):
     end = models.PositiveIntegerField(_("结束位置"))
     extracted = models.JSONField(_("解析结果"), default=dict)
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("项目"), null=True, blank=True, on_delete=models.CASCADE,
+        "projects.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="mentions",
     )
     event = models.ForeignKey(
-        "projects.ProjectEvent", verbose_name=_("项目事件"), null=True, blank=True, on_delete=models.SET_NULL,
+        "projects.ProjectEvent",
+        verbose_name=_("项目事件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="mentions",
     )
     batch = models.ForeignKey(
-        "projects.Batch", verbose_name=_("批量签约"), null=True, blank=True, on_delete=models.CASCADE,
+        "projects.Batch",
+        verbose_name=_("批量签约"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="mentions",
     )
 

@@ -23,7 +23,9 @@ def claim(bulletin_id: int, task_id: str) -> bool:
     return bool(
         Bulletin.objects.filter(pk=bulletin_id)
         .filter(Q(status=Bulletin.Status.QUEUED) | Q(status=Bulletin.Status.PARSING, task_id=task_id))
-        .update(status=Bulletin.Status.PARSING, task_id=task_id, started_at=timezone.now(), progress=0, error="")
+        .update(
+            status=Bulletin.Status.PARSING, task_id=task_id, started_at=timezone.now(), progress=0, error=""
+        )
     )
 
 
@@ -34,7 +36,9 @@ def record_progress(bulletin_id: int, done: int, total: int) -> None:
 
 def finish(bulletin_id: int, status: str, error: str = "") -> None:
     Bulletin.objects.filter(pk=bulletin_id).update(
-        status=status, error=error[:2000], finished_at=timezone.now(),
+        status=status,
+        error=error[:2000],
+        finished_at=timezone.now(),
         progress=100 if status == Bulletin.Status.PARSED else 0,
     )
 

@@ -73,7 +73,8 @@ def accept_upload(
 def too_large_message(size: int) -> str:
     limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
     return _("文件过大（%(size).1f MB），上限为 %(limit).0f MB。") % {
-        "size": size / (1024 * 1024), "limit": limit_mb,
+        "size": size / (1024 * 1024),
+        "limit": limit_mb,
     }
 
 
@@ -99,9 +100,18 @@ def enqueue_parse(bulletin_id: int) -> None:
 @transaction.atomic
 def request_reparse(bulletin: Bulletin) -> bool:
     """Queue a bulletin for parsing again unless it is being parsed right now."""
-    updated = Bulletin.objects.filter(pk=bulletin.pk).exclude(status=Bulletin.Status.PARSING).update(
-        status=Bulletin.Status.QUEUED, progress=0, error="", task_id="", started_at=None,
-        finished_at=None, queued_at=timezone.now(),
+    updated = (
+        Bulletin.objects.filter(pk=bulletin.pk)
+        .exclude(status=Bulletin.Status.PARSING)
+        .update(
+            status=Bulletin.Status.QUEUED,
+            progress=0,
+            error="",
+            task_id="",
+            started_at=None,
+            finished_at=None,
+            queued_at=timezone.now(),
+        )
     )
     if updated:
         transaction.on_commit(lambda: enqueue_parse(bulletin.pk))

@@ -62,14 +62,19 @@ def bulletin_detail(request, pk: int):
     articles = []
     for article in bulletin.articles.all():
         mentions = list(article.mentions.all())
-        articles.append({
-            "article": article,
-            "segments": selectors.highlight_segments(article.text, mentions),
-            "mentions": [
-                {"mention": m, "duplicates": likely_duplicates(m.project) if _is_candidate(m.project) else []}
-                for m in mentions
-            ],
-        })
+        articles.append(
+            {
+                "article": article,
+                "segments": selectors.highlight_segments(article.text, mentions),
+                "mentions": [
+                    {
+                        "mention": m,
+                        "duplicates": likely_duplicates(m.project) if _is_candidate(m.project) else [],
+                    }
+                    for m in mentions
+                ],
+            }
+        )
     return render(request, "articles/bulletin_detail.html", {"bulletin": bulletin, "articles": articles})
 
 
@@ -80,13 +85,15 @@ def _is_candidate(project: Project | None) -> bool:
 @public_read_only
 def bulletin_status(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    return JsonResponse({
-        "status": bulletin.status,
-        "status_label": bulletin.get_status_display(),
-        "progress": bulletin.progress,
-        "error": bulletin.error,
-        "articles": bulletin.articles.count(),
-    })
+    return JsonResponse(
+        {
+            "status": bulletin.status,
+            "status_label": bulletin.get_status_display(),
+            "progress": bulletin.progress,
+            "error": bulletin.error,
+            "articles": bulletin.articles.count(),
+        }
+    )
 
 
 @require_POST
@@ -104,10 +111,15 @@ def reparse(request, pk: int):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("bulletin"), pk=pk)
     mentions = list(article.mentions.select_related("project", "batch"))
-    return render(request, "articles/article_detail.html", {
-        "article": article, "segments": selectors.highlight_segments(article.text, mentions),
-        "mentions": mentions,
-    })
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "segments": selectors.highlight_segments(article.text, mentions),
+            "mentions": mentions,
+        },
+    )
 
 
 def _next_url(request, fallback: str) -> str:
@@ -163,7 +175,7 @@ def edit_project(request, pk: int):
     project = get_object_or_404(Project, pk=pk)
     form = ProjectEditForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        save_project_edit(form.save(commit=False), request.user)
+        save_project_edit(form.save(commit=False), request.user, changed=form.changed_data)
         messages.success(request, _("已保存：%(name)s") % {"name": project.name})
         return redirect(project)
     return render(request, "articles/project_edit.html", {"form": form, "project": project})

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.models import Mention
 
 from .models import Batch, CurrencyRate, Project, ProjectEvent, ReviewStatus
-from .services import merge_projects, set_review_status
+from .services import merge_projects, save_project_edit, set_review_status
 
 
 class ProjectEventInline(admin.TabularInline):
@@ -30,7 +30,9 @@ class ProjectMentionInline(admin.TabularInline):
 
 class MergeTargetForm(forms.Form):
     target = forms.ModelChoiceField(
-        queryset=Project.objects.filter(merged_into__isnull=True), label="合并到项目", widget=forms.NumberInput,
+        queryset=Project.objects.filter(merged_into__isnull=True),
+        label="合并到项目",
+        widget=forms.NumberInput,
         help_text="目标项目的编号（ID）",
     )
 
@@ -57,8 +59,17 @@ class ReviewActionsMixin:
 
 @admin.register(Project)
 class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
-    list_display = ("name", "zone", "investor", "amount_text", "amount_yuan", "stage", "date",
-                    "review_status", "merged_into")
+    list_display = (
+        "name",
+        "zone",
+        "investor",
+        "amount_text",
+        "amount_yuan",
+        "stage",
+        "date",
+        "review_status",
+        "merged_into",
+    )
     list_filter = ("review_status", "stage", "industry", "currency", "approximate", "zone__province")
     search_fields = ("name", "investor", "zone__short_name", "amount_text")
     autocomplete_fields = ("zone", "batch", "merged_into")
@@ -66,6 +77,11 @@ class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     list_select_related = ("zone", "merged_into")
     inlines = [ProjectEventInline, ProjectMentionInline]
     actions = ["confirm_selected", "reject_selected", "merge_selected"]
+    readonly_fields = ("amount_yuan",)
+
+    def save_model(self, request, obj, form, change):
+        """Through the same service as the review page, so the yuan value follows the amount."""
+        save_project_edit(obj, request.user, changed=form.changed_data if change else ("date",))
 
     @admin.action(description="合并到另一个项目…")
     def merge_selected(self, request, queryset):
@@ -78,10 +94,17 @@ class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
                 return None
             self.message_user(request, f"{merged} 个项目已合并到“{form.cleaned_data['target']}”。")
             return None
-        return render(request, "admin/projects/merge_projects.html", {
-            **self.admin_site.each_context(request), "form": form, "projects": queryset,
-            "opts": self.model._meta, "title": "合并项目",
-        })
+        return render(
+            request,
+            "admin/projects/merge_projects.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "projects": queryset,
+                "opts": self.model._meta,
+                "title": "合并项目",
+            },
+        )
 
 
 @admin.register(Batch)

@@ -49,9 +49,7 @@ class DatedFields(models.Model):
     """A date known to the day, the month or the year; stored as the first day it covers."""
 
     date = models.DateField(_("日期"), null=True, blank=True, db_index=True)
-    date_precision = models.CharField(
-        _("日期精度"), max_length=5, choices=DatePrecision.choices, blank=True
-    )
+    date_precision = models.CharField(_("日期精度"), max_length=5, choices=DatePrecision.choices, blank=True)
 
     class Meta:
         abstract = True
@@ -61,17 +59,28 @@ class Batch(MoneyFields, DatedFields):
     """An aggregate signing: "签约项目16个，总投资约122亿元" in one zone."""
 
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("开发区"), null=True, blank=True, on_delete=models.PROTECT,
+        "zones.Zone",
+        verbose_name=_("开发区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="batches",
     )
     title = models.CharField(_("名称"), max_length=255, blank=True)
     project_count = models.PositiveIntegerField(_("项目数"), null=True, blank=True)
     review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.CANDIDATE,
+        _("审核状态"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.CANDIDATE,
         db_index=True,
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="merged_from",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,7 +106,11 @@ class Project(MoneyFields, DatedFields):
 
     name = models.CharField(_("项目名称"), max_length=255)
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("开发区"), null=True, blank=True, on_delete=models.PROTECT,
+        "zones.Zone",
+        verbose_name=_("开发区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     investor = models.CharField(_("投资方"), max_length=255, blank=True, db_index=True)
@@ -105,15 +118,26 @@ class Project(MoneyFields, DatedFields):
     stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.SIGNED)
     jobs = models.PositiveIntegerField(_("带动就业（人）"), null=True, blank=True)
     batch = models.ForeignKey(
-        Batch, verbose_name=_("所属批量签约"), null=True, blank=True, on_delete=models.SET_NULL,
+        Batch,
+        verbose_name=_("所属批量签约"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     review_status = models.CharField(
-        _("审核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.CANDIDATE,
+        _("审核状态"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.CANDIDATE,
         db_index=True,
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="merged_from",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -140,7 +164,11 @@ class ProjectEvent(DatedFields):
     )
     stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices)
     article = models.ForeignKey(
-        "articles.Article", verbose_name=_("文章"), null=True, blank=True, on_delete=models.SET_NULL,
+        "articles.Article",
+        verbose_name=_("文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="project_events",
     )
     note = models.CharField(_("备注"), max_length=255, blank=True)

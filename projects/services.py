@@ -60,12 +60,32 @@ def refresh_project_timeline(project: Project, user=None) -> None:
 
 
 @transaction.atomic
-def save_project_edit(project: Project, user=None) -> Project:
-    """Save an editor's changes: the yuan value follows the amount, currency and year."""
-    year = project.date.year if project.date else None
-    project.amount_yuan = to_yuan(project.amount, project.currency, year)
+def save_project_edit(project: Project, user=None, changed: Iterable[str] = ()) -> Project:
+    """Save an editor's changes to a project.
+
+    The date and stage come from the project's events, so an edit of them is
+    written to the event they came from (the signing, else the first event; the
+    latest event for the stage) rather than being overwritten by the timeline.
+    The yuan value is computed last, at the year of the date the project keeps.
+    """
+    changed = set(changed)
+    events = list(project.events.order_by("date", "id"))
+    if events and changed & {"date", "date_precision"}:
+        signed = [event for event in events if event.stage == Stage.SIGNED]
+        counting = (signed or events)[0]
+        counting.date, counting.date_precision = project.date, project.date_precision
+        _save(counting, user, "date edited on the project")
+    if events and "stage" in changed:
+        latest = events[-1]
+        latest.stage = project.stage
+        _save(latest, user, "stage edited on the project")
     _save(project, user, "edited")
     refresh_project_timeline(project, user)
+    year = project.date.year if project.date else None
+    yuan = to_yuan(project.amount, project.currency, year)
+    if yuan != project.amount_yuan:
+        project.amount_yuan = yuan
+        _save(project, user, "yuan value recomputed")
     return project
 
 

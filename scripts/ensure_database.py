@@ -21,8 +21,10 @@ def main() -> int:
 
     config = dj_database_url.parse(url)
     params = {
-        "host": config.get("HOST") or None, "port": config.get("PORT") or None,
-        "user": config.get("USER") or None, "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
     }
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()

@@ -67,9 +67,6 @@ def test_change_form_post_saves_the_edit_and_records_the_admin_in_history(admin_
     assert latest.history_user.username == "admin-user"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: ProjectAdmin saves without recomputing amount_yuan; reported to the lead"
-)
 def test_change_form_edit_of_the_amount_updates_the_yuan_value_that_totals_use(admin_client_):
     project = make_project(zone=make_zone(), amount=Decimal("1000000000"), amount_yuan=Decimal("1000000000"))
     url = reverse("admin:projects_project_change", args=[project.pk])

@@ -38,23 +38,49 @@ def bulletin(data: bytes = b"page") -> Bulletin:
 
 def parsed(*, project_zone: str = "长沙高新区", amount: str = "2000000000", name="高端数控机床产业园项目"):
     quote = TEXT[: TEXT.index("。") + 1]
-    batch_quote = TEXT[len(quote):]
+    batch_quote = TEXT[len(quote) :]
     article = ParsedArticle(
-        index=0, title="长沙高新区签约", subtitle=None, byline="本报讯（记者 林晓）", text=TEXT,
+        index=0,
+        title="长沙高新区签约",
+        subtitle=None,
+        byline="本报讯（记者 林晓）",
+        text=TEXT,
         zones=["长沙高新区", "某某未知产业园区"],
-        projects=[ProjectFact(
-            name=name, zone=project_zone, investor="湘江精工",
-            amount=Amount(Decimal(amount), "CNY", False, "投资20亿元"), stage="signed",
-            date=EventDate(2023, 5, 16), quote=quote, quote_start=0, quote_end=len(quote), jobs=300,
-            industry="高端装备",
-        )],
-        batches=[BatchFact(
-            zone="长沙高新区", count=3, amount=Amount(Decimal("3500000000"), "CNY", True, "总投资约35亿元"),
-            date=EventDate(2023, 5), quote=batch_quote, quote_start=len(quote), quote_end=len(TEXT),
-        )],
+        projects=[
+            ProjectFact(
+                name=name,
+                zone=project_zone,
+                investor="湘江精工",
+                amount=Amount(Decimal(amount), "CNY", False, "投资20亿元"),
+                stage="signed",
+                date=EventDate(2023, 5, 16),
+                quote=quote,
+                quote_start=0,
+                quote_end=len(quote),
+                jobs=300,
+                industry="高端装备",
+            )
+        ],
+        batches=[
+            BatchFact(
+                zone="长沙高新区",
+                count=3,
+                amount=Amount(Decimal("3500000000"), "CNY", True, "总投资约35亿元"),
+                date=EventDate(2023, 5),
+                quote=batch_quote,
+                quote_start=len(quote),
+                quote_end=len(TEXT),
+            )
+        ],
     )
-    source = SourceInfo(path="x.txt", sha256="0" * 64, format="txt", encoding="utf-8",
-                        issue_date="2023-05-19", parser_version="test")
+    source = SourceInfo(
+        path="x.txt",
+        sha256="0" * 64,
+        format="txt",
+        encoding="utf-8",
+        issue_date="2023-05-19",
+        parser_version="test",
+    )
     return ParsedBulletin(source=source, articles=[article])
 
 
@@ -69,12 +95,15 @@ def test_a_parse_becomes_articles_candidates_events_and_quotes():
     project = Project.objects.get()
     assert project.review_status == ReviewStatus.CANDIDATE
     assert (project.amount_yuan, project.date, project.date_precision) == (
-        Decimal("2000000000.00"), dt.date(2023, 5, 16), "day")
+        Decimal("2000000000.00"),
+        dt.date(2023, 5, 16),
+        "day",
+    )
     assert project.zone.short_name == "长沙高新区" and project.jobs == 300
     event = ProjectEvent.objects.get(project=project)
     assert (event.stage, event.article_id) == ("signed", article.pk)
     mention = Mention.objects.get(project=project)
-    assert TEXT[mention.start:mention.end] == mention.quote
+    assert TEXT[mention.start : mention.end] == mention.quote
     batch = Batch.objects.get()
     assert (batch.project_count, batch.approximate, batch.date_precision) == (3, True, "month")
 

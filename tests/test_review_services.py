@@ -223,8 +223,6 @@ def test_editor_edit_of_a_dollar_amount_converts_at_that_years_rate(client_as):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="bug: save_project_edit converts at the edited year, then the "
-                   "timeline moves the date back to the event's year; reported to the lead")
 def test_edited_dollar_amount_is_converted_at_the_year_of_the_date_the_project_keeps(client_as):
     project = make_project(zone=make_zone(), date=dt.date(2021, 11, 1), date_precision="month")
     make_event(project, "signed", dt.date(2021, 11, 1), "month")
@@ -234,6 +232,7 @@ def test_edited_dollar_amount_is_converted_at_the_year_of_the_date_the_project_k
     )
     project.refresh_from_db()
     rate = CurrencyRate.objects.get(currency="USD", year=project.date.year).yuan_per_unit
+    assert project.date == dt.date(2023, 3, 15)  # the edit is kept, on the signing event
     assert project.amount_yuan == (Decimal("100") * rate).quantize(Decimal("0.01"))
 
 

@@ -54,7 +54,7 @@ BAD_INPUTS = [
     ("junk.bin", bytes(range(256)) * 64, None),
     ("scan.pdf", blank_pdf(), "scanned image"),
     ("locked.pdf", encrypted_pdf(), "encrypted"),
-    ("broken.txt", "合肥高新区".encode("utf-8")[:-1] + b"\xff\xfe\x80\x81" * 20, None),
+    ("broken.txt", "合肥高新区".encode()[:-1] + b"\xff\xfe\x80\x81" * 20, None),
 ]
 
 
@@ -92,10 +92,16 @@ def test_a_good_upload_is_stored_once_and_parsed(editor, django_capture_on_commi
     assert Bulletin.objects.count() == 1 and StoredFile.objects.count() == 1
 
 
-@pytest.mark.parametrize("name", [
-    "bulletin-sample.txt", "bulletin-sample.gb18030.txt", "bulletin-sample.html",
-    "bulletin-sample.docx", "bulletin-sample.pdf",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bulletin-sample.txt",
+        "bulletin-sample.gb18030.txt",
+        "bulletin-sample.html",
+        "bulletin-sample.docx",
+        "bulletin-sample.pdf",
+    ],
+)
 def test_each_sample_format_uploads_and_parses_into_four_articles(
     editor, name, django_capture_on_commit_callbacks
 ):
@@ -116,5 +122,10 @@ def test_the_bulletin_page_reports_status_for_polling(editor, django_capture_on_
         post_upload(editor, "a.txt", OWN_PAGE.encode())
     bulletin = Bulletin.objects.get()
     data = editor.get(reverse("bulletin-status", args=[bulletin.pk])).json()
-    assert data == {"status": "parsed", "status_label": bulletin.get_status_display(), "progress": 100,
-                    "error": "", "articles": 1}
+    assert data == {
+        "status": "parsed",
+        "status_label": bulletin.get_status_display(),
+        "progress": 100,
+        "error": "",
+        "articles": 1,
+    }

@@ -33,10 +33,15 @@ def worker(tmp_path):
 
 def test_upload_is_parsed_by_a_real_worker_process(worker, client, make_user):
     client.force_login(make_user("editor"))
-    response = client.post(reverse("bulletin-upload"), {
-        "file": _upload("changsha.txt", PAGE.encode("utf-8")),
-        "publication": "测试周报", "issue_number": "18", "issue_date": "2023-05-19",
-    })
+    response = client.post(
+        reverse("bulletin-upload"),
+        {
+            "file": _upload("changsha.txt", PAGE.encode("utf-8")),
+            "publication": "测试周报",
+            "issue_number": "18",
+            "issue_date": "2023-05-19",
+        },
+    )
     assert response.status_code == 302
     bulletin = Bulletin.objects.get()
     assert bulletin.issue_date == dt.date(2023, 5, 19)

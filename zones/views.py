@@ -25,8 +25,12 @@ def zone_list(request):
     )
     query = request.GET.get("q", "").strip()
     if query:
-        zones = zones.filter(Q(short_name__icontains=query) | Q(full_name__icontains=query)
-                             | Q(province__icontains=query) | Q(city__icontains=query))
+        zones = zones.filter(
+            Q(short_name__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(province__icontains=query)
+            | Q(city__icontains=query)
+        )
     return render(request, "zones/zone_list.html", {"zones": zones, "q": query})
 
 
@@ -37,14 +41,18 @@ def zone_detail(request, slug: str):
     totals = project_totals.for_zone(zone)
     chart = totals.as_json()
     chart["links"] = {"project_list": reverse("project-list")}
-    return render(request, "zones/zone_detail.html", {
-        "zone": zone,
-        "projects": projects[:200],
-        "totals": totals,
-        "chart": chart,
-        "month_rows": list(zip(chart["months"], chart["month_totals"], strict=True)),
-        "labels": chart_labels(),
-        "batches": zone.batches.filter(merged_into__isnull=True).order_by("-date")[:100],
-        "articles": zone.articles.select_related("bulletin").order_by("-bulletin__issue_date")[:100],
-        "aliases": zone.aliases.all(),
-    })
+    return render(
+        request,
+        "zones/zone_detail.html",
+        {
+            "zone": zone,
+            "projects": projects[:200],
+            "totals": totals,
+            "chart": chart,
+            "month_rows": list(zip(chart["months"], chart["month_totals"], strict=True)),
+            "labels": chart_labels(),
+            "batches": zone.batches.filter(merged_into__isnull=True).order_by("-date")[:100],
+            "articles": zone.articles.select_related("bulletin").order_by("-bulletin__issue_date")[:100],
+            "aliases": zone.aliases.all(),
+        },
+    )

@@ -23,6 +23,7 @@ Decisions:
 - No cue at all, but "X亿元的…项目" (e.g. 签约一个50亿元的新能源项目): a `loose`
   investment.
 - A converted figure (约合人民币35亿元) repeats the amount before it and is skipped.
+- A threshold ("投资超10亿元的项目有5个", "亿元以上项目") counts projects; it is no amount.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ _NEGATIVE = (
     "估值 市值 资产 收益 节约 节省 订单 合同额 采购 消费 预算 经费 拨付 兑现 减免 退税 增长 增加 "
     "减少 下降 提高 完成投资 完成 到位资金 实际利用外资 利用外资 外资 固定资产投资 工业投资 技改投资 "
     "研发投入 研发经费 募集 募资 发行 债券 保费 工资 薪酬 成本 利息 租金 价格 售价 单价 票房 "
-    "带动投资 撬动 拉动 吸引投资 社会投资 累计投资 获得投资 获投资 天使轮 轮投资"
+    "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资"
 ).split()
 _SUB = re.compile(r"一期|首期|二期|三期|四期|其中|先期|分期")
 
@@ -66,6 +67,10 @@ _NEG_AFTER = re.compile(
 )
 _POS_AFTER = re.compile(r"(?:的)?(?:总投资|投资|资金投入)(?!基金|机构|公司|人|者)")
 _LOOSE_AFTER = re.compile(r"的[^，,；;。！？\n]{0,30}?(?:项目|基地|产业园|工厂|生产线)")
+# "投资超10亿元的项目有5个", "10亿元以上项目8个": a threshold for counting, not an amount.
+_THRESHOLD_AFTER = re.compile(
+    r"(?:以上|及以上)?(?:的)?[^，,；;。]{0,6}?项目(?:有|共|达|为|共有)?[\d一二两三四五六七八九十]+(?:个|项)"
+)
 _SIGNING = re.compile(r"签约|投资|项目|签署|签订|落户")
 _WINDOW = 30
 
@@ -86,7 +91,7 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
     """
     if _CONVERSION.search(folded, max(floor, start - 6), start):
         return None, start
-    if _NEG_AFTER.match(folded, end):
+    if _NEG_AFTER.match(folded, end) or _THRESHOLD_AFTER.match(folded, end):
         return None, start
     lo = max(clause_start(folded, start, floor), start - _WINDOW)
     cues = list(_CUE_RE.finditer(folded, lo, start))

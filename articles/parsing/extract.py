@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from . import cues
 from .amounts import chinese_to_int, find_amounts
@@ -79,11 +80,19 @@ class _Mention:
 
 @dataclass
 class _Entity:
-    mentions: list[_Mention] = field(default_factory=list)
+    """One project as mentioned across the article; distinct names and amounts kept as sets
+    so that matching a new mention does not grow with the number of mentions."""
 
-    @property
-    def names(self) -> list[str]:
-        return [m.name for m in self.mentions if m.name]
+    mentions: list[_Mention] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    amounts: set[tuple] = field(default_factory=set)
+
+    def add(self, mention: _Mention) -> None:
+        self.mentions.append(mention)
+        if mention.name and mention.name not in self.names:
+            self.names.append(mention.name)
+        if mention.amount is not None:
+            self.amounts.add((mention.amount.value, mention.amount.currency))
 
 
 def _sentences(text: str) -> list[_Sentence]:
@@ -235,6 +244,8 @@ class _Extractor:
             kind, cue_start = cues.classify(folded, start, end, s.start)
             if kind is not None:
                 amounts.append((start, end, amount, kind, cue_start))
+        if any(a[3] != "capital" for a in amounts):  # 注册资本 only when nothing better
+            amounts = [a for a in amounts if a[3] != "capital"]
         for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
             amount = self._with_cue(amount, cue_start, start, end)
             count = self._batch_count(s, start, end, cue_start)
@@ -285,7 +296,7 @@ class _Extractor:
                         sentence=s, pos=verb[0], name=None, stage=verb[1], stage_pos=verb[0],
                         jobs=find_jobs(folded, s.start, s.end), zone=self._zone_near(s, pos),
                     )
-                    self.last_entity.mentions.append(mention)
+                    self.last_entity.add(mention)
 
     def _verb_of(self, stages: list[tuple[int, str]], name: NameSpan, s: _Sentence) -> tuple[int, str] | None:
         """The stage verb that governs a name: just after it in its clause (X项目于3月签约),
@@ -356,7 +367,7 @@ class _Extractor:
         if entity is None:
             entity = _Entity()
             self.entities.append(entity)
-        entity.mentions.append(_Mention(sentence=s, pos=name.start, name=name.name, investor=name.investor))
+        entity.add(_Mention(sentence=s, pos=name.start, name=name.name, investor=name.investor))
         if re.search(r"项目$", name.name) or self.last_entity is None:
             self.last_entity = entity  # "该项目" refers to a 项目, not to a 生产线 it contains
 
@@ -369,13 +380,13 @@ class _Extractor:
         if entity is None:
             entity = _Entity()
             self.entities.append(entity)
-        entity.mentions.append(mention)
+        entity.add(mention)
         self.last_entity = entity
 
     def _find(self, name: str | None, amount: Amount | None) -> _Entity | None:
         """An entity this mention belongs to; only recent ones, so long pages stay linear."""
         for entity in self.entities[-_RECENT_ENTITIES:]:
-            amounts = {(m.amount.value, m.amount.currency) for m in entity.mentions if m.amount}
+            amounts = entity.amounts
             if amount is not None and (amount.value, amount.currency) in amounts:
                 if name is None or not entity.names or any(_same_name(name, n) for n in entity.names):
                     return entity
@@ -480,6 +491,7 @@ def _same_name(a: str, b: str) -> bool:
     return len(fa) >= 4 and len(fb) >= 4 and fa[:4] == fb[:4] and not fa[:4].isdigit()
 
 
+@lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return re.sub(r"(?:项目|一期|二期|首期)+$", "", fold(name))
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,85 +15,206 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Zone',
+            name="Zone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('short_name', models.CharField(max_length=64, unique=True, verbose_name='简称')),
-                ('full_name', models.CharField(blank=True, max_length=128, verbose_name='全称')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name='标识')),
-                ('kind', models.CharField(default='高新区', max_length=16, verbose_name='类型')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('unknown', '未知')], default='unknown', max_length=16, verbose_name='级别')),
-                ('province', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='省份')),
-                ('city', models.CharField(blank=True, max_length=32, verbose_name='城市')),
-                ('approved_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='批准年份')),
-                ('verified', models.BooleanField(default=False, help_text='来自名录或经管理员核实；正文中新发现的开发区默认为未核实。', verbose_name='已核实')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='zones.zone', verbose_name='并入')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("short_name", models.CharField(max_length=64, unique=True, verbose_name="简称")),
+                ("full_name", models.CharField(blank=True, max_length=128, verbose_name="全称")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=80, unique=True, verbose_name="标识"),
+                ),
+                ("kind", models.CharField(default="高新区", max_length=16, verbose_name="类型")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("national", "国家级"), ("provincial", "省级"), ("unknown", "未知")],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("province", models.CharField(blank=True, db_index=True, max_length=16, verbose_name="省份")),
+                ("city", models.CharField(blank=True, max_length=32, verbose_name="城市")),
+                (
+                    "approved_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="批准年份"),
+                ),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="来自名录或经管理员核实；正文中新发现的开发区默认为未核实。",
+                        verbose_name="已核实",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="zones.zone",
+                        verbose_name="并入",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '开发区',
-                'verbose_name_plural': '开发区',
-                'ordering': ['province', 'short_name'],
+                "verbose_name": "开发区",
+                "verbose_name_plural": "开发区",
+                "ordering": ["province", "short_name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalZoneAlias',
+            name="HistoricalZoneAlias",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=128, verbose_name='别名')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('zone', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones.zone', verbose_name='开发区')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=128, verbose_name="别名")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="zones.zone",
+                        verbose_name="开发区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 别名',
-                'verbose_name_plural': 'historical 别名',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 别名",
+                "verbose_name_plural": "historical 别名",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalZone',
+            name="HistoricalZone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('short_name', models.CharField(db_index=True, max_length=64, verbose_name='简称')),
-                ('full_name', models.CharField(blank=True, max_length=128, verbose_name='全称')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, verbose_name='标识')),
-                ('kind', models.CharField(default='高新区', max_length=16, verbose_name='类型')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('unknown', '未知')], default='unknown', max_length=16, verbose_name='级别')),
-                ('province', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='省份')),
-                ('city', models.CharField(blank=True, max_length=32, verbose_name='城市')),
-                ('approved_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='批准年份')),
-                ('verified', models.BooleanField(default=False, help_text='来自名录或经管理员核实；正文中新发现的开发区默认为未核实。', verbose_name='已核实')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones.zone', verbose_name='并入')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("short_name", models.CharField(db_index=True, max_length=64, verbose_name="简称")),
+                ("full_name", models.CharField(blank=True, max_length=128, verbose_name="全称")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=80, verbose_name="标识")),
+                ("kind", models.CharField(default="高新区", max_length=16, verbose_name="类型")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("national", "国家级"), ("provincial", "省级"), ("unknown", "未知")],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("province", models.CharField(blank=True, db_index=True, max_length=16, verbose_name="省份")),
+                ("city", models.CharField(blank=True, max_length=32, verbose_name="城市")),
+                (
+                    "approved_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="批准年份"),
+                ),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="来自名录或经管理员核实；正文中新发现的开发区默认为未核实。",
+                        verbose_name="已核实",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="zones.zone",
+                        verbose_name="并入",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 开发区',
-                'verbose_name_plural': 'historical 开发区',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 开发区",
+                "verbose_name_plural": "historical 开发区",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ZoneAlias',
+            name="ZoneAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='别名')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='zones.zone', verbose_name='开发区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, unique=True, verbose_name="别名")),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="zones.zone",
+                        verbose_name="开发区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '别名',
-                'verbose_name_plural': '别名',
-                'ordering': ['name'],
+                "verbose_name": "别名",
+                "verbose_name_plural": "别名",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=sorted(ROLE_NAMES))
-        parser.add_argument("--password", help="Password; without it the user cannot log in until one is set.")
+        parser.add_argument(
+            "--password", help="Password; without it the user cannot log in until one is set."
+        )
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username: str, role: str, password: str | None, email: str, **options):

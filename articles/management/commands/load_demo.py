@@ -45,12 +45,18 @@ class Command(BaseCommand):
         for path in sorted(DEMO_DIR.glob("*.txt")):
             issue_date = dt.date.fromisoformat(path.name[:10])
             result = accept_upload(
-                path.read_bytes(), original_name=path.name, publication=DEMO_PUBLICATION,
-                issue_number=path.stem[:10], issue_date=issue_date, user=admin,
+                path.read_bytes(),
+                original_name=path.name,
+                publication=DEMO_PUBLICATION,
+                issue_number=path.stem[:10],
+                issue_date=issue_date,
+                user=admin,
             )
             bulletin = result.bulletin
             if bulletin.status == Bulletin.Status.QUEUED:
-                parse_bulletin.apply(args=[bulletin.pk])  # here and now; the queued copy finds nothing to claim
+                parse_bulletin.apply(
+                    args=[bulletin.pk]
+                )  # here and now; the queued copy finds nothing to claim
                 bulletin.refresh_from_db()
             if result.created and bulletin.status == Bulletin.Status.PARSED:
                 confirm_all(bulletin, admin)

@@ -40,14 +40,20 @@ class Command(BaseCommand):
         try:
             size = file_path.stat().st_size
             if size > settings.UPLOAD_MAX_BYTES:
-                raise CommandError(f"{path}: file too large ({size} bytes; limit {settings.UPLOAD_MAX_BYTES})")
+                raise CommandError(
+                    f"{path}: file too large ({size} bytes; limit {settings.UPLOAD_MAX_BYTES})"
+                )
             data = file_path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror or exc}") from exc
         try:
             parsed = parse_bytes(
-                data, path=str(path), issue_date=issue_date, publication=publication,
-                gazetteer=load_gazetteer(), max_bytes=settings.UPLOAD_MAX_BYTES,
+                data,
+                path=str(path),
+                issue_date=issue_date,
+                publication=publication,
+                gazetteer=load_gazetteer(),
+                max_bytes=settings.UPLOAD_MAX_BYTES,
             )
         except UnreadableFile as exc:
             raise CommandError(f"{path}: {exc}") from exc
