@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from .models import Project
+from .models import Batch, Project
 from .templatetags.money import yi_decimal
 from .totals import Figure, Totals, counted_records, month_label
 
@@ -36,7 +37,7 @@ def guard(value):
 
 def project_header() -> list[str]:
     return [
-        _("编号"), _("项目名称"), _("开发区"), _("省份"), _("投资方"), _("行业"), _("阶段"), _("日期"),
+        _("类型"), _("编号"), _("名称"), _("开发区"), _("省份"), _("投资方"), _("行业"), _("阶段"), _("日期"),
         _("日期精度"), _("金额原文"), _("金额（原币种）"), _("币种"), _("金额（元）"), _("金额（亿元）"),
         _("约数"), _("审核状态"), _("所属批量签约"), _("计入合计"),
     ]
@@ -59,11 +60,24 @@ def project_rows(projects: QuerySet[Project]) -> Iterator[list]:
         else:
             counted = _("是")
         yield [
-            p.pk, p.name, p.zone.short_name if p.zone else "", p.zone.province if p.zone else "",
+            _("项目"), p.pk, p.name, p.zone.short_name if p.zone else "", p.zone.province if p.zone else "",
             p.investor, p.industry, p.get_stage_display(), p.date.isoformat() if p.date else _("日期不详"),
             p.get_date_precision_display() if p.date_precision else "", p.amount_text,
             p.amount, p.currency, p.amount_yuan, yi_decimal(p.amount_yuan),
             _("是") if p.approximate else _("否"), p.get_review_status_display(), p.batch_id or "", counted,
+        ]
+
+
+def batch_rows(batches: QuerySet[Batch]) -> Iterator[list]:
+    """The counted batches, in the same columns, so that the rows counted add up to the totals."""
+    for b in batches.select_related("zone").order_by("-date", "-id"):
+        yield [
+            _("批量签约"), b.pk, str(b),
+            b.zone.short_name if b.zone else "", b.zone.province if b.zone else "",
+            "", "", _("签约"), b.date.isoformat() if b.date else _("日期不详"),
+            b.get_date_precision_display() if b.date_precision else "", b.amount_text,
+            b.amount, b.currency, b.amount_yuan, yi_decimal(b.amount_yuan),
+            _("是") if b.approximate else _("否"), b.get_review_status_display(), "", _("是"),
         ]
 
 

@@ -45,6 +45,12 @@ def next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
+def _empty(value) -> bool:
+    if value is None or value == "":
+        return True
+    return hasattr(value, "__len__") and not isinstance(value, str) and len(value) == 0
+
+
 class MonthInput(forms.TextInput):
     input_type = "month"
 
@@ -82,7 +88,8 @@ def _province_choices():
 
 def _industry_choices():
     industries = (
-        Project.objects.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()
+        Project.objects.exclude(industry="").order_by("industry")
+        .values_list("industry", flat=True).distinct()
     )
     return [("", _("全部行业")), *((i, i) for i in industries)]
 
@@ -120,10 +127,13 @@ class ProjectFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(label=_("行业"), field_name="industry", empty_label=None)
     investor = django_filters.CharFilter(label=_("投资方"), field_name="investor", lookup_expr="icontains")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
-    amount_min = django_filters.NumberFilter(label=_("最低金额（亿元）"), method="filter_amount_min", min_value=0)
-    amount_max = django_filters.NumberFilter(label=_("最高金额（亿元）"), method="filter_amount_max", min_value=0)
+    amount_min = django_filters.NumberFilter(
+        label=_("最低金额（亿元）"), method="filter_amount_min", min_value=0)
+    amount_max = django_filters.NumberFilter(
+        label=_("最高金额（亿元）"), method="filter_amount_max", min_value=0)
     review_status = django_filters.MultipleChoiceFilter(
-        label=_("审核状态"), choices=ReviewStatus.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
+        label=_("审核状态"), choices=ReviewStatus.choices, distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     publication = django_filters.ChoiceFilter(label=_("报刊"), method="filter_publication", empty_label=None)
 
@@ -144,7 +154,8 @@ class ProjectFilter(django_filters.FilterSet):
     # --- the filters ------------------------------------------------------------------------
 
     def filter_zone(self, queryset, name, value):
-        return queryset.filter(zone__in=list(value))
+        zones = list(value)
+        return queryset.filter(zone__in=zones) if zones else queryset
 
     def filter_month_from(self, queryset, name, value):
         return queryset.filter(date__gte=parse_month(value))
@@ -176,7 +187,7 @@ class ProjectFilter(django_filters.FilterSet):
     def cleaned(self) -> dict:
         """The valid filter values (invalid ones are ignored, and reported by the form)."""
         self.errors  # noqa: B018 -- validates the form
-        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [], ())}
+        return {name: value for name, value in self.form.cleaned_data.items() if not _empty(value)}
 
     def batch_qs(self, queryset: QuerySet[Batch] | None = None) -> QuerySet[Batch]:
         """Batches selected by the same filter state as `qs` selects projects."""

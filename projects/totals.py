@@ -298,7 +298,8 @@ def compute(projects: QuerySet[Project], batches: QuerySet[Batch], *, top: int =
     dated = [row for row in rows if row.month is not None]
     undated_rows = [row for row in rows if row.month is None]
     if undated is not None:
-        undated_rows = grouped_rows(undated[0].filter(date__isnull=True), undated[1].filter(date__isnull=True))
+        projects_undated, batches_undated = (qs.filter(date__isnull=True) for qs in undated)
+        undated_rows = grouped_rows(projects_undated, batches_undated)
     totals = Totals(rows=dated, undated_rows=undated_rows, months=_month_range(dated, start, end), top=top)
     for row in dated:
         totals.total += row.figure
@@ -316,7 +317,8 @@ def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP) -> Tota
     if start or end:
         other = project_filter.without(*MONTH_FIELDS)
         undated = (other.qs, other.batch_qs())
-    return compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated, start=start, end=end)
+    return compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated,
+                   start=start, end=end)
 
 
 def for_zone(zone) -> Totals:

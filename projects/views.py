@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -38,7 +39,8 @@ def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int
     data = result.as_json()
     list_url = reverse("project-list")
     for row in data["ranking"]:
-        row["list_url"] = f"{list_url}?{project_filter.querystring(zone=row['slug'])}" if row["slug"] else None
+        zone_query = project_filter.querystring(zone=row["slug"]) if row["slug"] else None
+        row["list_url"] = f"{list_url}?{zone_query}" if zone_query else None
     return {
         **data,
         "query": query,
@@ -87,7 +89,9 @@ def home(request):
         "filter": project_filter,
         "data": data,
         "month_rows": month_table(data),
-        "breakdowns": [("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"])],
+        "breakdowns": [
+            ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),
+        ],
         "labels": chart_labels(),
         "top_choices": TOP_CHOICES,
         "has_month_range": project_filter.has_month_range,
@@ -128,7 +132,12 @@ def export(request, kind: str, fmt: str):
     stamp = f"{dt.date.today():%Y%m%d}"
     if kind == "projects":
         header = exports.project_header()
-        rows = exports.project_rows(exports.annotated_projects(project_filter.qs, project_filter.batch_qs()))
+        projects, batches = project_filter.qs, project_filter.batch_qs()
+        _counted, counted_batches = totals.counted_records(projects, batches)
+        rows = itertools.chain(
+            exports.project_rows(exports.annotated_projects(projects, batches)),
+            exports.batch_rows(counted_batches),
+        )
         title = _("项目")
     else:
         header = exports.totals_header()

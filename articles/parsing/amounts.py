@@ -179,20 +179,30 @@ def _match_amount(m: re.Match, folded: str, original: str) -> tuple[int, int, Am
     if before and (before.group() != "上" or num[0] in "百千万"):
         approximate = True
         start = before.start()
-    return start, end, Amount(
-        value=value,
-        currency=currency,
-        approximate=approximate,
-        text=original[start:end],
-        value_max=value_max,
+    return (
+        start,
+        end,
+        Amount(
+            value=value,
+            currency=currency,
+            approximate=approximate,
+            text=original[start:end],
+            value_max=value_max,
+        ),
     )
 
 
-def find_amounts(text: str) -> list[tuple[int, int, Amount]]:
-    """Every sum of money in `text`, as (start, end, Amount) with offsets into `text`."""
-    folded = fold(text)
+def find_amounts(
+    text: str, lo: int = 0, hi: int | None = None, *, folded: str | None = None
+) -> list[tuple[int, int, Amount]]:
+    """Every sum of money in text[lo:hi], as (start, end, Amount) with offsets into `text`.
+
+    `folded` is `fold(text)` when the caller has it already (it saves folding twice).
+    """
+    folded = fold(text) if folded is None else folded
+    hi = len(text) if hi is None else hi
     found = []
-    for m in _AMOUNT_RE.finditer(folded):
+    for m in _AMOUNT_RE.finditer(folded, lo, hi):
         hit = _match_amount(m, folded, text)
         if hit is not None:
             found.append(hit)

@@ -48,6 +48,7 @@ _NEGATIVE = (
     "估值 市值 资产 收益 节约 节省 订单 合同额 采购 消费 预算 经费 拨付 兑现 减免 退税 增长 增加 "
     "减少 下降 提高 完成投资 完成 到位资金 实际利用外资 利用外资 外资 固定资产投资 工业投资 技改投资 "
     "研发投入 研发经费 募集 募资 发行 债券 保费 工资 薪酬 成本 利息 租金 价格 售价 单价 票房 "
+    "年度计划投资 年度投资 年度计划 年计划投资 计划完成投资 "
     "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资"
 ).split()
 _SUB = re.compile(r"一期|首期|二期|三期|四期|其中|先期|分期")
@@ -65,7 +66,7 @@ _NEG_AFTER = re.compile(
     r"(?:的)?(?:专项资金|引导资金|产业基金|引导基金|投资基金|创投基金|基金|资金支持|扶持资金|资金|奖励|奖补|"
     r"补贴|补助|贷款|授信|订单|营收|收入|产值|税收|融资|债券|消费券|红包|专项债|利润|销售额|交易额|的?年产值)"
 )
-_POS_AFTER = re.compile(r"(?:的)?(?:总投资|投资|资金投入)(?!基金|机构|公司|人|者)")
+_POS_AFTER = re.compile(r"(?:的)?(?:在[^，,；;。]{1,12}?)?(?:总投资|投资|资金投入)(?!基金|机构|公司|人|者)")
 _LOOSE_AFTER = re.compile(r"的[^，,；;。！？\n]{0,30}?(?:项目|基地|产业园|工厂|生产线)")
 # "投资超10亿元的项目有5个", "10亿元以上项目8个": a threshold for counting, not an amount.
 _THRESHOLD_AFTER = re.compile(
@@ -95,7 +96,15 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
         return None, start
     lo = max(clause_start(folded, start, floor), start - _WINDOW)
     cues = list(_CUE_RE.finditer(folded, lo, start))
-    decisive = [c for c in cues if _KIND[c.group()] != "weak"]
+    decisive = []
+    for c in cues:
+        kind = _KIND[c.group()]
+        if kind == "weak":
+            continue
+        if kind == "negative" and decisive and decisive[-1].end() == c.start():
+            if _KIND[decisive[-1].group()] in ("total", "invest") and c.group() == "规模":
+                continue  # "预计投资规模": the scale of an investment
+        decisive.append(c)
     if decisive:
         cue = decisive[-1]
         kind = _KIND[cue.group()]

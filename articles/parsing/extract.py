@@ -14,7 +14,14 @@ Mentions of one project are then merged: same or contained names, a shared 4-cha
 prefix (the company: 海创尚纬新能源…), or the same amount. Batches with the same total are
 one batch. Each fact's date is the date of its event: a date in its sentence (before the
 fact, else after it unless it is a plan: 预计2023年投产), else the nearest earlier date in
-its paragraph, else the article's dateline (its first date; 近日/日前 → the issue month).
+its paragraph, else the article's dateline (the first event date of its first paragraph;
+近日/日前 → the issue month, used only when no explicit date is nearer). A project's date is
+the date of its most advanced realised stage (signed < started < operating), else of its
+amount. Without any date in the article the date is None: we do not guess the issue month.
+
+Zones: the article's zones are those of its title first, then those of the body by
+frequency. A fact's zone is the zone named nearest to it in its sentence, else the
+article's main zone (so "该高新区" / bare "高新区" resolve to it).
 """
 
 from __future__ import annotations
@@ -54,7 +61,11 @@ _BATCH_WORDS = re.compile(
     r"这些项目|上述项目|上述[两二三四五六七八九十\d]+个项目|各项目|集中签约|签约投资额|签约总额|签约金额|协议总投资|"
     r"签约项目总投资|合计|共计|总计|累计签约"
 )
+_BATCH_SUBJECT = re.compile(r"(?:本次|此次|这次|当天|现场|集中)签约(?:的)?项目(?!中)")
 _RECENT_ENTITIES = 60
+_BUILDS = re.compile(
+    r"(?:，|,)?(?:用于|主要|计划|将)?(?:建设|新建|打造|扩建|建|投建|实施|布局|设立|兴建|上马)"
+)
 
 
 @dataclass
@@ -137,11 +148,12 @@ class _Dates:
                 d = DateMention(d.start + lo, d.end + lo, d.text, d.date, d.vague, d.explicit_year)
                 if d.date is None:
                     continue
-                if para == first_para and self.dateline is None:
+                plan = not d.vague and _is_plan(self.folded, lo, d)
+                if para == first_para and self.dateline is None and not plan:
                     self.dateline = d.date
                 if d.vague:
                     vague_fallback = vague_fallback or d.date
-                elif not _is_plan(self.folded, lo, d):
+                elif not plan:
                     kept.append(d)
             self.by_para[para] = kept
             self.starts[para] = [d.start for d in kept]
@@ -203,6 +215,7 @@ class _Extractor:
         self.entities: list[_Entity] = []
         self.batches: list[tuple[_Sentence, int, Amount, int | None, int, int]] = []
         self.last_entity: _Entity | None = None
+        self._zone_cache: tuple[int, list] = (-1, [])
         self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name)
 
     # --- zones -------------------------------------------------------------------
@@ -221,7 +234,10 @@ class _Extractor:
         return order
 
     def _zone_near(self, s: _Sentence, pos: int) -> str | None:
-        hits = self.gazetteer.find_zones(self.text[s.start : s.end])
+        """The zone named nearest to `pos` in its sentence, else the article's main zone."""
+        if self._zone_cache[0] != s.start:
+            self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
+        hits = self._zone_cache[1]
         if hits:
             return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
         return self.zones[0] if self.zones else None
@@ -239,8 +255,7 @@ class _Extractor:
         stages = _stages(folded, s)
         used: set[int] = set()
         amounts = []
-        for a_start, a_end, amount in find_amounts(text[s.start : s.end]):
-            start, end = a_start + s.start, a_end + s.start
+        for start, end, amount in find_amounts(text, s.start, s.end, folded=folded):
             kind, cue_start = cues.classify(folded, start, end, s.start)
             if kind is not None:
                 amounts.append((start, end, amount, kind, cue_start))
@@ -248,9 +263,18 @@ class _Extractor:
             amounts = [a for a in amounts if a[3] != "capital"]
         for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
             amount = self._with_cue(amount, cue_start, start, end)
-            count = self._batch_count(s, start, end, cue_start)
-            name = self._name_for(names, amounts, i, start, end, cue_start, s)
-            if count is not None and count != 1 and (name is None or name.counted) and kind != "sub":
+            count, count_pos = self._batch_count(s, start, end, cue_start)
+            name = self._name_for(names, amounts, i, start, end, cue_start, s, used)
+            is_batch = count is not None and count != 1 and kind != "sub"
+            attached = (
+                name is not None
+                and not name.counted
+                and (
+                    folded[name.end : cue_start] in ("", "（", "(")
+                    or folded[end : name.start] in ("的", "元的")
+                )
+            )  # "A项目（总投资10亿元）", "总投资10亿元的A项目": that project's, whatever the count
+            if is_batch and not attached and (name is None or name.counted or name.start < count_pos):
                 self.batches.append((s, cue_start, amount, count if count > 0 else None, start, end))
                 if name is not None:
                     used.add(name.start)
@@ -283,8 +307,14 @@ class _Extractor:
                 self._remember(name, s)
                 continue
             mention = _Mention(
-                sentence=s, pos=verb[0], name=name.name, stage=verb[1], stage_pos=verb[0],
-                investor=name.investor, jobs=find_jobs(folded, s.start, s.end), zone=self._zone_near(s, name.start),
+                sentence=s,
+                pos=verb[0],
+                name=name.name,
+                stage=verb[1],
+                stage_pos=verb[0],
+                investor=name.investor,
+                jobs=find_jobs(folded, s.start, s.end),
+                zone=self._zone_near(s, name.start),
             )
             self._add(mention)
         if not amounts and not any(n.start not in used and not n.counted for n in names):
@@ -293,8 +323,13 @@ class _Extractor:
                 verb = _nearest_stage(stages, pos, s.start, s.end)
                 if verb is not None:
                     mention = _Mention(
-                        sentence=s, pos=verb[0], name=None, stage=verb[1], stage_pos=verb[0],
-                        jobs=find_jobs(folded, s.start, s.end), zone=self._zone_near(s, pos),
+                        sentence=s,
+                        pos=verb[0],
+                        name=None,
+                        stage=verb[1],
+                        stage_pos=verb[0],
+                        jobs=find_jobs(folded, s.start, s.end),
+                        zone=self._zone_near(s, pos),
                     )
                     self.last_entity.add(mention)
 
@@ -306,23 +341,25 @@ class _Extractor:
             if name.end <= pos <= name.end + 16 and not re.search(r"[，,；;：]", folded[name.end : pos]):
                 return pos, stage
         for pos, stage in reversed(stages):
-            if pos < name.start and name.start - pos <= 8 and not re.search(r"[，,；;：的]", folded[pos : name.start]):
+            gap = folded[pos : name.start]
+            if pos < name.start and len(gap) <= 8 and not re.search(r"[，,；;：的]", gap):
                 return pos, stage
         return None
 
     def _with_cue(self, amount: Amount, cue_start: int, start: int, end: int) -> Amount:
         """The amount's text widened to its cue: "总投资约122亿元"."""
         if cue_start < start and start - cue_start <= 12:
-            return Amount(amount.value, amount.currency, amount.approximate, self.text[cue_start:end], amount.value_max)
+            text = self.text[cue_start:end]
+            return Amount(amount.value, amount.currency, amount.approximate, text, amount.value_max)
         return amount
 
-    def _batch_count(self, s: _Sentence, start: int, end: int, cue_start: int) -> int | None:
-        """Count of projects if the amount is a batch total: >0 a count, 0 a batch without one."""
+    def _batch_count(self, s: _Sentence, start: int, end: int, cue_start: int) -> tuple[int | None, int]:
+        """(count, position) if the amount is a batch total: count >0, or 0 for a batch without one."""
         folded = self.folded
         clause = cues.clause_start(folded, cue_start, s.start)
         prev = cues.clause_start(folded, max(s.start, clause - 1), s.start) if clause > s.start else clause
         if re.search(r"其中", folded[clause:start]):
-            return None
+            return None, start
         nxt = re.search(r"[，,；;。]", folded[end : s.end])
         hi = end + nxt.start() if nxt else s.end
         best = None
@@ -333,25 +370,33 @@ class _Extractor:
             if best is None or abs(m.start() - start) < abs(best[0] - start):
                 best = (m.start(), n)
         if best is not None:
-            return best[1]
-        if _BATCH_WORDS.search(folded, clause, start):
-            return 0
-        return None
+            return best[1], best[0]
+        words = _BATCH_WORDS.search(folded, clause, start) or _BATCH_SUBJECT.search(folded, s.start, start)
+        if words:
+            return 0, words.start()
+        return None, start
 
-    def _name_for(self, names: list[NameSpan], amounts, i: int, start: int, end: int, cue_start: int, s: _Sentence):
+    def _name_for(self, names, amounts, i, start, end, cue_start, s: _Sentence, used: set[int]):
+        """The project an amount belongs to, among the names of its sentence (see module doc)."""
         folded = self.folded
+        free = [n for n in names if n.start not in used]
         # "总投资15亿元的X项目": the name right after the amount.
-        for n in names:
+        for n in free:
             if end <= n.start <= end + 3 and folded[end : n.start] in ("的", "", "的一个", "元的"):
                 return n
-        prev_amount_end = amounts[i - 1][1] if i > 0 else s.start
-        before = [n for n in names if prev_amount_end <= n.start < cue_start and n.end <= start]
-        if before:
-            return before[-1]
         nxt = re.search(r"[，,；;。]", folded[end : s.end])
         hi = end + nxt.start() if nxt else s.end
-        after = [n for n in names if end <= n.start < hi]
-        if after and not (i + 1 < len(amounts) and amounts[i + 1][0] < after[0].start):
+        after = [n for n in free if end <= n.start < hi]
+        next_amount = amounts[i + 1][0] if i + 1 < len(amounts) else s.end
+        if after and _BUILDS.match(folded, end) and after[0].start < next_amount:
+            return after[0]  # "投资60亿元建设X生产线"
+        prev_amount_end = amounts[i - 1][1] if i > 0 else s.start
+        group = folded.rfind("；", s.start, cue_start) + 1 or s.start
+        lo = max(prev_amount_end, group)
+        before = [n for n in free if lo <= n.start < cue_start and n.end <= start]
+        if before:
+            return before[-1]
+        if after and after[0].start < next_amount:
             return after[0]
         return None
 
@@ -427,7 +472,7 @@ class _Extractor:
         investor = next((m.investor for m in entity.mentions if m.investor), None) or self._investor(entity)
         zone = next((m.zone for m in ([best] if best else []) + entity.mentions if m.zone), None)
         jobs = next((m.jobs for m in entity.mentions if m.jobs), None)
-        quote_sentences = sorted({(m.sentence.start, m.sentence.end) for m in (best, staged) if m is not None})
+        quote_sentences = sorted({(m.sentence.start, m.sentence.end) for m in (best, staged) if m})
         q_start, q_end = quote_sentences[0][0], quote_sentences[-1][1]
         if q_end - q_start > 400:
             q_start, q_end = (best or staged).sentence.start, (best or staged).sentence.end
@@ -509,7 +554,8 @@ def extract_article(
     batches = extractor.batch_facts()
     batch_amounts = {(b.amount.value, b.amount.currency) for b in batches if b.amount}
     projects = [
-        p for p in extractor.projects()
+        p
+        for p in extractor.projects()
         if p.amount is None or p.name or (p.amount.value, p.amount.currency) not in batch_amounts
     ]
     return ParsedArticle(

@@ -17,14 +17,14 @@ _HEADS = (
     "项目|基地|产业园|产业基地|工厂|生产线|产线|工程|研发中心|运营中心|制造中心|结算中心|数据中心|"
     "中心|总部|研究院|工业园|科技园|综合体|电站|智造园|产业城|科技城|示范区"
 )
-_TRAIL = r"(?:项目|一期|二期|三期|首期|（一期）|（二期）)*"
+_TRAIL = r"(?:项目|工程|一期|二期|三期|首期|（一期）|（二期）)*"
 _HEAD_RE = re.compile(rf"(?:{_HEADS}){_TRAIL}")
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（）()、]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（(、]")  # not ）: a name never ends one
 # Boundaries: the name starts after the last one of these in its left context.
 _BOUNDARY = re.compile(
     r"签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
     r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|是|了|的|在|于|就|将|与|对|"
-    r"把|由|等|共|个|项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
+    r"把|由|等|共|个|(?<=[\d一二两三四五六七八九十])项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
     # verbs that take 项目 as object: "狠抓项目", "主攻项目建设" are not names
     r"抓|组建|围绕|确保|主攻|推进|保障|推动|加快|做好|聚焦|谋划|包装|争取|招引|对接|跟踪|落实|审批|服务|"
     r"成员|招商引资|管理|统筹|优化|强化|深化|服务于|助力|支持|带动|促进|完善|提升|实现|完成|开展|进行|"
@@ -33,10 +33,11 @@ _BOUNDARY = re.compile(
 _LEADING = re.compile(r"(?:自从|自(?![动主贸然由治行研有建营助])|从|据|随着|截至)")
 # Generic heads: a name made only of these words is not a name.
 _GENERIC = re.compile(
-    r"^(?:合作|重点|重大|系列|签约|产业|招商|新|相关|一批|多个|优质|投资|建设|在建|新建|续建|储备|产业化|"
+    r"^(?:合作|重点|重大|省重点|市重点|省市重点|系列|签约|产业|招商|新|相关|一批|多个|优质|投资|建设|在建|新建|续建|储备|产业化|"
     r"引进|落地|服务|孵化|科技|工业|省级|市级|国家级|国家|示范|标杆|龙头|好|大|大型|优秀|民生|基础设施|"
     r"配套|招商引资|外资|内资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
-    r"各类|其他|其它|同类|以上|更多|一系列|年度|\d{4}年度?|今年|去年|[0-9一二两三四五六七八九十百千]+)*$"
+    r"各类|其他|其它|同类|以上|更多|一系列|年度|[一二三四]季度|上半年|下半年|全年|本次|此次|当天|现场|集中|"
+    r"\d{4}年度?|今年|去年|[0-9一二两三四五六七八九十百千]+)*$"
 )
 _PLACE_BEFORE = re.compile(r"(?:在|于|位于|落户|入驻|进驻|来到|来|到|至|赴|抵达|选址|坐落)$")
 _COMPANY_LEGAL = re.compile(
@@ -58,6 +59,7 @@ _JOBS = re.compile(
     r"|(?:解决|带动)(?P<n2>\d+)(?:余|多)?人(?:就业|以上就业)"
     r"|(?:提供|新增|创造|带动|增加)(?:就业|工作)?岗位(?:约|近|超过|超|逾|达)?(?P<n3>\d+(?:\.\d+)?)(?P<wan3>万)?(?:余|多)?个"
 )
+_COUNT_DIGITS = "0123456789一二两三四五六七八九十"
 _COREF = re.compile(r"(?:该|此|这个|这一|上述|本)项目")
 
 
@@ -79,27 +81,29 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         if m.start() < last_end:
             continue
         start = m.start()
-        while start > max(lo, m.start() - 45) and _NAME_CHARS.match(folded, start - 1):
+        while start > max(lo, last_end, m.start() - 45) and _NAME_CHARS.match(folded, start - 1):
             start -= 1
         left = folded[start : m.start()]
         cut = 0
         counted = False
         for b in _BOUNDARY.finditer(left):
             cut = b.end()
-            counted = b.group() in ("个", "项", "批") and b.start() > 0 and left[b.start() - 1] in "0123456789一二两三四五六七八九十"
+            counted = b.group() in "个项批" and b.start() > 0 and left[b.start() - 1] in _COUNT_DIGITS
         # A list "A项目、B项目" splits: keep only the last item for this head.
         for sep in re.finditer("、", left):
             before = left[: sep.start()]
             if _HEAD_RE.search(before[-6:] if len(before) >= 6 else before):
                 cut = max(cut, sep.end())
         start += cut
+        while start < m.start() and folded[start] in "、（(—-·.+":
+            start += 1
         lead = _LEADING.match(folded, start, m.start())
         if lead:
             start = lead.end()
         body = folded[start : m.start()]
         investor = None
         legal = None
-        for legal in _COMPANY_LEGAL.finditer(body):
+        for legal in _COMPANY_LEGAL.finditer(body):  # noqa: B007 - the last one opens the name
             pass
         if legal is not None and legal.end() < len(body):
             investor = text[start + legal.start() : start + legal.end()]

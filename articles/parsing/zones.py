@@ -54,14 +54,17 @@ _STRONG_SUFFIXES = (
     "自贸试验区",
 )
 _WEAK_SUFFIXES = ("开发区", "工业园区", "产业园区", "科技园区", "高新园区", "新区", "保税区", "综合保税区")
-_SUFFIX_RE = re.compile(
-    "|".join(sorted(_STRONG_SUFFIXES + _WEAK_SUFFIXES, key=len, reverse=True))
-)
+_SUFFIX_RE = re.compile("|".join(sorted(_STRONG_SUFFIXES + _WEAK_SUFFIXES, key=len, reverse=True)))
 # Characters that cannot sit inside a zone's place prefix: a clause or a phrase ends there.
-_STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、了并也还又已而给跟全首两个家多")
+_STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、")
+_STOP_CHARS |= set("了并也还又已而给跟全首两个家多")
 _STOP_WORDS = re.compile(
     r"举行|召开|位于|落户|签约|入驻|进驻|推动|打造|建设|助力|支持|发布|获批|成为|认定|升级|"
-    r"全国|国家级|省级|市级|所在|所属|辖区|园区|区内|相关|部分|各类|我国|我省|我市|全省|全市"
+    r"全国|国家级|省级|市级|所在|所属|辖区|园区|区内|相关|部分|各类|我国|我省|我市|全省|全市|"
+    # qualities, not places: "世界一流高新区", "创新型特色园区", "跻身百强高新区"
+    r"一流|世界|创新|科技|特色|现代|智慧|绿色|生态|质量|示范|标杆|先进|优秀|百强|全球|领先|知名|综合|"
+    r"新型|升级|省内|国内|周边|重点|主要|其他|多个|所有|区域|地方|城市|成为|建成|跻身|进入|排名|位列|"
+    r"这个|那个|我们|他们|整个|每个|一个"
 )
 _ADMIN_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
 _WINDOW = 10
@@ -211,21 +214,28 @@ def _trim(window: str) -> tuple[str, bool]:
     return window[cut:], True
 
 
-_EMPTY = Gazetteer([])
+DATA_DIR = DEFAULT_PATH.parent
+# The national high-tech zones, then other zones (经开区 …) the data team curates beside them.
+DEFAULT_FILES = ("gazetteer.json", "other_zones.json")
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Gazetteer:
-    with open(path, encoding="utf-8") as fh:
-        return Gazetteer(json.load(fh))
+def _load(paths: tuple[str, ...]) -> Gazetteer:
+    entries: list = []
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            entries.extend(json.load(fh))
+    return Gazetteer(entries)
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """The gazetteer from `zones/data/gazetteer.json` (cached); empty if the file is missing."""
-    path = Path(path) if path is not None else DEFAULT_PATH
-    if not path.exists():
-        return _EMPTY
-    return _load(str(path))
+    """The gazetteer (cached): `path` alone, or zones/data/gazetteer.json + other_zones.json.
+
+    Missing files are skipped, so the parser still runs (knowing no zone) before the data
+    file exists.
+    """
+    candidates = [Path(path)] if path is not None else [DATA_DIR / name for name in DEFAULT_FILES]
+    return _load(tuple(str(p) for p in candidates if p.exists()))
 
 
 def find_zones(text: str, gazetteer: Gazetteer | None = None) -> list[ZoneHit]:

@@ -325,6 +325,18 @@
       timer = window.setTimeout(refresh, delay);
     }
 
+    var zoneSelect = form && form.querySelector("select[name=zone]");
+    var zoneLabel = document.querySelector("[data-selected-zones]");
+    if (zoneSelect && zoneLabel) {
+      var allZones = zoneLabel.getAttribute("data-all");
+      zoneSelect.addEventListener("change", function () {
+        var names = Array.prototype.map.call(zoneSelect.selectedOptions, function (option) {
+          return option.value;
+        });
+        zoneLabel.textContent = names.length ? names.join("、") : allZones;
+      });
+    }
+
     if (form) {
       form.addEventListener("submit", function (event) { event.preventDefault(); later(0); });
       form.addEventListener("change", function () { later(150); });

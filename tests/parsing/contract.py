@@ -70,6 +70,8 @@ def validate(doc: dict) -> None:
             for key in ("zone", "count", "amount", "date"):
                 assert key in b, f"{bw}: missing {key!r}"
             _opt_str(b["zone"], f"{bw}.zone")
-            assert b["count"] is None or (isinstance(b["count"], int) and not isinstance(b["count"], bool)), bw
+            assert b["count"] is None or (isinstance(b["count"], int) and not isinstance(b["count"], bool)), (
+                bw
+            )
             _amount(b["amount"], f"{bw}.amount")
             _date(b["date"], f"{bw}.date")

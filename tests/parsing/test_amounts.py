@@ -103,7 +103,8 @@ def test_value_has_no_exponent():
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("一百二十", 120), ("十二", 12), ("两千三百", 2300), ("三千", 3000), ("十", 10), ("一万二千", 12000)]
+    ("text", "value"),
+    [("一百二十", 120), ("十二", 12), ("两千三百", 2300), ("三千", 3000), ("十", 10), ("一万二千", 12000)],
 )
 def test_chinese_numerals(text, value):
     assert chinese_to_int(text) == value

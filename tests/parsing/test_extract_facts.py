@@ -269,3 +269,24 @@ def test_quotes_are_slices_of_the_text():
     article = extract(text)
     for fact in [*article.projects, *article.batches]:
         assert text[fact.quote_start : fact.quote_end] == fact.quote
+
+
+def test_plan_date_is_never_the_dateline():
+    p = only_project("该项目由平台公司投资建设，总投资4.6亿元，预计年底竣工。")
+    assert p.date is None and p.stage == "other"
+
+
+def test_name_does_not_reach_over_an_earlier_head():
+    p = only_project("省重点项目某某产业园二期工程总投资16.8亿元，日前主体结构封顶。")
+    assert p.name == "某某产业园二期工程"
+    assert p.date == EventDate(2022, 7)
+
+
+def test_projects_listed_inside_a_batch_sentence():
+    text = "现场签约光电模组项目（总投资10亿元）、精密轴承项目（总投资5亿元）等3个项目，总投资22亿元。"
+    article = extract(text)
+    assert sorted((p.name, str(p.amount.value)) for p in article.projects) == [
+        ("光电模组项目", yi(10)[0]),
+        ("精密轴承项目", yi(5)[0]),
+    ]
+    assert [(b.count, str(b.amount.value)) for b in article.batches] == [(3, yi(22)[0])]

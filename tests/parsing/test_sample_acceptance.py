@@ -73,12 +73,21 @@ def test_leshan_batches(doc):
 
 def test_qingyuan_batch(doc):
     (batch,) = doc["articles"][3]["batches"]
-    assert (batch["zone"], batch["count"], money(batch), batch["date"]) == ("清远高新区", 16, 122 * YI, "2022")
+    assert (batch["zone"], batch["count"], money(batch), batch["date"]) == (
+        "清远高新区",
+        16,
+        122 * YI,
+        "2022",
+    )
     assert batch["amount"]["approximate"] is True
 
 
 def _project(doc, *words):
-    found = [p for p in doc["articles"][1]["projects"] if all(w in (p["name"] or "") + (p["investor"] or "") for w in words)]
+    found = [
+        p
+        for p in doc["articles"][1]["projects"]
+        if all(w in (p["name"] or "") + (p["investor"] or "") for w in words)
+    ]
     assert len(found) == 1, [p["name"] for p in doc["articles"][1]["projects"]]
     return found[0]
 
@@ -86,7 +95,10 @@ def _project(doc, *words):
 def test_leshan_projects(doc):
     hangda = _project(doc, "光伏、风电储能电池产业园")
     assert (hangda["investor"], money(hangda), hangda["stage"], hangda["date"]) == (
-        "航达电子", 15 * YI, "signed", "2021-11"
+        "航达电子",
+        15 * YI,
+        "signed",
+        "2021-11",
     )
     gcl = _project(doc, "10GW", "光伏")
     assert gcl["investor"] in ("协鑫集成", "协鑫集成科技股份有限公司")

@@ -10,18 +10,66 @@ import pytest
 from articles.parsing.zones import DEFAULT_PATH, Gazetteer, find_zones, load_gazetteer
 
 ENTRIES = [
-    {"short_name": "西安高新区", "full_name": "西安高新技术产业开发区", "province": "陕西省", "city": "西安市",
-     "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": []},
-    {"short_name": "乐山高新区", "full_name": "乐山高新技术产业开发区", "province": "四川省", "city": "乐山市",
-     "level": "national", "kind": "高新区", "approved_year": 2012, "aliases": []},
-    {"short_name": "天津滨海高新区", "full_name": "天津滨海高新技术产业开发区", "province": "天津市",
-     "city": "天津市", "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": ["滨海高新区"]},
-    {"short_name": "清远高新区", "full_name": "清远高新技术产业开发区", "province": "广东省", "city": "清远市",
-     "level": "national", "kind": "高新区", "approved_year": 2015, "aliases": []},
-    {"short_name": "中关村", "full_name": "中关村科技园区", "province": "北京市", "city": "北京市",
-     "level": "national", "kind": "高新区", "approved_year": 1988, "aliases": ["中关村示范区"]},
-    {"short_name": "成都高新区", "full_name": "成都高新技术产业开发区", "province": "四川省", "city": "成都市",
-     "level": "national", "kind": "高新区", "approved_year": 1991, "aliases": []},
+    {
+        "short_name": "西安高新区",
+        "full_name": "西安高新技术产业开发区",
+        "province": "陕西省",
+        "city": "西安市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 1991,
+        "aliases": [],
+    },
+    {
+        "short_name": "乐山高新区",
+        "full_name": "乐山高新技术产业开发区",
+        "province": "四川省",
+        "city": "乐山市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 2012,
+        "aliases": [],
+    },
+    {
+        "short_name": "天津滨海高新区",
+        "full_name": "天津滨海高新技术产业开发区",
+        "province": "天津市",
+        "city": "天津市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 1991,
+        "aliases": ["滨海高新区"],
+    },
+    {
+        "short_name": "清远高新区",
+        "full_name": "清远高新技术产业开发区",
+        "province": "广东省",
+        "city": "清远市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 2015,
+        "aliases": [],
+    },
+    {
+        "short_name": "中关村",
+        "full_name": "中关村科技园区",
+        "province": "北京市",
+        "city": "北京市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 1988,
+        "aliases": ["中关村示范区"],
+    },
+    {
+        "short_name": "成都高新区",
+        "full_name": "成都高新技术产业开发区",
+        "province": "四川省",
+        "city": "成都市",
+        "level": "national",
+        "kind": "高新区",
+        "approved_year": 1991,
+        "aliases": [],
+    },
 ]
 G = Gazetteer(ENTRIES)
 
@@ -78,15 +126,22 @@ def test_canonical():
 
 
 def test_ambiguous_generated_variant_is_dropped():
-    g = Gazetteer([
-        {"short_name": "甲高新区", "full_name": "甲高新技术产业开发区", "city": "甲市", "aliases": []},
-        {"short_name": "乙高新区", "full_name": "乙高新技术产业开发区", "city": "乙市", "aliases": ["甲国家高新区"]},
-    ])
+    g = Gazetteer(
+        [
+            {"short_name": "甲高新区", "full_name": "甲高新技术产业开发区", "city": "甲市", "aliases": []},
+            {
+                "short_name": "乙高新区",
+                "full_name": "乙高新技术产业开发区",
+                "city": "乙市",
+                "aliases": ["甲国家高新区"],
+            },
+        ]
+    )
     assert g.canonical("甲国家高新区") == "乙高新区"  # an explicit alias beats a generated form
 
 
 def test_fast_on_a_large_page():
-    page = ("今年以来，西安高新区新签约项目十个，总投资约八十亿元。天津滨海高新技术产业开发区发布清单。" * 2000)
+    page = "今年以来，西安高新区新签约项目十个，总投资约八十亿元。天津滨海高新技术产业开发区发布清单。" * 2000
     start = time.perf_counter()
     hits = G.find_zones(page * 10)  # ~1 MB of text
     assert time.perf_counter() - start < 2.0
@@ -106,3 +161,28 @@ def test_real_gazetteer_file():
         "乐山高新区",
         "西安高新区",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "努力建设世界一流高新区",
+        "打造创新型特色园区",
+        "跻身全国百强高新区",
+        "推动省级高新区提质增效",
+        "各高新区要加快发展",
+    ],
+)
+def test_qualities_are_not_zones(text):
+    assert names(text) == []
+
+
+def test_default_gazetteer_includes_other_zones():
+    if not (DEFAULT_PATH.parent / "other_zones.json").exists():
+        pytest.skip("zones/data/other_zones.json not delivered")
+    assert load_gazetteer().canonical("拉萨经济技术开发区") == "拉萨经开区"
+
+
+def test_missing_file_gives_an_empty_gazetteer(tmp_path):
+    g = load_gazetteer(tmp_path / "none.json")
+    assert [h.known for h in g.find_zones("西安高新区")] == [False]
