@@ -68,7 +68,8 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
         for fact in parsed_article.projects:
             reviewed = _match(fact.name or "", fact.zone, reviewed_projects)
             if reviewed is not None:
-                _mention(article, Mention.Kind.PROJECT, fact, project=reviewed)
+                event = _relink_event(reviewed, article, fact.stage)
+                _mention(article, Mention.Kind.PROJECT, fact, project=reviewed, event=event)
                 summary.attached_to_reviewed += 1
                 continue
             _store_project(article, fact, zone_cache, fallback_year)
@@ -110,12 +111,24 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
         .exclude(review_status=ReviewStatus.CANDIDATE)
         .select_related("zone")
     )
-    # Their quotes are re-attached from the new parse; events keep their dates.
-    ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects).update(
-        article=None
-    )
+    # Their quotes are re-attached from the new parse; events keep their dates and are
+    # linked to the new article when the same fact is found again (see _relink_event).
+    for event in ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects):
+        event.article = None
+        event._change_reason = "article replaced by a new parse"
+        event.save()
     bulletin.articles.all().delete()
     return reviewed_projects, reviewed_batches
+
+
+def _relink_event(project: Project, article: Article, stage: str) -> ProjectEvent | None:
+    """Point the project's event of this stage that lost its article at the new article."""
+    event = project.events.filter(article__isnull=True, stage=stage).order_by("date", "id").first()
+    if event is not None:
+        event.article = article
+        event._change_reason = "article of a new parse"
+        event.save()
+    return event
 
 
 def _store_article(bulletin: Bulletin, parsed: ParsedArticle, zone_cache: dict) -> Article:

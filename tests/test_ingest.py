@@ -161,3 +161,18 @@ def test_a_foreign_amount_is_counted_in_yuan_at_that_years_rate():
     assert project.currency == "USD"
     assert project.amount == Decimal("150000000")
     assert project.amount_yuan == Decimal("1057005000.00")  # 1.5亿 × 7.0467, the seeded 2023 rate
+
+
+def test_parsing_again_links_a_confirmed_projects_event_to_the_new_article():
+    target = bulletin()
+    store_parse(target, parsed())
+    project = Project.objects.get()
+    set_review_status([project], ReviewStatus.CONFIRMED)
+    history_before = ProjectEvent.history.count()
+
+    store_parse(target, parsed())
+
+    event = project.events.get()
+    assert event.article == Article.objects.get(bulletin=target)
+    assert project.mentions.get().event == event
+    assert ProjectEvent.history.count() == history_before + 2  # unlinked, then relinked: both recorded

@@ -1,0 +1,4 @@
+import pytest
+@pytest.mark.django_db
+def test_db():
+    pass
