@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("报刊与文章")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the time-limit checks)

@@ -53,6 +53,9 @@ class Bulletin(models.Model):
     error = models.TextField(_("错误"), blank=True)
     parser_version = models.CharField(_("解析器版本"), max_length=16, blank=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    # Deliveries that claimed this parse since it was last asked for; a bulletin that keeps
+    # killing its worker is failed after a few (see articles.tasks.MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("解析尝试次数"), default=0)
     queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始解析"), null=True, blank=True)

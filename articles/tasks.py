@@ -1,37 +1,109 @@
-"""The parse task: claim, call the parser, store, record. Nothing else lives here."""
+"""The parse task: claim, call the parser, store, record. Nothing else lives here.
+
+Delivery, crashes and the sweeper
+---------------------------------
+The task is acknowledged late (`acks_late`) and its message is given back to the broker
+when the pool process running it dies (`reject_on_worker_lost`). A bulletin is *claimed*
+with one conditional UPDATE: ``queued → parsing``, or ``parsing`` with the same task id
+(the same message delivered again after its worker died). Any other copy of a message
+finds nothing to claim, so a bulletin is stored once however often it is delivered; the
+store itself is one transaction (`articles.ingest.store_parse`), so a death mid-write
+leaves nothing half-written.
+
+What brings a parse back after a crash, proven by tests/test_worker_crash.py:
+
+- **pool process killed** (SIGKILL, OOM killer): the worker rejects the message and the
+  broker hands it out again at once — on Redis and on the file-system broker alike.
+- **whole worker killed**: Redis hands the unacknowledged message out again once its
+  `visibility_timeout` has passed (CELERY_VISIBILITY_TIMEOUT, an hour by default). The
+  file-system broker deletes a message when a worker takes it, so the message is gone.
+- **broker down at upload**: no message was ever sent; the bulletin stays queued and says so.
+
+For the last two the worker runs a **sweeper** (`articles.sweeper`): at worker start
+(Celery's `worker_ready`) and every SWEEP_INTERVAL_SECONDS (300 s; 0 turns the periodic
+run off) it sends again every bulletin left ``parsing`` longer than STALE_PARSE_SECONDS
+(twice the hard time limit, so a parse that is still running is never sent twice) and every
+``queued`` one whose message never left (its error says so) or has waited longer than
+STALE_QUEUED_SECONDS. The same is `manage.py requeue_stale`. A copy too many is harmless:
+the claim lets one through.
+
+A bulletin whose parse keeps killing its worker is not retried for ever: after
+MAX_ATTEMPTS claimed deliveries it is failed with a message; "parse again" starts afresh.
+
+Time limits: the soft limit (CELERY_TASK_SOFT_TIME_LIMIT) stops the parse and fails the
+bulletin with "解析耗时过长…"; the hard limit stays at most half of Redis's visibility
+timeout, so a long parse is never handed to a second worker while it still runs
+(`manage.py check` refuses settings that break this, see articles/checks.py). Celery
+writes both limits into each message when it is sent, so the sender's settings (the web
+server's, or the sweeper's worker) are the ones that apply.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 
 from celery import shared_task
-from django.db.models import Q
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .ingest import store_parse
 from .models import Bulletin
 from .parsing.pipeline import parse_bytes
 from .parsing.types import UnreadableFile
 from .parsing.zones import load_gazetteer
+from .sweeper import start_in_worker
 
 log = logging.getLogger(__name__)
+
+# Every worker sweeps for lost parses when it starts and then periodically (see above).
+worker_ready.connect(start_in_worker, weak=False)
+
+MAX_ATTEMPTS = 3
+
+# Test hook, inert unless set: seconds to sleep after each article, so that a test can kill
+# a worker while a bulletin is "parsing" or hit the soft time limit. Never set in production.
+SLOW_PARSE_ENV = "ZIT_TEST_SLOW_PARSE_SECONDS"
 
 
 def claim(bulletin_id: int, task_id: str) -> bool:
     """Move a queued bulletin to parsing, once. A message redelivered after its worker died
-    carries the same task id and may take its own claim back; any other copy finds nothing."""
-    return bool(
-        Bulletin.objects.filter(pk=bulletin_id)
-        .filter(Q(status=Bulletin.Status.QUEUED) | Q(status=Bulletin.Status.PARSING, task_id=task_id))
-        .update(
-            status=Bulletin.Status.PARSING, task_id=task_id, started_at=timezone.now(), progress=0, error=""
-        )
+    carries the same task id and may take its own claim back; any other copy finds nothing.
+    A bulletin already claimed MAX_ATTEMPTS times is failed instead of parsed again."""
+    claimable = Bulletin.objects.filter(pk=bulletin_id).filter(
+        Q(status=Bulletin.Status.QUEUED) | Q(status=Bulletin.Status.PARSING, task_id=task_id)
     )
+    claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=Bulletin.Status.PARSING,
+        task_id=task_id,
+        started_at=timezone.now(),
+        progress=0,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed and claimable.update(
+        status=Bulletin.Status.FAILED,
+        finished_at=timezone.now(),
+        progress=0,
+        error=_("解析已中断 %(n)d 次（工作进程崩溃或超时），已停止重试。请检查文件后点击“重新解析”。")
+        % {"n": MAX_ATTEMPTS},
+    ):
+        log.error("bulletin %s failed after %s interrupted parses", bulletin_id, MAX_ATTEMPTS)
+    return bool(claimed)
 
 
 def record_progress(bulletin_id: int, done: int, total: int) -> None:
     percent = 10 + int(80 * done / max(total, 1))
     Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.PARSING).update(progress=percent)
+    slow = os.environ.get(SLOW_PARSE_ENV)
+    if slow:
+        time.sleep(float(slow))
 
 
 def finish(bulletin_id: int, status: str, error: str = "") -> None:
@@ -43,13 +115,37 @@ def finish(bulletin_id: int, status: str, error: str = "") -> None:
     )
 
 
+def fail(bulletin_id: int, error: str) -> None:
+    """Record a failure, on a fresh connection if the error broke the one we had."""
+    try:
+        finish(bulletin_id, Bulletin.Status.FAILED, error)
+    except DatabaseError:
+        connection.close()
+        finish(bulletin_id, Bulletin.Status.FAILED, error)
+
+
+def failure_message(exc: BaseException, soft_limit: float | None = None) -> str:
+    """The reason a parse failed, in words an editor understands, with the detail after."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _(
+            "解析耗时过长（超过 %(seconds)s 秒），已停止，没有写入任何结果。"
+            "文件可能过大；可拆分后重新上传，或稍后点击“重新解析”。"
+        ) % {"seconds": f"{soft_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT:g}"}
+    if isinstance(exc, DatabaseError):
+        return _(
+            "写入数据库时出错，本次解析的结果已全部撤销，没有留下半截数据。"
+            "可稍后点击“重新解析”。（%(detail)s）"
+        ) % {"detail": f"{type(exc).__name__}: {exc}".strip()}
+    return _("解析出错，没有写入任何结果：%(detail)s") % {"detail": f"{type(exc).__name__}: {exc}"}
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def parse_bulletin(self, bulletin_id: int) -> str:
     task_id = self.request.id or "eager"
     if not claim(bulletin_id, task_id):
         return "nothing to claim"
-    bulletin = Bulletin.objects.select_related("file").get(pk=bulletin_id)
     try:
+        bulletin = Bulletin.objects.select_related("file").get(pk=bulletin_id)
         parsed = parse_bytes(
             bytes(bulletin.file.data),
             path=bulletin.original_name or None,
@@ -60,11 +156,16 @@ def parse_bulletin(self, bulletin_id: int) -> str:
         )
         summary = store_parse(bulletin, parsed)
     except UnreadableFile as exc:
-        finish(bulletin_id, Bulletin.Status.FAILED, str(exc))
+        fail(bulletin_id, str(exc))
+        return "failed"
+    except SoftTimeLimitExceeded as exc:
+        log.warning("parse of bulletin %s hit the soft time limit", bulletin_id)
+        soft_limit = (self.request.timelimit or (None, None))[1]  # the limits travel in the message
+        fail(bulletin_id, failure_message(exc, soft_limit))
         return "failed"
     except Exception as exc:
         log.exception("parse of bulletin %s failed", bulletin_id)
-        finish(bulletin_id, Bulletin.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        fail(bulletin_id, failure_message(exc))
         return "failed"
     finish(bulletin_id, Bulletin.Status.PARSED)
     return f"parsed: {summary.articles} articles, {summary.projects} projects, {summary.batches} batches"

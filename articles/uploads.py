@@ -11,12 +11,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Bulletin, StoredFile
 from .parsing.read import read_document
 from .parsing.types import UnreadableFile
 
 log = logging.getLogger(__name__)
+
+
+# Shown on the bulletin page while its message could not be sent; the sweeper sends it later.
+QUEUE_DOWN_MESSAGE = _lazy(
+    "任务队列暂时不可用，文件已保存，没有丢失；队列恢复后会自动开始解析，也可以点击“重新解析”。"
+)
 
 
 class UploadRefused(Exception):
@@ -85,7 +92,11 @@ def safe_file_name(name: str) -> str:
 
 
 def enqueue_parse(bulletin_id: int) -> None:
-    """Send the parse task; if the broker is down the bulletin stays queued and says so."""
+    """Send the parse task; if the broker is down the bulletin stays queued and says so.
+
+    Connecting and publishing give up within seconds (CELERY_BROKER_CONNECTION_TIMEOUT,
+    CELERY_TASK_PUBLISH_RETRY_POLICY), so an upload never hangs on a dead broker; the
+    sweeper (articles/sweeper.py) sends every bulletin marked this way once it is back."""
     from .tasks import parse_bulletin
 
     try:
@@ -93,7 +104,7 @@ def enqueue_parse(bulletin_id: int) -> None:
     except Exception as exc:  # the broker's own errors vary by transport
         log.warning("could not queue bulletin %s: %s", bulletin_id, exc)
         Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.QUEUED).update(
-            error=_("任务队列暂时不可用，文件已保存；队列恢复后点击“重新解析”或等待自动重试。")
+            error=str(QUEUE_DOWN_MESSAGE)
         )
 
 
@@ -108,6 +119,7 @@ def request_reparse(bulletin: Bulletin) -> bool:
             progress=0,
             error="",
             task_id="",
+            attempts=0,
             started_at=None,
             finished_at=None,
             queued_at=timezone.now(),

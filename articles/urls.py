@@ -7,6 +7,7 @@ urlpatterns = [
     path("upload/", views.upload, name="bulletin-upload"),
     path("<int:pk>/", views.bulletin_detail, name="bulletin-detail"),
     path("<int:pk>/status.json", views.bulletin_status, name="bulletin-status"),
+    path("<int:pk>/file/", views.bulletin_file, name="bulletin-file"),
     path("<int:pk>/reparse/", views.reparse, name="bulletin-reparse"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("review/project/<int:pk>/", views.review_project, name="review-project"),

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import public_read_only
 from projects.dedup import likely_duplicates
@@ -20,10 +20,11 @@ from projects.services import merge_projects, save_project_edit, set_review_stat
 from . import selectors
 from .forms import ProjectEditForm, UploadForm
 from .models import Article, Bulletin
-from .uploads import UploadRefused, accept_upload, request_reparse
+from .uploads import UploadRefused, accept_upload, request_reparse, safe_file_name
 
 
 @public_read_only
+@require_safe
 def bulletin_list(request):
     page = Paginator(selectors.bulletin_list(), 50).get_page(request.GET.get("page"))
     return render(request, "articles/bulletin_list.html", {"page": page})
@@ -54,6 +55,7 @@ def upload(request):
 
 
 @public_read_only
+@require_safe
 def bulletin_detail(request, pk: int):
     try:
         bulletin = selectors.bulletin_with_articles(pk)
@@ -83,6 +85,7 @@ def _is_candidate(project: Project | None) -> bool:
 
 
 @public_read_only
+@require_safe
 def bulletin_status(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     return JsonResponse(
@@ -107,7 +110,40 @@ def reparse(request, pk: int):
     return redirect(bulletin)
 
 
+# Who may download an uploaded original: editors and admins (they uploaded it, or must check
+# a parse against it). Analysts read the extracted text and its quotes instead: originals are
+# third-party newspaper pages, and a file is the one thing on the site that is not our HTML.
+DOWNLOAD_PERMISSION = "articles.change_bulletin"
+DOWNLOAD_EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "txt": ".txt"}
+_UNSAFE_NAME_CHARS = frozenset('"\\;:*?<>|/')
+
+
+def download_name(bulletin: Bulletin) -> str:
+    """The uploaded name without path, control or quoting characters, ending in the format's
+    extension (so the browser never opens an .html "txt" as a page), or a made-up name."""
+    name = safe_file_name(bulletin.original_name or "")
+    name = "".join("_" if ch in _UNSAFE_NAME_CHARS or (ch.isspace() and ch != " ") else ch for ch in name)
+    name = name.strip(" .")
+    ext = DOWNLOAD_EXTENSIONS.get(bulletin.format, ".bin")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{(stem or f'bulletin-{bulletin.pk}')[:120]}{ext}"
+
+
+@require_safe
+@permission_required(DOWNLOAD_PERMISSION, raise_exception=True)
+def bulletin_file(request, pk: int):
+    """The uploaded bytes, from the database, always as a download (never rendered inline)."""
+    bulletin = get_object_or_404(Bulletin.objects.select_related("file"), pk=pk)
+    response = HttpResponse(bytes(bulletin.file.data), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, download_name(bulletin))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @public_read_only
+@require_safe
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("bulletin"), pk=pk)
     mentions = list(article.mentions.select_related("project", "batch"))

@@ -11,6 +11,7 @@ Accepted shapes (matched on `textfold.fold(text)`, so 億元/萬元 work too):
   (5万平方米, 1万人, 10亿颗 are not money);
 - approximate markers before (约, 近, 超, 逾, 超过, 将近, 上百亿…) or after (余, 多, 左右, 以上,
   许) the number;
+- 亿 and 万 in one number: 三亿五千万元, 3亿5000万元 → 350000000;
 - ranges: 10亿—12亿元, 10至12亿元, 10-12亿美元 → `value` lower bound, `value_max` upper.
 Vague quantities (数十亿元, 几百万元, 上亿元) are not amounts: they have no value.
 """
@@ -72,7 +73,9 @@ def _alt(words) -> str:
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE = r"[一二两三四五六七八九十百千零]+(?:点[零一二三四五六七八九]+)?"
-_NUM = rf"(?:{_ARABIC}|{_CHINESE})"
+# 亿 and 万 inside one number: 三亿五千万, 3亿5000万 (read as one value, not two amounts).
+_MIXED = r"(?:\d+|[一二两三四五六七八九十百千零]+)亿(?:\d{1,4}|[一二两三四五六七八九十百千零]+)万"
+_NUM = rf"(?:{_MIXED}|{_ARABIC}|{_CHINESE})"
 _MUL = _alt(_MULTIPLIERS)
 _CUR = _alt(_CURRENCIES)
 _APPROX_IN = r"余|多"
@@ -122,6 +125,10 @@ def chinese_to_int(text: str) -> int | None:
 
 
 def _to_decimal(num: str) -> Decimal | None:
+    if num.endswith("万") and "亿" in num:
+        yi, wan = num[:-1].split("亿", 1)
+        high, low = _to_decimal(yi), _to_decimal(wan)
+        return None if high is None or low is None else high * 10**8 + low * 10**4
     if num[0].isdigit():
         return Decimal(num.replace(",", ""))
     if "点" in num:

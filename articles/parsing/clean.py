@@ -62,6 +62,14 @@ _CLOSERS = "”’」』）)"
 _NO_START = "，、。；：！？）」』”’%,.;:)?!"
 _NO_END = "，、；：（“「《—-"
 _SENTENCE_MARKS = re.compile(r"[，、；。]")
+# A headline may enumerate with 、 ("签约、开工速递") but never holds a clause break.
+_CLAUSE_MARKS = re.compile(r"[，；。]")
+# Lines that are items of a list or fields of a form, never headlines:
+# "1.齐鲁光谷激光产业园项目", "（2）…", "建设单位：…", "总投资：35亿元".
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.．、)）]|[（(]\d{1,2}[)）]|[①-⑳])")
+_FORM_FIELD = re.compile(
+    rf"^[{CJK}]{{0,4}}(?:单位|内容|地点|时间|期限|规模|性质|名称|投资|金额|总额|进度|周期|面积|联系人|电话|地址)[：:]"
+)
 
 _CREDIT = re.compile(
     r"^(?:[（(]?\s*(?:图片|照片|图)\s*(?:来源|来自|提供|由)"
@@ -75,17 +83,23 @@ _CREDIT_TAIL = re.compile(r"(?:[（(]\s*[^（）()]{1,20}\s*摄\s*[）)]|[/／ ]
 _EDITION_TOKEN = re.compile(
     r"\d{4}年\d{1,2}月\d{1,2}日|星期[一二三四五六日天]|周[一二三四五六日天]"
     r"|第?[0-9一二三四五六七八九十]+版|\b[A-Z]?\d{1,3}\b"
-    r"|(?:责任编辑|编辑|责编|美编|校对|版式|组版|电话|邮箱|E-?mail)\s*[：:]\s*\S+"
+    r"|(?:责任编辑|编辑|责编|美编|校对|版式|组版|电话|邮箱|E-?mail|来源|审核|初审|复审|终审|排版|供稿)\s*[：:]\s*\S+"
     r"|[（(]?[上下][转接]第?[0-9一二三四五六七八九十]+版[）)]?|[-—\s]"
 )
 _ONLY_SYMBOLS = re.compile(r"^[\W_]+$")
+# The account and time stamp of a WeChat post: "成都高新区 2024-01-08 18:30 发表于四川".
+_POST_STAMP = re.compile(
+    r"^\S{0,16}\s?\d{4}-\d{1,2}-\d{1,2}(?:\s\d{1,2}:\d{2}(?::\d{2})?)?(?:\s?发表于\S{0,8})?$"
+)
 # Words a sentence does not begin with: a short line starting so is a piece of another column.
 _MID_SENTENCE = re.compile(
     r"^(?:作出|做出|形成|实现|提供|注入|发挥|带动|助力|提升|加快|推动|促进|打造|迈出|取得"
     r"|[的了和并而且也都才又则被着等])"
 )
 _BYLINE_ROLE = re.compile(
-    r"^(?:本报|新华社|人民日报)?(?:特约|驻[^\s]{1,4})?(?:记者|通讯员|实习生|特约通讯员|评论员)"
+    # any publication may sign: "21世纪经济报道记者 许明 广州报道", "科技日报记者 …"
+    rf"^(?:本报|新华社|[0-9A-Za-z{CJK}]{{1,12}}?(?:日报|报道|报|社|网|台|杂志|周刊))?"
+    r"(?:特约|驻[^\s]{1,4})?(?:记者|通讯员|实习生|特约通讯员|评论员)"
     r"|^(?:文|文图|文/图|图文)\s*[/／：:]"
 )
 _BYLINE_LEADS = "▶►■●◆▷"
@@ -115,7 +129,7 @@ def is_debris(line: str) -> bool:
     """Photo credits, captions, edition markers and lone symbols."""
     if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and not _EDITION_TOKEN.sub("", line)):
         return True
-    if _CREDIT.match(line) or _CAPTION.match(line):
+    if _CREDIT.match(line) or _CAPTION.match(line) or _POST_STAMP.match(line):
         return True
     return len(line) <= 60 and bool(_CREDIT_TAIL.search(line))
 
@@ -131,7 +145,9 @@ def is_title_like(line: str) -> bool:
     return (
         len(line) <= 40
         and not is_final(line)
-        and not _SENTENCE_MARKS.search(line)
+        and not _CLAUSE_MARKS.search(line)
+        and not _LIST_ITEM.match(line)
+        and not _FORM_FIELD.match(line)
         and not is_byline(line)
         and line[-1:] not in _NO_END
     )
@@ -145,9 +161,13 @@ def clean_page(text: str) -> list[str]:
 
 
 def _drop_banner(lines: list[str]) -> list[str]:
-    """A slogan over the page: the first of two headline-like lines before any byline/body."""
+    """A slogan over the page: the first of two headline-like lines, when shorter than the second.
+
+    The headline is the longest line of its group, so a first line longer than the next is
+    the headline itself (the next one is its sub-headline: "3个项目总投资68.5亿元").
+    """
     if len(lines) >= 3 and is_title_like(lines[0]) and is_title_like(lines[1]):
-        if not lines[1].startswith(("—", "-")):
+        if not lines[1].startswith(("—", "-")) and len(lines[0]) < len(lines[1]):
             return lines[1:]
     return lines
 
@@ -182,9 +202,10 @@ def _continues(line: str, under_way: bool, nxt: str, wrap: int | None) -> bool:
     """Is `nxt` the rest of the sentence cut at the end of `line`? The headline/broken call.
 
     `under_way` says the paragraph so far already holds ，、；。 — a sentence, since
-    headlines and intertitles carry none.
+    headlines and intertitles carry none. A line opening with a pictograph or bullet
+    (📌, ✅, ●) is a new paragraph whatever precedes it: that is how posts lay out items.
     """
-    if is_final(line) or is_byline(nxt) or news_lead(nxt):
+    if is_final(line) or is_byline(nxt) or news_lead(nxt) or _opens_item(nxt):
         return False
     if nxt[0] in _NO_START or (nxt[0].isascii() and nxt[0].islower()):
         return True
@@ -193,6 +214,11 @@ def _continues(line: str, under_way: bool, nxt: str, wrap: int | None) -> bool:
     if len(nxt) > 1 and nxt[1] in "、，" and len(line) >= 8:
         return True  # "心、交叉…": a one-character list item is the tail of a word
     return wrap is not None and len(line) >= wrap * 0.85
+
+
+def _opens_item(line: str) -> bool:
+    """Does the line open with a pictograph or a bullet ("📌", "✅【签约】", "● ")?"""
+    return unicodedata.category(line[0]) == "So" or line[0] in "•●■◆▶►◇○"
 
 
 def _join_broken(lines: list[str]) -> list[str]:

@@ -23,6 +23,12 @@ Decisions:
 - No cue at all, but "X亿元的…项目" (e.g. 签约一个50亿元的新能源项目): a `loose`
   investment.
 - A converted figure (约合人民币35亿元) repeats the amount before it and is skipped.
+- A distributive bound ("3个项目总投资均超过5亿元") is shared by several projects: no amount.
+- A cue printed as a label ("总投资：35亿元", in project lists) reaches over its colon.
+- An investment verb right after a non-investment noun belongs to it ("研发经费投入").
+- Contracted foreign investment (协议外资, 合同外资) is an investment; venture terms
+  (创业投资, 股权投资, 创投) are financing; the noun 累计投资额 sums a history
+  ("累计投资额已达6.5亿美元"), while the verb may pledge ("未来五年累计投资100亿元").
 - A threshold ("投资超10亿元的项目有5个", "亿元以上项目") counts projects; it is no amount.
 """
 
@@ -36,7 +42,7 @@ RANK = {"total": 4, "invest": 3, "loose": 2, "sub": 1, "capital": 0}
 _TOTAL = (
     "总投资额 总投资 投资总额 计划总投资 项目总投资 总投入 协议投资 协议总投资 合同投资 合同总投资 "
     "签约投资额 签约投资 签约金额 签约额 签约总额 签约资金 意向投资 投资规模 总规模投资 投资估算 "
-    "投资额 计划投资 拟投资 预计投资 项目投资 总造价"
+    "投资额 计划投资 拟投资 预计投资 项目投资 总造价 协议外资 合同外资"
 ).split()
 _INVEST = "投资 投入 增资 注资 斥资 耗资 出资 引资 投建 再投资".split()
 _CAPITAL = "注册资本 注册资金".split()
@@ -49,7 +55,8 @@ _NEGATIVE = (
     "减少 下降 提高 完成投资 完成 到位资金 实际利用外资 利用外资 外资 固定资产投资 工业投资 技改投资 "
     "研发投入 研发经费 募集 募资 发行 债券 保费 工资 薪酬 成本 利息 租金 价格 售价 单价 票房 "
     "年度计划投资 年度投资 年度计划 年计划投资 计划完成投资 "
-    "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资"
+    "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资 "
+    "创业投资 风险投资 股权投资 天使投资 创投 经费 累计投资额 累计完成投资"
 ).split()
 _SUB = re.compile(r"一期|首期|二期|三期|四期|其中|先期|分期")
 
@@ -60,6 +67,8 @@ _KIND.update({w: "weak" for w in _WEAK})
 _KIND.update({w: "negative" for w in _NEGATIVE})
 _CUE_RE = re.compile("|".join(re.escape(w) for w in sorted(_KIND, key=len, reverse=True)))
 
+# A cue printed as a form label: "总投资：35亿元".
+_LABEL = re.compile(r"(?:总投资|投资总额|投资额|计划投资|项目投资|签约金额|投资)[：:]$")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
 _CONVERSION = re.compile(r"(?:约合|折合|合人民币|约合人民币|折合人民币|相当于)$")
 _NEG_AFTER = re.compile(
@@ -72,6 +81,8 @@ _LOOSE_AFTER = re.compile(r"的[^，,；;。！？\n]{0,30}?(?:项目|基地|产
 _THRESHOLD_AFTER = re.compile(
     r"(?:以上|及以上)?(?:的)?[^，,；;。]{0,6}?项目(?:有|共|达|为|共有)?[\d一二两三四五六七八九十]+(?:个|项)"
 )
+# "另有3个项目总投资均超过5亿元": a bound shared by several projects, not an amount.
+_DISTRIBUTIVE = re.compile(r"[均都](?:在|为|达|超|超过|不低于|不少于|约|近|逾|高于)?$")
 _SIGNING = re.compile(r"签约|投资|项目|签署|签订|落户")
 _WINDOW = 30
 
@@ -90,11 +101,15 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
 
     kind is one of RANK's keys. `floor` is the start of the sentence.
     """
-    if _CONVERSION.search(folded, max(floor, start - 6), start):
+    if _CONVERSION.search(folded, max(floor, start - 6), start) or folded.startswith(("约合", "折合"), start):
+        return None, start  # the amount's own text may open with 约合 (an approximate marker)
+    if _DISTRIBUTIVE.search(folded, max(floor, start - 4), start):
         return None, start
     if _NEG_AFTER.match(folded, end) or _THRESHOLD_AFTER.match(folded, end):
         return None, start
     lo = max(clause_start(folded, start, floor), start - _WINDOW)
+    if lo > floor and folded[lo - 1] in "：:" and _LABEL.search(folded, max(floor, lo - 8), lo):
+        lo = max(clause_start(folded, lo - 1, floor), start - _WINDOW)  # "总投资：35亿元"
     cues = list(_CUE_RE.finditer(folded, lo, start))
     decisive = []
     for c in cues:
@@ -104,6 +119,9 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
         if kind == "negative" and decisive and decisive[-1].end() == c.start():
             if _KIND[decisive[-1].group()] in ("total", "invest") and c.group() == "规模":
                 continue  # "预计投资规模": the scale of an investment
+        if kind == "invest" and decisive and decisive[-1].end() == c.start():
+            if _KIND[decisive[-1].group()] == "negative":
+                continue  # "研发经费投入": the verb is part of the noun it follows
         decisive.append(c)
     if decisive:
         cue = decisive[-1]

@@ -6,6 +6,10 @@ Rules (each one a line of the tests):
   (an explicit year earlier in the same paragraph, when that does not put the date after
   the issue date) else the issue year — or the previous year when the month is later than
   the issue month (a paper of 2022-01-05 saying 12月28日 means 2021-12-28).
+- A span of months (1至5月, 1—10月) gives the year only; a year inside a noun phrase after a
+  date of that year ("6月8日，高新区2020年第二批项目签约") is a qualifier: the date stays.
+- A bare day opening a clause ("6日，" under a 新华社…电 dateline) is a day of the running
+  month, else of the issue month (of the month before when the day is after the issue day).
 - Relative words: 今年 → issue year; 今年3月; 去年 / 去年底 (→ previous year, month 12);
   前年; 上月 / 上个月; 本月; 年底 / 年末 (→ month 12); 年初 / 上半年 → the year only.
 - Back-references use the context: 同月 / 当月 → the previous date's month; 当天 / 当日 /
@@ -42,16 +46,23 @@ _PATTERNS = [
         "rel_y",
         r"(?P<rel>今年|去年|前年|明年|本年|上年)(?:年)?(?P<tail>年底|年末|底|末|年初|初|上半年|下半年)?",
     ),
+    ("period", rf"(?<![\d个.]){_M}\s?(?:至|到|—|-|－|～|~)\s?{_M.replace('<m>', '<m2>')}月(?:份)?"),
     ("md", rf"(?<![\d年个]){_M}月{_D}[日号]"),
     ("m", rf"(?<![\d年个.]){_M}月{_TAIL}(?![\d日号])"),
+    ("d", r"(?<![\d年月.])(?P<d>3[01]|[12]\d|0?[1-9])日(?=[，,上下中晚凌]|$)"),
     ("rel_m", r"(?P<rel>上个?月|本月|这个月|上月|当月|同月)"),
     ("rel_d", r"(?P<rel>当天|当日|同日|次日|同一天|翌日)"),
     ("rel_cy", r"(?P<rel>同年|当年)(?P<tail>底|末|年底|年末)?"),
     ("bare_y", r"(?<![今去前明本上同当\d])(?P<tail>年底|年末|年初)"),
     ("vague", r"(?P<rel>近日|日前|近期|近来|本周|上周|这几天|日内|前不久|不久前)"),
 ]
+# Every alternative starts with one of these characters; a leading class lets the regex
+# engine skip the rest of the text at one test per character (find_dates is the hot loop).
+_FIRST = "0-9一二三四五六七八九十〇零今去前明本上当同次翌近日这不年"
 _DATE_RE = re.compile(
-    "|".join(f"(?P<k{i}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', p)})" for i, (_, p) in enumerate(_PATTERNS))
+    f"(?=[{_FIRST}])(?:"
+    + "|".join(f"(?P<k{i}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', p)})" for i, (_, p) in enumerate(_PATTERNS))
+    + ")"
 )
 # Group names repeat across alternatives, so each alternative is parsed again alone.
 _ALONE = [re.compile(p) for _, p in _PATTERNS]
@@ -126,6 +137,10 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
         if kind == "rel_y":
             month = 12 if tail in ("年底", "年末", "底", "末") else None
         return _valid(year, month, _num(g.get("d")))
+    if kind == "period":  # 1至5月: a span of months, so the year alone
+        end_month = _num(g.get("m2"))
+        year = infer_year(end_month, issue_date, context) if end_month else None
+        return EventDate(year) if year is not None else None
     if kind in ("md", "m"):
         month = _num(g["m"])
         if month is None:
@@ -134,6 +149,15 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
         if year is None:
             return None
         return _valid(year, month, _num(g.get("d")))
+    if kind == "d":  # "6日，…" under a dateline: a day of the running or the issue month
+        day = _num(g.get("d"))
+        if context is not None and context.month is not None:
+            return _valid(context.year, context.month, day)
+        if issue_date is None or day is None:
+            return None
+        shift = -1 if day > issue_date.day else 0
+        month = _month_shift(issue_date, shift)
+        return _valid(month.year, month.month, day)
     if kind == "rel_m":
         if rel in ("当月", "同月"):
             return EventDate(context.year, context.month) if context and context.month else None
@@ -161,6 +185,18 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
     return None
 
 
+def _qualifies_noun(
+    folded: str, start: int, end: int, year: EventDate | None, context: EventDate | None
+) -> bool:
+    """ "3月6日，高新区2015年一季度重点项目开工": a year inside a noun phrase (not opening a
+    clause, not followed by a comma) names which projects, not when; the event keeps the
+    running date of that year."""
+    if year is None or context is None or context.month is None or context.year != year.year:
+        return False
+    opens_clause = start == 0 or folded[start - 1] in "，,；;。：:（(\n 　"
+    return not opens_clause and folded[end : end + 1] not in ("，", ",", "")
+
+
 def find_dates(
     text: str, issue_date: date | None = None, context: EventDate | None = None
 ) -> list[DateMention]:
@@ -178,6 +214,8 @@ def find_dates(
         if alone is None:
             continue
         resolved = _resolve(kind, alone, issue_date, context)
+        if kind == "y" and _qualifies_noun(folded, m.start(), m.end(), resolved, context):
+            resolved = context
         vague = kind == "vague"
         explicit_year = kind in ("ymd", "ym", "y")
         found.append(

@@ -194,6 +194,14 @@ def _stages(folded: str, s: _Sentence) -> list[tuple[int, str]]:
     return found
 
 
+def _item_bounds(folded: str, s: _Sentence, start: int, end: int) -> tuple[int, int]:
+    """The ；-separated item of a sentence around folded[start:end]: parallel items of a list
+    ("A项目签约，总投资X；B项目于6月开工") each carry their own stage verb."""
+    lo = folded.rfind("；", s.start, start) + 1 or s.start
+    hi = folded.find("；", end, s.end)
+    return lo, (hi if hi >= 0 else s.end)
+
+
 def _nearest_stage(stages: list[tuple[int, str]], pos: int, lo: int, hi: int) -> tuple[int, str] | None:
     """The stage verb after `pos` in [lo, hi), else the nearest one before it."""
     after = [v for v in stages if pos <= v[0] < hi]
@@ -281,7 +289,7 @@ class _Extractor:
                 continue
             if name is not None:
                 used.add(name.start)
-            verb = _nearest_stage(stages, end, s.start, s.end)
+            verb = _nearest_stage(stages, end, *_item_bounds(folded, s, start, end))
             mention = _Mention(
                 sentence=s,
                 pos=cue_start,

@@ -32,7 +32,7 @@ def parse_bytes(
 ) -> ParsedBulletin:
     """Parse one uploaded file; raises `UnreadableFile` when it cannot be read."""
     document = read.read_document(data, max_bytes=max_bytes)
-    paragraphs = clean.clean_page(clean.normalise(document.text))
+    paragraphs = clean.clean_page(document.text)  # clean_page normalises (once)
     raw_articles = split.split_articles(paragraphs)
     gazetteer = gazetteer or load_gazetteer()
     source = SourceInfo(

@@ -113,3 +113,12 @@ def test_chinese_numerals(text, value):
 def test_several_amounts_in_a_sentence():
     hits = find_amounts("A项目投资5亿元、B项目投资3.5亿元；C项目投资8000万元")
     assert [h[2].value for h in hits] == [5 * YI, Decimal("350000000"), 8000 * WAN]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("投资两亿三千万元", 230_000_000), ("总投资1亿2000万元", 120_000_000), ("四亿五千万美元", 450_000_000)],
+)
+def test_yi_and_wan_in_one_number(text, value):
+    (hit,) = find_amounts(text)
+    assert hit[2].value == value

@@ -115,3 +115,23 @@ def test_next_day():
 
 def test_traditional_characters():
     assert resolve_event_date("去年12月簽約", ISSUE) == EventDate(2021, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1至5月", EventDate(2022)), ("今年1—6月", EventDate(2022)), ("2021年1-10月", EventDate(2021))],
+)
+def test_a_span_of_months_gives_the_year(text, expected):
+    assert [m.date for m in find_dates(text, ISSUE) if m.date][-1] == expected
+
+
+def test_bare_day_under_a_dateline_is_in_the_issue_month():
+    assert resolve_event_date("29日，园区举行签约仪式", ISSUE) == EventDate(2022, 6, 29)
+    assert resolve_event_date("1日上午，项目开工", ISSUE) == EventDate(2022, 7, 1)
+
+
+def test_year_inside_a_noun_phrase_keeps_the_running_date():
+    dates = [m.date for m in find_dates("6月20日，高新区2022年第三批重点项目集中签约", ISSUE)]
+    assert dates == [EventDate(2022, 6, 20), EventDate(2022, 6, 20)]
+    frame = [m.date for m in find_dates("6月20日，园区举行会议。2022年，全区签约项目30个", ISSUE)]
+    assert frame[-1] == EventDate(2022)

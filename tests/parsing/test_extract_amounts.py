@@ -163,3 +163,21 @@ def test_round_two(text, expected, kind):
         assert article.batches == [] and len(article.projects) == 1
     elif kind == "B":
         assert article.projects == [] and len(article.batches) == 1
+
+
+# Rules added with the corpus (tests/parsing/corpus); sentences written afresh for each rule.
+ROUND_THREE = [
+    ("园区另有4个项目投资额均超过2亿元。", []),  # a bound shared by several
+    ("某台资企业增资8000万美元（约合人民币5.5亿元），扩建生产线。", [wan(8000, "USD")]),
+    ("总投资：18亿元", [yi(18)]),  # a form label in a project list
+    ("区内企业研发经费投入超过80亿元。", []),
+    ("上半年，区内企业获得创业投资金额60亿元。", []),
+    ("会上签约外资项目5个，协议外资总额3.2亿美元。", [yi(3.2, "USD")]),
+    ("该企业在园区累计投资额已达4亿美元。", []),
+    ("某集团投资两亿五千万元建设精密铸造项目。", [yi(2.5)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_THREE)
+def test_round_three(text, expected):
+    assert amounts(extract(text)) == sorted(expected)

@@ -251,3 +251,35 @@ def test_whole_text_path_runs_faster_than_a_megabyte_a_second():
     articles = pipeline(data)
     assert time.perf_counter() - start < 1.0
     assert len(articles) > 1000
+
+
+# Layouts added with the corpus (tests/parsing/corpus): each page written for the rule.
+LAYOUTS = [
+    (
+        "headline over a shorter sub-headline (not a banner)",
+        "安康高新区富硒食品产业园签约\n5个项目总投资21亿元\n本报讯（记者 张宁）3月2日，园区签约。",
+        [("安康高新区富硒食品产业园签约", "5个项目总投资21亿元")],
+    ),
+    (
+        "post account and time stamp are not headlines",
+        "某某高新区发布\n2023-05-06 08:30 发表于陕西\n\n✨重磅｜渭南高新区新签约、新开工项目速递\n\n"
+        "📌5月4日，园区签约项目3个。\n\n来源：渭南高新区发布",
+        [("✨重磅|渭南高新区新签约、新开工项目速递", None)],
+    ),
+    (
+        "numbered items and form fields stay in the body",
+        "石嘴山高新区重点项目清单\n1.新材料产业园项目\n建设单位：宁夏某新材料有限公司\n总投资：8亿元",
+        [("石嘴山高新区重点项目清单", None)],
+    ),
+    (
+        "any publication's reporter signs a byline",
+        "白银高新区稀土新材料项目投产\n中国有色金属报记者 马强 兰州报道\n近日，项目投产。",
+        [("白银高新区稀土新材料项目投产", None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "page", "expected"), LAYOUTS, ids=[c[0] for c in LAYOUTS])
+def test_layouts(label, page, expected):
+    articles = split_articles(clean_page(page))
+    assert [(a.title, a.subtitle) for a in articles] == expected
