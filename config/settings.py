@@ -155,6 +155,12 @@ UPLOAD_MAX_BYTES = env_int("ZIT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Keep large uploads out of memory: Django spools anything bigger than this to a temp file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Stop storing a file once it passes UPLOAD_MAX_BYTES (in memory or on disk); see the module.
+FILE_UPLOAD_HANDLERS = [
+    "config.upload_handlers.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Celery: a file-system broker by default, Redis or RabbitMQ through CELERY_BROKER_URL.
 CELERY_FS_BROKER_DIR = Path(env_str("CELERY_FS_BROKER_DIR", str(VAR_DIR / "celery-broker")))

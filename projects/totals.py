@@ -124,20 +124,27 @@ class Totals:
     top: int = DEFAULT_TOP
     total: Figure = field(default_factory=Figure)
     undated: Figure = field(default_factory=Figure)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- derived views -------------------------------------------------------------------
 
     def zone_months(self) -> dict[ZoneKey, dict[dt.date, Figure]]:
+        if "zone_months" in self._cache:
+            return self._cache["zone_months"]
         grid: dict[ZoneKey, dict[dt.date, Figure]] = defaultdict(lambda: defaultdict(Figure))
         for row in self.rows:
             grid[row.zone][row.month] += row.figure
+        self._cache["zone_months"] = grid
         return grid
 
     def ranking(self) -> list[tuple[ZoneKey, Figure]]:
-        by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
-        for row in self.rows:
-            by_zone[row.zone] += row.figure
-        return sorted(by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
+        if "ranking" not in self._cache:
+            by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
+            for row in self.rows:
+                by_zone[row.zone] += row.figure
+            self._cache["ranking"] = sorted(
+                by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
+        return self._cache["ranking"]
 
     def undated_by_zone(self) -> list[tuple[ZoneKey, Figure]]:
         by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)

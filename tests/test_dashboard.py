@@ -29,8 +29,12 @@ def world():
 
 
 @pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
+def analyst(client, make_user):
+    """A client signed in as an analyst through the login form (as a browser would)."""
+    make_user("analyst", password="dashboard-pass-123")
+    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "dashboard-pass-123"})
+    assert response.status_code == 302
+    return client
 
 
 def api(client, query: str = "") -> dict:

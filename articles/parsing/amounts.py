@@ -13,7 +13,9 @@ Accepted shapes (matched on `textfold.fold(text)`, so 億元/萬元 work too):
   许) the number;
 - 亿 and 万 in one number: 三亿五千万元, 3亿5000万元 → 350000000;
 - ranges: 10亿—12亿元, 10至12亿元, 10-12亿美元 → `value` lower bound, `value_max` upper.
-Vague quantities (数十亿元, 几百万元, 上亿元) are not amounts: they have no value.
+Vague quantities (数十亿元, 几百万元, 上亿元) are not amounts: they have no value. A magnitude
+with a bound is one ("超百亿元", "逾百亿元", "上百亿元" → 100亿, approximate), but a size
+class is not: 百亿级项目, 千亿级产业集群, 十亿元级 name a league, not a sum (级 after it).
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ def _match_amount(m: re.Match, folded: str, original: str) -> tuple[int, int, Am
         return None  # 数十亿元, 几百万元
     if not num[0].isdigit() and start > 0 and folded[start - 1] in "第":
         return None
+    if folded.startswith("级", end):
+        return None  # 百亿级项目, 千亿级产业集群: a size class
     if not (cur or pcur):
         nxt = folded[end : end + 1]
         if nxt and nxt in _COUNTED:

@@ -71,6 +71,9 @@ _FORM_FIELD = re.compile(
     rf"^[{CJK}]{{0,4}}(?:单位|内容|地点|时间|期限|规模|性质|名称|投资|金额|总额|进度|周期|面积|联系人|电话|地址)[：:]"
 )
 
+# A space between two Chinese characters separates phrases; one inside "Aurion Biotech" does not.
+_PHRASE_GAP = re.compile(rf"(?<=[{CJK}\d”」』）]) (?=[{CJK}“「『（])")
+_HEADLINE_QUESTION = re.compile(r"^(?![问答][：:])[^，；。！？!?]{4,30}[？！?!]$")
 _CREDIT = re.compile(
     r"^(?:[（(]?\s*(?:图片|照片|图)\s*(?:来源|来自|提供|由)"
     r"|[（(]?(?:资料)?图片?[/／]"
@@ -87,6 +90,11 @@ _EDITION_TOKEN = re.compile(
     r"|[（(]?[上下][转接]第?[0-9一二三四五六七八九十]+版[）)]?|[-—\s]"
 )
 _ONLY_SYMBOLS = re.compile(r"^[\W_]+$")
+# A running page head/foot of a PDF: "2023年5月12日 星期五 第3版 综合新闻". A full date plus a
+# weekday or edition number, and at most a section name (≤ 8 characters) besides.
+_RUNNING_HEAD_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_RUNNING_HEAD_MARK = re.compile(r"星期[一二三四五六日天]|第?[0-9一二三四五六七八九十]+版")
+_SECTION_NAME_MAX = 8
 # The account and time stamp of a WeChat post: "成都高新区 2024-01-08 18:30 发表于四川".
 _POST_STAMP = re.compile(
     r"^\S{0,16}\s?\d{4}-\d{1,2}-\d{1,2}(?:\s\d{1,2}:\d{2}(?::\d{2})?)?(?:\s?发表于\S{0,8})?$"
@@ -129,6 +137,9 @@ def is_debris(line: str) -> bool:
     """Photo credits, captions, edition markers and lone symbols."""
     if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and not _EDITION_TOKEN.sub("", line)):
         return True
+    if len(line) <= 60 and _RUNNING_HEAD_DATE.search(line) and _RUNNING_HEAD_MARK.search(line):
+        if len(_EDITION_TOKEN.sub("", line)) <= _SECTION_NAME_MAX:
+            return True
     if _CREDIT.match(line) or _CAPTION.match(line) or _POST_STAMP.match(line):
         return True
     return len(line) <= 60 and bool(_CREDIT_TAIL.search(line))
@@ -141,10 +152,14 @@ def is_final(line: str) -> bool:
 
 
 def is_title_like(line: str) -> bool:
-    """Short, no sentence punctuation inside, not ending a sentence: a headline candidate."""
+    """Short, no sentence punctuation inside, not ending a sentence: a headline candidate.
+
+    A headline may ask or exclaim ("…怎么用？", "开门红！"): one short phrase ending in ？/！
+    still counts, unless it is a Q&A turn ("问：…？").
+    """
     return (
         len(line) <= 40
-        and not is_final(line)
+        and (not is_final(line) or _HEADLINE_QUESTION.match(line) is not None)
         and not _CLAUSE_MARKS.search(line)
         and not _LIST_ITEM.match(line)
         and not _FORM_FIELD.match(line)
@@ -156,17 +171,72 @@ def is_title_like(line: str) -> bool:
 def clean_page(text: str) -> list[str]:
     """Paragraphs of one page, debris dropped and broken sentences rejoined."""
     lines = [line for line in normalise(text).split("\n") if line and not is_debris(line)]
-    paragraphs = _join_broken(lines)
+    paragraphs = _join_broken(unflatten_tables(lines))
     return _drop_banner(_drop_stray_fragments(paragraphs))
+
+
+def is_phrases(line: str) -> bool:
+    """Two or more space-separated phrases of 4+ characters: a slogan or a line of figures.
+
+    A main headline is one phrase; such a line above or below it is a kicker or sub-headline.
+    """
+    parts = _PHRASE_GAP.split(line)
+    return len(parts) >= 2 and all(len(p) >= 4 for p in parts)
+
+
+def is_section_head(line: str) -> bool:
+    """A WeChat-style section head "【招商引资】": a label inside the body, never a headline."""
+    return len(line) <= 12 and line.startswith("【") and line.endswith("】")
+
+
+# A table header cell that gives the unit of its column: "总投资(亿元)", "投资额（万美元）".
+_MONEY_HEADER = re.compile(
+    r"^(?P<label>总投资|投资总额|投资额|计划总投资|计划投资|协议投资)[（(](?P<unit>(?:万|亿)(?:元|美元|欧元|港元|日元))[)）]$"
+)
+_HEADER_GAP = re.compile(r" |(?<=[)）])(?=[^\s，。])")
+_CELL_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def unflatten_tables(lines: list[str]) -> list[str]:
+    """Rows of a table flattened to text → sentences that say what the header says.
+
+    Under a header "项目名称 总投资(亿元) 建设内容", the row "格瑞电池隔膜项目 25 年产10亿平方米隔膜"
+    reads "格瑞电池隔膜项目，总投资25亿元，年产10亿平方米隔膜。": the header gives the bare
+    number its label and unit. The header line itself is layout and is dropped; a row ends
+    at the first line whose cells do not line up with the header's.
+    """
+    out: list[str] = []
+    header: tuple[int, int, str, str] | None = None  # (cells, column, label, unit)
+    for line in lines:
+        cells = line.split(" ")
+        if header is not None:
+            width, col, label, unit = header
+            if len(cells) == width and _CELL_NUMBER.match(cells[col]):
+                rest = [c for k, c in enumerate(cells) if k != col]
+                row = f"{rest[0]}，{label}{cells[col]}{unit}，{'，'.join(rest[1:])}。"
+                out.append(row.replace("，。", "。"))
+                continue
+            header = None
+        cells = _HEADER_GAP.split(line)  # normalise glued "总投资（亿元）建设内容"
+        money = [k for k, c in enumerate(cells) if _MONEY_HEADER.match(c)]
+        if len(cells) >= 2 and len(money) == 1 and money[0] > 0:
+            m = _MONEY_HEADER.match(cells[money[0]])
+            header = (len(cells), money[0], m.group("label"), m.group("unit"))
+            continue
+        out.append(line)
+    return out
 
 
 def _drop_banner(lines: list[str]) -> list[str]:
     """A slogan over the page: the first of two headline-like lines, when shorter than the second.
 
     The headline is the longest line of its group, so a first line longer than the next is
-    the headline itself (the next one is its sub-headline: "3个项目总投资68.5亿元").
+    the headline itself (the next one is its sub-headline: "3个项目总投资68.5亿元"); so is a
+    shorter first line when the next is several phrases ("签约项目8个 总投资52.6亿元").
     """
     if len(lines) >= 3 and is_title_like(lines[0]) and is_title_like(lines[1]):
+        if is_phrases(lines[1]) and not is_phrases(lines[0]):
+            return lines
         if not lines[1].startswith(("—", "-")) and len(lines[0]) < len(lines[1]):
             return lines[1:]
     return lines

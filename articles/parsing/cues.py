@@ -30,6 +30,12 @@ Decisions:
   (创业投资, 股权投资, 创投) are financing; the noun 累计投资额 sums a history
   ("累计投资额已达6.5亿美元"), while the verb may pledge ("未来五年累计投资100亿元").
 - A threshold ("投资超10亿元的项目有5个", "亿元以上项目") counts projects; it is no amount.
+- Investment of a whole industry, sector or territory ("我国动力电池领域新增投资超过3000亿元",
+  "光伏产业链投资额达2500亿元", "江苏一省…投资超过800亿元") is a statistic: a scope word
+  (我国, 全国, 国内, 全球, 一省, 行业, 领域, 产业链 …) in the amount's clause makes it none,
+  unless the clause reports a signing or a start there ("全市集中签约项目32个总投资…") or
+  names a firm ("行业龙头企业X集团投资50亿元").
+- A cue followed by 累计 sums a history ("项目投资额累计超过200亿元"): no amount.
 """
 
 from __future__ import annotations
@@ -84,6 +90,10 @@ _THRESHOLD_AFTER = re.compile(
 # "另有3个项目总投资均超过5亿元": a bound shared by several projects, not an amount.
 _DISTRIBUTIVE = re.compile(r"[均都](?:在|为|达|超|超过|不低于|不少于|约|近|逾|高于)?$")
 _SIGNING = re.compile(r"签约|投资|项目|签署|签订|落户")
+_AGGREGATE = re.compile(r"我国|全国|国内|全球|世界|一省|各省|各地|行业|领域|产业链|板块|赛道")
+_REPORTED_EVENT = re.compile(r"签约|签订|签署|开工|落户|落地|投产|竣工|引进|集中")
+_FIRM = re.compile(r"企业|公司|集团|龙头|股份|厂商")
+_CUMULATIVE = re.compile(r"累计[^，,；;。]{0,4}$")
 _WINDOW = 30
 
 
@@ -128,6 +138,8 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
         kind = _KIND[cue.group()]
         if kind == "negative":
             return None, cue.start()
+        if kind in ("total", "invest") and _statistic(folded, lo, cue.end(), start):
+            return None, cue.start()
         if kind in ("total", "invest") and _SUB.search(folded, lo, start):
             kind = "sub"
         return kind, cue.start()
@@ -142,3 +154,12 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
     if _LOOSE_AFTER.match(folded, after):
         return "loose", start
     return None, start
+
+
+def _statistic(folded: str, lo: int, cue_end: int, start: int) -> bool:
+    """Is the investment in folded[lo:start] an industry/territory total or a running sum?"""
+    if _CUMULATIVE.search(folded, cue_end, start):
+        return True
+    if not _AGGREGATE.search(folded, lo, start) or _REPORTED_EVENT.search(folded, lo, start):
+        return False
+    return not _FIRM.search(folded, lo, start)  # "行业龙头XX集团投资50亿元" is a firm's investment

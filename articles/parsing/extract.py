@@ -34,6 +34,7 @@ from functools import lru_cache
 
 from . import cues
 from .amounts import chinese_to_int, find_amounts
+from .clean import is_section_head
 from .dates import DateMention, find_dates
 from .industries import classify_industry
 from .names import NameSpan, coref_at, find_companies, find_jobs, find_names
@@ -134,13 +135,16 @@ class _Dates:
     def __init__(self, text: str, sentences: list[_Sentence], issue_date: date | None):
         self.folded = fold(text)
         self.dateline: EventDate | None = None
+        self.future: list[int] = []  # positions of dates after the issue: plans
         self.by_para: dict[int, list[DateMention]] = {}
         self.starts: dict[int, list[int]] = {}
         spans: dict[int, tuple[int, int]] = {}
         for s in sentences:
             lo, hi = spans.get(s.para, (s.start, s.end))
             spans[s.para] = (min(lo, s.start), max(hi, s.end))
-        first_para = sentences[0].para if sentences else 0
+        # The dateline is in the first paragraph of text; a section head ("【签约现场】") is none.
+        heads = {p for p, (lo, hi) in spans.items() if is_section_head(text[lo:hi].strip())}
+        first_para = min((p for p in spans if p not in heads), default=0)
         vague_fallback = None
         for para, (lo, hi) in sorted(spans.items()):
             kept = []
@@ -148,7 +152,12 @@ class _Dates:
                 d = DateMention(d.start + lo, d.end + lo, d.text, d.date, d.vague, d.explicit_year)
                 if d.date is None:
                     continue
-                plan = not d.vague and _is_plan(self.folded, lo, d)
+                if _in_book_title(self.folded, lo, d.start):
+                    continue  # 《2019年重点建设项目计划》 names a document, it dates no event
+                later = _after_issue(d.date, issue_date)
+                if later:
+                    self.future.append(d.start)
+                plan = not d.vague and (_is_plan(self.folded, lo, d) or later)
                 if para == first_para and self.dateline is None and not plan:
                     self.dateline = d.date
                 if d.vague:
@@ -158,6 +167,12 @@ class _Dates:
             self.by_para[para] = kept
             self.starts[para] = [d.start for d in kept]
         self.dateline = self.dateline or vague_fallback
+
+    def planned(self, sentence: _Sentence, pos: int) -> bool:
+        """Is a date after the issue in the clause before `pos` ("2025年全部建成投产")?"""
+        lo = cues.clause_start(self.folded, pos, sentence.start)
+        i = bisect_left(self.future, lo)
+        return i < len(self.future) and self.future[i] < pos
 
     def at(self, sentence: _Sentence, pos: int) -> EventDate | None:
         """Date of an event anchored at `pos`: same sentence, paragraph, then dateline."""
@@ -179,6 +194,19 @@ def _is_plan(folded: str, lo: int, d: DateMention) -> bool:
     if _FUTURE_DATE.search(folded, max(lo, d.start - 4), d.start):
         return True
     return folded[d.end : d.end + 2] in ("前", "以前", "之前") or folded[d.end : d.end + 1] == "前"
+
+
+def _after_issue(when: EventDate, issue_date: date | None) -> bool:
+    """A date after the issue ("2025年全部建成投产" in a 2023 paper) is a plan, not an event."""
+    if issue_date is None:
+        return False
+    return (when.year, when.month or 0) > (issue_date.year, issue_date.month)
+
+
+def _in_book_title(folded: str, lo: int, pos: int) -> bool:
+    """Is `pos` inside 《…》 (a document's title), within its paragraph?"""
+    opened = folded.rfind("《", lo, pos)
+    return opened >= 0 and folded.find("》", opened, pos) < 0
 
 
 def _stages(folded: str, s: _Sentence) -> list[tuple[int, str]]:
@@ -260,7 +288,7 @@ class _Extractor:
         for pos, name in find_companies(folded, text, s.start, s.end):
             self.companies.setdefault(s.para, []).append((pos, name))
         names = [n for n in find_names(folded, text, s.start, s.end)]
-        stages = _stages(folded, s)
+        stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
         used: set[int] = set()
         amounts = []
         for start, end, amount in find_amounts(text, s.start, s.end, folded=folded):

@@ -11,9 +11,15 @@ Generated variants of 西安高新区 / 西安高新技术产业开发区: 西�
 a city, 西安市高新区. A variant that two zones would share is dropped as ambiguous.
 
 A zone the gazetteer does not know is reported as written when it ends in a zone suffix
-(高新区, 高新技术产业开发区, 经开区, 开发区, 工业园区 …) and its prefix looks like a place: it
-starts with a province, city or zone prefix the gazetteer knows, or ends in 市/县/州/旗, or
-(for the strong suffixes 高新区 / 经开区 …) is a 2–4 character word after a clause break.
+(高新区, 高新技术产业开发区, 经开区, 开发区, 工业园区, 新区 …) and its prefix looks like a place:
+- it opens with a known place name (zones/data/places.txt: provinces, prefecture- and
+  county-level cities, counties and districts that name zones; or a province, city or zone
+  prefix of the gazetteer), followed by at most a short proper name ("淮北凤凰山经济开发区",
+  "涡阳县工业园区"), with no function word in between ("苏州等地开发区" is no zone). The
+  place is found before stop characters are cut, since a place may hold one (界首, 全椒);
+- or it ends in 市/县/州/旗, or (for the strong suffixes 高新区 / 经开区 …) is a 2–4
+  character word after a clause break.
+A bare 产业园 is a zone only straight after a place ("六安产业园"): "储能产业园" names a project.
 Phrases that refer back or count (该高新区, 本高新区, 全国169家国家高新区, 区内) are never zones.
 """
 
@@ -53,7 +59,17 @@ _STRONG_SUFFIXES = (
     "经开区",
     "自贸试验区",
 )
-_WEAK_SUFFIXES = ("开发区", "工业园区", "产业园区", "科技园区", "高新园区", "新区", "保税区", "综合保税区")
+_WEAK_SUFFIXES = (
+    "开发区",
+    "工业园区",
+    "产业园区",
+    "科技园区",
+    "高新园区",
+    "新区",
+    "保税区",
+    "综合保税区",
+    "产业园",
+)
 _SUFFIX_RE = re.compile("|".join(sorted(_STRONG_SUFFIXES + _WEAK_SUFFIXES, key=len, reverse=True)))
 # Characters that cannot sit inside a zone's place prefix: a clause or a phrase ends there.
 _STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、")
@@ -68,6 +84,11 @@ _STOP_WORDS = re.compile(
 )
 _ADMIN_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
 _WINDOW = 10
+# Longest place name in places.txt / the gazetteer that `_place_before` looks for.
+_PLACE_LENGTHS = (5, 4, 3, 2)
+# The proper name between a place and the suffix ("淮北|凤凰山|经济开发区") is this short.
+_MAX_REST = 4
+_ADMIN_LEAD = re.compile(r"^(?:市|县|区|省|自治县|自治州|州|旗)")
 
 
 def _cjk(ch: str) -> bool:
@@ -85,7 +106,8 @@ def _prefix_of(short: str, full: str) -> str | None:
 class Gazetteer:
     """Known zones and their surface forms; `find_zones` is the matcher."""
 
-    def __init__(self, entries: Iterable[Mapping]):
+    def __init__(self, entries: Iterable[Mapping], places: Iterable[str] = ()):
+        places_extra = tuple(places)
         self.entries: dict[str, Mapping] = {}
         explicit: dict[str, str] = {}
         generated: dict[str, set[str]] = {}
@@ -122,6 +144,7 @@ class Gazetteer:
         for name, shorts in generated.items():
             if name not in self.names and len(shorts) == 1:
                 self.names[name] = next(iter(shorts))
+        places.update(fold(p) for p in places_extra if len(p) >= 2)
         self.places = places
         self.provinces = provinces
         self._lengths: dict[str, list[int]] = {}
@@ -160,14 +183,40 @@ class Gazetteer:
             return trimmed
         return None
 
+    def _place_before(self, window: str, bare: bool) -> str | None:
+        """The tail of `window` that opens with a known place and names a zone, if any.
+
+        What follows the place must be a short proper name without function words
+        (`bare`: nothing at all but an administrative suffix such as 市/县).
+        """
+        cut = max((i + 1 for i, ch in enumerate(window) if not _cjk(ch)), default=0)
+        window = window[cut:]
+        for i in range(len(window) - 1):
+            for length in _PLACE_LENGTHS:
+                if i + length > len(window) or window[i : i + length] not in self.places:
+                    continue
+                rest = window[i + length :]
+                if _STOP_WORDS.search(rest):
+                    continue
+                rest = _ADMIN_LEAD.sub("", rest)
+                if (not rest or not bare) and len(rest) <= _MAX_REST and not set(rest) & _STOP_CHARS:
+                    return _drop_province(window[i:], self.provinces)
+        return None
+
     def _unknown_hits(self, folded: str, text: str, known_ends: set[int]) -> list[tuple[int, int, str]]:
         hits = []
         for m in _SUFFIX_RE.finditer(folded):
             start = m.start()
             if m.end() in known_ends:
                 continue
-            trimmed, was_cut = _trim(folded[max(0, start - _WINDOW) : start])
-            prefix = self._place_in(trimmed)
+            window = folded[max(0, start - _WINDOW) : start]
+            if m.group() == "产业园":
+                prefix = self._place_before(window, bare=True)
+                if prefix:
+                    hits.append((start - len(prefix), m.end(), text[start - len(prefix) : m.end()]))
+                continue
+            trimmed, was_cut = _trim(window)
+            prefix = self._place_before(window, bare=False) or self._place_in(trimmed)
             if prefix is None and m.group() in _STRONG_SUFFIXES and 2 <= len(trimmed) <= 4:
                 if was_cut or start == len(trimmed):
                     prefix = trimmed
@@ -217,6 +266,21 @@ def _trim(window: str) -> tuple[str, bool]:
 DATA_DIR = DEFAULT_PATH.parent
 # The national high-tech zones, then other zones (经开区 …) the data team curates beside them.
 DEFAULT_FILES = ("gazetteer.json", "other_zones.json")
+PLACES_PATH = DATA_DIR / "places.txt"
+
+
+def load_places(path: Path = PLACES_PATH) -> list[str]:
+    """Place names of places.txt ("省: 名 名 …" lines, # comments); [] when it is missing."""
+    if not path.exists():
+        return []
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or ":" not in line:
+            continue
+        province, rest = line.split(":", 1)
+        names.append(province.strip())
+        names.extend(rest.split())
+    return names
 
 
 @lru_cache(maxsize=4)
@@ -225,7 +289,7 @@ def _load(paths: tuple[str, ...]) -> Gazetteer:
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             entries.extend(json.load(fh))
-    return Gazetteer(entries)
+    return Gazetteer(entries, load_places())
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:

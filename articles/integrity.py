@@ -1,0 +1,166 @@
+"""Consistency checks over the stored data, for `manage.py check_integrity`.
+
+Each check returns a `Finding` (what is wrong, in plain words, and which rows) or nothing:
+
+- ``parsed-without-articles``: a bulletin marked parsed that has no articles;
+- ``project-without-evidence`` / ``batch-without-evidence``: a record (not merged away)
+  without a single quote (`Mention`) to show where it came from;
+- ``dangling-reference``: a row pointing at a row that does not exist (a mention whose
+  article was deleted behind the database's back, a restore that lost a table, …), for
+  every foreign key and many-to-many table of our apps (history tables excepted: they
+  keep ids of deleted rows on purpose);
+- ``amount-mismatch``: a project or batch whose stored `amount_yuan` differs from
+  `projects.money.to_yuan` of its amount, currency and year (e.g. a currency rate edited
+  after the conversion);
+- ``stale-parse``: a bulletin "parsing" for longer than STALE_PARSE_SECONDS (its worker
+  died; the workers' sweeper or `manage.py requeue_stale` sends it again).
+
+Totals are not stored anywhere (projects/totals.py adds them up in the database on every
+request), so there is no stored total to compare with a recomputation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
+
+from projects.models import Batch, Project
+from projects.money import to_yuan
+
+from .models import Bulletin, Mention
+
+CHECKED_APPS = ("accounts", "zones", "articles", "projects")
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    examples: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def parsed_without_articles() -> Iterable[Finding]:
+    bulletins = Bulletin.objects.filter(status=Bulletin.Status.PARSED, articles__isnull=True).order_by("pk")
+    if bulletins.exists():
+        yield Finding(
+            "parsed-without-articles",
+            "bulletins marked parsed have no articles (parse them again)",
+            [f"bulletin {b.pk} {b}" for b in bulletins[:20]],
+            bulletins.count(),
+        )
+
+
+def records_without_evidence() -> Iterable[Finding]:
+    for model, code in ((Project, "project-without-evidence"), (Batch, "batch-without-evidence")):
+        quoted = Mention.objects.filter(**{model._meta.model_name: OuterRef("pk")})
+        rows = model.objects.filter(merged_into__isnull=True).exclude(Exists(quoted)).order_by("pk")
+        if rows.exists():
+            yield Finding(
+                code,
+                f"{model._meta.verbose_name_plural} have no quote (Mention) showing where they came from",
+                [f"{model._meta.model_name} {r.pk} {r}" for r in rows[:20]],
+                rows.count(),
+            )
+
+
+def _checked_models() -> Iterable[type[models.Model]]:
+    for label in CHECKED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if not issubclass(model, HistoricalChanges):
+                yield model
+
+
+def dangling_references() -> Iterable[Finding]:
+    for model in _checked_models():
+        for fk in model._meta.concrete_fields:
+            if not isinstance(fk, models.ForeignKey) or not fk.db_constraint:
+                continue
+            target = fk.related_model._base_manager.filter(**{fk.target_field.attname: OuterRef(fk.attname)})
+            rows = (
+                model._base_manager.filter(**{f"{fk.attname}__isnull": False})
+                .exclude(Exists(target))
+                .order_by("pk")
+            )
+            found = list(rows.values_list("pk", fk.attname)[:20])
+            if found:
+                source, target_name = model._meta.object_name, fk.related_model._meta.object_name
+                yield Finding(
+                    "dangling-reference",
+                    f"{source}.{fk.name} points at {target_name} rows that do not exist",
+                    [f"{source} {pk} → {target_name} {ref}" for pk, ref in found],
+                    rows.count(),
+                )
+
+
+def _expected_yuan(record: Project | Batch) -> set[Decimal | None]:
+    """What `amount_yuan` may be: converted at the year of its date; an undated record was
+    converted at its bulletin's year at ingest, or the latest rate after an edit."""
+    if record.amount is None:
+        return {None}
+    if record.date is not None:
+        years: set[int | None] = {record.date.year}
+    else:
+        years = {None} | set(
+            record.mentions.exclude(article__bulletin__issue_date=None).values_list(
+                "article__bulletin__issue_date__year", flat=True
+            )
+        )
+    return {to_yuan(record.amount, record.currency, year) for year in years}
+
+
+def amount_mismatches() -> Iterable[Finding]:
+    for model in (Project, Batch):
+        wrong = []
+        rows = model.objects.exclude(amount=None, amount_yuan=None).order_by("pk")
+        for record in rows.only("pk", "amount", "amount_yuan", "currency", "date"):
+            expected = _expected_yuan(record)
+            if record.amount_yuan not in expected:
+                shown = ", ".join(str(e) for e in expected)
+                wrong.append(
+                    f"{model._meta.model_name} {record.pk}: stored {record.amount_yuan}, "
+                    f"recomputed {shown} ({record.amount} {record.currency})"
+                )
+        if wrong:
+            yield Finding(
+                "amount-mismatch",
+                f"{model._meta.verbose_name_plural}: stored yuan amount differs from a recomputation "
+                "(save the record again to recompute it)",
+                wrong[:20],
+                len(wrong),
+            )
+
+
+def stale_parses() -> Iterable[Finding]:
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.STALE_PARSE_SECONDS)
+    rows = Bulletin.objects.filter(status=Bulletin.Status.PARSING, started_at__lt=cutoff).order_by("pk")
+    if rows.exists():
+        yield Finding(
+            "stale-parse",
+            f"bulletins 'parsing' for more than {settings.STALE_PARSE_SECONDS} s: their worker died "
+            "(run `manage.py requeue_stale`)",
+            [f"bulletin {b.pk} since {b.started_at:%Y-%m-%d %H:%M}" for b in rows[:20]],
+            rows.count(),
+        )
+
+
+CHECKS: list[Callable[[], Iterable[Finding]]] = [
+    parsed_without_articles,
+    records_without_evidence,
+    dangling_references,
+    amount_mismatches,
+    stale_parses,
+]
+
+
+def check_integrity() -> list[Finding]:
+    return [finding for check in CHECKS for finding in check()]
