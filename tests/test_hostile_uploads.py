@@ -345,13 +345,15 @@ def test_a_lying_zip_bomb_is_inflated_no_further_than_its_declared_size(decompre
 
 @pytest.fixture
 def read_spy(monkeypatch):
-    """Bytes read from any uploaded-file object (in memory, spooled to disk, or our stand-in)."""
+    """Bytes the server reads from any uploaded-file object (in memory, spooled, or our stand-in)."""
     from django.core.files.uploadedfile import UploadedFile
 
     seen = {"bytes": 0}
 
     def reader(self):
         real = self.file.read
+        if isinstance(self, SimpleUploadedFile):  # the test client reading what it sends
+            return real
 
         def read_(*args, **kwargs):
             out = real(*args, **kwargs)
@@ -390,7 +392,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read_and_never_stored_who
 
 
 def test_a_file_within_the_limit_but_over_the_memory_size_is_spooled_to_disk_and_accepted(
-    editor, settings, sandbox, queued, django_capture_on_commit_callbacks, monkeypatch
+    editor, settings, sandbox, queued, read_spy, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
     kinds: list[str] = []
@@ -409,6 +411,7 @@ def test_a_file_within_the_limit_but_over_the_memory_size_is_spooled_to_disk_and
     assert response.status_code == 302
     assert kinds == ["TemporaryUploadedFile"]
     assert Bulletin.objects.get().size == len(data)
+    assert read_spy["bytes"] == len(data)  # the spy sees reads: its 0 above is real
 
 
 def test_upload_handlers_bound_memory_and_disk():
