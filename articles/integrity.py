@@ -15,8 +15,10 @@ Each check returns a `Finding` (what is wrong, in plain words, and which rows) o
 - ``stale-parse``: a bulletin "parsing" for longer than STALE_PARSE_SECONDS (its worker
   died; the workers' sweeper or `manage.py requeue_stale` sends it again).
 
-Totals are not stored anywhere (projects/totals.py adds them up in the database on every
-request), so there is no stored total to compare with a recomputation.
+- ``stored-totals-mismatch``: where the zone-month rollup `projects.TotalsCell` exists
+  (derived data that projects/totals.py reads), its cells summed per kind, zone, month and
+  review status differ from the same sums over the projects and batches themselves (not
+  merged; amounts in yuan). Skipped while that table does not exist.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -153,12 +156,71 @@ def stale_parses() -> Iterable[Finding]:
         )
 
 
+def _rollup_model():
+    try:
+        model = apps.get_model("projects", "TotalsCell")
+    except LookupError:
+        return None
+    if model._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model
+
+
+def stored_totals() -> Iterable[Finding]:
+    cell = _rollup_model()
+    if cell is None:
+        return
+    zero = Value(Decimal("0"), output_field=models.DecimalField(max_digits=28, decimal_places=2))
+
+    def key(row: dict, zone: str) -> tuple:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        return (row["kind"], row[zone], month, row["review_status"])
+
+    stored: dict[tuple, tuple] = {}
+    cells = (
+        cell.objects.values("kind", "zone_id", "review_status", month=models.F("date"))
+        .annotate(n=Sum("projects") + Sum("batches"), amount=Coalesce(Sum("amount"), zero))
+        .order_by()
+    )
+    for row in cells:
+        if row["n"] or row["amount"]:
+            stored[key(row, "zone_id")] = (row["n"], row["amount"])
+    recomputed: dict[tuple, tuple] = {}
+    for kind, model in (("project", Project), ("batch", Batch)):
+        rows = (
+            model.objects.filter(merged_into__isnull=True)
+            .annotate(month=TruncMonth("date"))
+            .values("zone_id", "month", "review_status")
+            .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_yuan"), zero))
+            .order_by()
+        )
+        for row in rows:
+            recomputed[key({**row, "kind": kind}, "zone_id")] = (row["n"], row["amount"])
+    wrong = sorted(
+        (k for k in stored.keys() | recomputed.keys() if stored.get(k, (0, 0)) != recomputed.get(k, (0, 0))),
+        key=str,
+    )
+    if wrong:
+        yield Finding(
+            "stored-totals-mismatch",
+            "stored totals (TotalsCell) differ from a recomputation from the projects and batches",
+            [
+                f"{k[0]} zone {k[1]} {k[2] or 'undated'} {k[3]}: stored {stored.get(k, (0, 0))}, "
+                f"recomputed {recomputed.get(k, (0, 0))} (records, yuan)"
+                for k in wrong[:20]
+            ],
+            len(wrong),
+        )
+
+
 CHECKS: list[Callable[[], Iterable[Finding]]] = [
     parsed_without_articles,
     records_without_evidence,
     dangling_references,
     amount_mismatches,
     stale_parses,
+    stored_totals,
 ]
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("投资项目")
+
+    def ready(self) -> None:
+        from . import rollup
+
+        rollup.connect()  # keeps the zone-month rollup equal to the base tables

@@ -148,6 +148,13 @@ class Project(MoneyFields, DatedFields):
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
         ordering = ["-date", "-id"]
+        indexes = [
+            # The project list: a review status, not merged, newest first (docs/benchmarks.md).
+            models.Index(fields=["review_status", "merged_into", "-date", "-id"], name="project_list_idx"),
+            models.Index(fields=["-date", "-id"], name="project_date_id_idx"),
+            # Recomputing a zone-month cell of the rollup, the zone page, the live totals.
+            models.Index(fields=["zone", "date"], name="project_zone_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -201,3 +208,44 @@ class CurrencyRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.year}: {self.yuan_per_unit}"
+
+
+class TotalsCell(models.Model):
+    """One cell of the zone-month rollup that `projects.totals` reads (see `projects/rollup.py`).
+
+    Derived data, never edited: the sums of the not-merged projects and batches of one zone
+    and month that share every dimension a rollup-answerable filter looks at. A project
+    cell also records the batch it belongs to (its status, zone and month), because the
+    counting rule skips a member project exactly when its batch is counted under the same
+    filter. Recomputed from the base tables whenever a project or batch changes.
+    """
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("项目")
+        BATCH = "batch", _("批量签约")
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
+    date = models.DateField(null=True)  # first day of the month; null: undated
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    review_status = models.CharField(max_length=10)
+    stage = models.CharField(max_length=10)  # a batch: "signed"
+    industry = models.CharField(max_length=32, blank=True)  # a batch: ""
+    # Project cells only: the batch the projects belong to, when it is not merged.
+    batch_review_status = models.CharField(max_length=10, null=True)
+    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False)
+    batch_date = models.DateField(null=True)
+    projects = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    batch_projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("合计汇总格")
+        verbose_name_plural = _("合计汇总格")
+        indexes = [
+            models.Index(fields=["zone", "date"], name="totalscell_zone_date_idx"),
+            models.Index(fields=["review_status", "date", "zone"], name="totalscell_status_date_idx"),
+        ]

@@ -424,3 +424,55 @@ def test_upload_handlers_bound_memory_and_disk():
 
 def test_report_how_many_hostile_files_were_tried():
     print(f"\nhostile files uploaded: {len(TRIED)} of {len(HOSTILE)}: {', '.join(TRIED)}")
+
+
+# --------------------------------------------------------------------------- serving the originals
+
+
+def test_originals_are_served_only_by_the_download_view(
+    editor, settings, sandbox, django_capture_on_commit_callbacks
+):
+    """Uploads live in the database (StoredFile): nothing lands in MEDIA_ROOT or STATIC_ROOT, no
+    URL serves either folder's uploads, and the one way out is the download view."""
+    static_root = Path(settings.STATIC_ROOT)
+    before = {p for p in static_root.rglob("*")} if static_root.exists() else set()
+    data = (
+        "<html><body><script>alert(1)</script><p>合肥高新区签约12个项目，总投资约186亿元。</p></body></html>"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post(editor, "page.html", data.encode())
+    bulletin = Bulletin.objects.get()
+    after = {p for p in static_root.rglob("*")} if static_root.exists() else set()
+    assert after == before
+    assert not files_in(Path(settings.MEDIA_ROOT))
+    assert editor.get(f"/media/{bulletin.sha256}").status_code == 404
+    assert editor.get(f"/static/{bulletin.sha256}").status_code == 404
+
+    response = editor.get(reverse("bulletin-file", args=[bulletin.pk]))
+    assert response.status_code == 200 and response.content == data.encode()
+    assert response["Content-Type"] == "application/octet-stream"  # never rendered as a page
+    assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert editor.head(reverse("bulletin-file", args=[bulletin.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("original", "fmt", "expected"),
+    [
+        ("weekly.pdf", "pdf", "weekly.pdf"),
+        ("evil.html", "txt", "evil.txt"),  # named .html, read as text: downloaded as .txt
+        ('a"b;c\\d/e.txt', "txt", "e.txt"),
+        ("..", "txt", "bulletin-{pk}.txt"),
+        ("", "docx", "bulletin-{pk}.docx"),
+        ("导报 第1期.pdf", "pdf", "导报 第1期.pdf"),
+        ("x\r\nSet-Cookie: a=b.txt", "txt", "xSet-Cookie_ a=b.txt"),
+    ],
+)
+def test_download_names_are_safe(original, fmt, expected):
+    from articles.views import download_name
+    from tests.factories import make_bulletin
+
+    bulletin = make_bulletin(original_name=original, format=fmt)
+    assert download_name(bulletin) == expected.format(pk=bulletin.pk)

@@ -148,3 +148,21 @@ def test_the_command_exits_0_when_clean_and_1_when_not(django_capture_on_commit_
     bad = run()
     assert bad.returncode == 1
     assert "[parsed-without-articles] 1 ×" in bad.stdout and "1 problem(s) found" in bad.stderr
+
+
+def test_stored_totals_that_differ_from_a_recomputation_are_reported(parsed):
+    from articles.integrity import _rollup_model
+
+    cell = _rollup_model()
+    if cell is None:
+        pytest.skip("projects.TotalsCell (the stored rollup) has no table in this database yet")
+    from projects.models import ReviewStatus
+    from projects.services import set_review_status
+
+    set_review_status(Project.objects.all()[:3], ReviewStatus.CONFIRMED)
+    assert "stored-totals-mismatch" not in run_check()[1]  # the rollup follows every change
+    tampered = cell.objects.exclude(amount=0).first()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {cell._meta.db_table} SET amount = amount + 1 WHERE id = %s", [tampered.pk])
+    clean, out = run_check()
+    assert not clean and "[stored-totals-mismatch] 1 ×" in out

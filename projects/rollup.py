@@ -1,0 +1,352 @@
+"""The zone-month rollup behind the totals: `TotalsCell`, kept equal to the base tables.
+
+Why: with a million projects a `GROUP BY zone, month` over the projects takes seconds;
+the same figures summed from the rollup's cells take a fraction of that
+(docs/benchmarks.md). `projects.totals` reads the cells whenever the filter only uses
+dimensions the cells keep (zone, province, month range, stage, industry, review status)
+and falls back to the live GROUP BY for the others (keyword, investor, amounts,
+publication).
+
+What a cell holds: the sums of the *not merged* projects (or batches) of one zone and month
+that share review status, stage and industry — and, for projects, the status, zone and
+month of the batch they belong to (when that batch is not merged). That last part lets a
+query apply the batch-member rule of `projects/totals.py` exactly: a member project is
+skipped when its batch is selected by the same filter, which depends only on those three
+batch fields.
+
+How it never drifts: every save or delete of a `Project` or `Batch` (signals, see
+`projects/apps.py`) marks the (zone, month) cells it touches — before and after the change,
+and for a batch also the cells of its member projects and of the records merged into it
+(whose `SET_NULL` updates send no signal). The marked cells are recomputed *from the base
+tables* (never incrementally) when the transaction commits, and before any read of the
+rollup on the same connection (so a read inside the writing transaction sees its own
+changes). Bulk `QuerySet.update()` on Project/Batch sends no signal and is not used on
+them (tests/test_audit.py forbids it, for history's sake); `rebuild()` (and `manage.py
+rebuild_rollup`) recomputes everything and `rollup_drift()` lists the cells that differ
+from a fresh computation (`manage.py rebuild_rollup --check`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import connections, router, transaction
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import TruncMonth
+
+from .models import Batch, Project, TotalsCell
+
+Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
+
+CELL_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "industry",
+             "batch_review_status", "batch_zone_id", "batch_date")
+CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amount")
+ZERO = Decimal("0.00")
+# PostgreSQL advisory lock classes (see `_lock`).
+ADVISORY_LOCK_CLASS = 72_631_140
+ADVISORY_LOCK_KEYS = 72_631 * 2**40
+
+_state = threading.local()
+
+
+def month_of(day: dt.date | None) -> dt.date | None:
+    return None if day is None else day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+# --- marking cells to recompute ---------------------------------------------------------------
+
+
+def _scopes(using: str) -> list[set[Key]]:
+    scopes = getattr(_state, "scopes", None)
+    if scopes is None:
+        scopes = _state.scopes = {}
+    return scopes.setdefault(using, [])
+
+
+def mark(keys: Iterable[Key], using: str = "default") -> None:
+    """Recompute these cells now, in the caller's transaction — or at the end of the
+    enclosing `deferred()` block."""
+    keys = set(keys)
+    if not keys:
+        return
+    scopes = _scopes(using)
+    if scopes:
+        scopes[-1].update(keys)
+    else:
+        recompute(keys, using=using)
+
+
+@contextmanager
+def deferred(using: str = "default"):
+    """Collect the cells that many saves touch and recompute each once, at the end of the
+    block (still inside the caller's transaction, so the rollup commits with the change)."""
+    scopes = _scopes(using)
+    scopes.append(set())
+    try:
+        yield
+    except BaseException:
+        scopes.pop()
+        raise
+    keys = scopes.pop()
+    if scopes:
+        scopes[-1].update(keys)
+    else:
+        recompute(keys, using=using)
+
+
+def project_keys(zone_id, day) -> Key:
+    return (zone_id, month_of(day))
+
+
+# --- computing cells from the base tables ------------------------------------------------------
+
+
+def _key_q(keys: Iterable[Key], zone="zone_id", date="date") -> Q:
+    by_month: dict[dt.date | None, set] = {}
+    for zone_id, month in keys:
+        by_month.setdefault(month, set()).add(zone_id)
+    q = Q(pk__in=[])
+    for month, zones in by_month.items():
+        date_q = Q(**{f"{date}__isnull": True}) if month is None else Q(
+            **{f"{date}__gte": month, f"{date}__lt": _next_month(month)})
+        zone_q = Q()
+        named = [z for z in zones if z is not None]
+        if named:
+            zone_q |= Q(**{f"{zone}__in": named})
+        if None in zones:
+            zone_q |= Q(**{f"{zone}__isnull": True})
+        q |= date_q & zone_q
+    return q
+
+
+def _sums() -> dict:
+    return {
+        "s_amount": Sum("amount_yuan"),
+        "s_approximate": Sum("amount_yuan", filter=Q(approximate=True)),
+        "s_n": Count("id"),
+    }
+
+
+def computed_cells(keys: Iterable[Key] | None = None, using: str = "default") -> list[TotalsCell]:
+    """The cells as they should be, computed from the base tables (all, or those of `keys`)."""
+    projects = Project.objects.using(using).filter(merged_into__isnull=True)
+    batches = Batch.objects.using(using).filter(merged_into__isnull=True)
+    if keys is not None:
+        keys = list(keys)
+        projects = projects.filter(_key_q(keys))
+        batches = batches.filter(_key_q(keys))
+    live_batch = Q(batch__isnull=False, batch__merged_into__isnull=True)
+    project_rows = (
+        projects.annotate(
+            month=TruncMonth("date"),
+            b_status=Case(When(live_batch, then=F("batch__review_status")), default=None),
+            b_zone=Case(When(live_batch, then=F("batch__zone_id")), default=None),
+            b_month=Case(When(live_batch, then=TruncMonth("batch__date")), default=None),
+        )
+        .order_by()
+        .values("zone_id", "month", "review_status", "stage", "industry", "b_status", "b_zone", "b_month")
+        .annotate(**_sums())
+    )
+    batch_rows = (
+        batches.annotate(month=TruncMonth("date")).order_by()
+        .values("zone_id", "month", "review_status")
+        .annotate(**_sums(), s_announced=Sum("project_count"))
+    )
+    cells = []
+    for v in project_rows.iterator(chunk_size=5000):
+        cells.append(TotalsCell(
+            zone_id=v["zone_id"], date=_as_date(v["month"]), kind=TotalsCell.Kind.PROJECT,
+            review_status=v["review_status"], stage=v["stage"], industry=v["industry"],
+            batch_review_status=v["b_status"], batch_zone_id=v["b_zone"], batch_date=_as_date(v["b_month"]),
+            projects=v["s_n"], amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
+        ))
+    for v in batch_rows.iterator(chunk_size=5000):
+        cells.append(TotalsCell(
+            zone_id=v["zone_id"], date=_as_date(v["month"]), kind=TotalsCell.Kind.BATCH,
+            review_status=v["review_status"], stage="signed", industry="",
+            batches=v["s_n"], batch_projects=v["s_announced"] or 0,
+            amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
+        ))
+    return cells
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _money(value) -> Decimal:
+    return (value or ZERO).quantize(Decimal("0.01"))
+
+
+def _lock(keys: list[Key] | None, using: str) -> None:
+    """On PostgreSQL, lock the cells (all of them when `keys` is None) until the transaction
+    ends, so that two transactions recomputing a cell cannot interleave delete and insert.
+    Keys are locked in one order; a deadlock between two multi-step transactions is still
+    possible and is resolved by PostgreSQL rolling one of them back (no drift either way)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises writers
+    with connection.cursor() as cursor:
+        if keys is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_LOCK_CLASS])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ADVISORY_LOCK_CLASS])
+        ids = sorted({ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
+                      for zone_id, month in keys})
+        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys", [ids])
+
+
+def recompute(keys: Iterable[Key], using: str = "default") -> None:
+    """Replace the cells of these (zone, month) keys by a fresh computation."""
+    keys = list(keys)
+    if not keys:
+        return
+    with transaction.atomic(using=using):
+        _lock(keys, using)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            TotalsCell.objects.using(using).filter(_key_q(chunk)).delete()
+            TotalsCell.objects.using(using).bulk_create(computed_cells(chunk, using=using), batch_size=2000)
+
+
+def rebuild(using: str = "default") -> int:
+    """Recompute the whole rollup from scratch; returns the number of cells."""
+    with transaction.atomic(using=using):
+        _lock(None, using)
+        TotalsCell.objects.using(using).all().delete()
+        cells = computed_cells(using=using)
+        TotalsCell.objects.using(using).bulk_create(cells, batch_size=5000)
+    return len(cells)
+
+
+def _cell_tuple(cell: TotalsCell) -> tuple:
+    return tuple(getattr(cell, name) for name in CELL_KEYS)
+
+
+def _stored_cells(using: str) -> dict[tuple, tuple]:
+    stored: dict[tuple, tuple] = {}
+    for values in TotalsCell.objects.using(using).values_list(*CELL_KEYS, *CELL_SUMS).iterator(chunk_size=5000):
+        key, sums = values[:len(CELL_KEYS)], values[len(CELL_KEYS):]
+        if key in stored:  # a duplicated cell is drift too: add it up so that it shows
+            sums = tuple(a + b for a, b in zip(stored[key], sums, strict=True))
+        stored[key] = tuple(sums)
+    return stored
+
+
+def rollup_drift(using: str = "default") -> list[dict]:
+    """Cells whose stored sums differ from a fresh computation from the base tables.
+
+    Empty when the rollup is right. Each item: the cell's key fields, `stored` and
+    `expected` (the sums, or None where the cell is missing)."""
+    expected = {_cell_tuple(c): tuple(getattr(c, name) for name in CELL_SUMS) for c in computed_cells(using=using)}
+    stored = _stored_cells(using)
+    differing = []
+    for key in sorted(set(expected) | set(stored), key=repr):
+        want = expected.get(key)
+        have = stored.get(key)
+        if want is not None and have is not None and _same(want, have):
+            continue
+        differing.append({**dict(zip(CELL_KEYS, key, strict=True)),
+                          "stored": _sums_dict(have), "expected": _sums_dict(want)})
+    return differing
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return all(Decimal(x) == Decimal(y) for x, y in zip(a, b, strict=True))
+
+
+def _sums_dict(values) -> dict | None:
+    return None if values is None else dict(zip(CELL_SUMS, values, strict=True))
+
+
+# --- signal receivers (connected in projects.apps) --------------------------------------------
+
+
+def _db(instance, using):
+    return using or router.db_for_write(type(instance), instance=instance)
+
+
+def _old_values(model, pk, using, fields):
+    if pk is None:
+        return None
+    return model._default_manager.using(using).filter(pk=pk).values(*fields).first()
+
+
+PROJECT_FIELDS = ("zone_id", "date")
+BATCH_FIELDS = ("zone_id", "date", "review_status", "merged_into_id")
+
+
+def project_pre_save(sender, instance, raw=False, using=None, **kwargs):
+    using = _db(instance, using)
+    old = _old_values(Project, instance.pk, using, PROJECT_FIELDS)
+    if old is not None:
+        mark([project_keys(old["zone_id"], old["date"])], using)
+
+
+def project_post_save(sender, instance, raw=False, using=None, **kwargs):
+    mark([project_keys(instance.zone_id, instance.date)], _db(instance, using))
+
+
+def project_pre_delete(sender, instance, using=None, **kwargs):
+    using = _db(instance, using)
+    keys = {project_keys(instance.zone_id, instance.date)}
+    # Projects merged into this one are set free (SET_NULL) without a signal: they count again.
+    for zone_id, day in Project.objects.using(using).filter(merged_into_id=instance.pk).values_list(
+            "zone_id", "date"):
+        keys.add(project_keys(zone_id, day))
+    mark(keys, using)
+
+
+def _member_keys(batch_ids, using) -> set[Key]:
+    members = Project.objects.using(using).filter(batch_id__in=batch_ids).order_by().values_list(
+        "zone_id", "date").distinct()
+    return {project_keys(zone_id, day) for zone_id, day in members}
+
+
+def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
+    using = _db(instance, using)
+    old = _old_values(Batch, instance.pk, using, BATCH_FIELDS)
+    if old is None:
+        return
+    keys = {project_keys(old["zone_id"], old["date"])}
+    changed_for_members = (
+        old["zone_id"] != instance.zone_id or month_of(old["date"]) != month_of(instance.date)
+        or old["review_status"] != instance.review_status or old["merged_into_id"] != instance.merged_into_id
+    )
+    if changed_for_members:
+        keys |= _member_keys([instance.pk], using)
+    mark(keys, using)
+
+
+def batch_post_save(sender, instance, raw=False, using=None, **kwargs):
+    mark([project_keys(instance.zone_id, instance.date)], _db(instance, using))
+
+
+def batch_pre_delete(sender, instance, using=None, **kwargs):
+    using = _db(instance, using)
+    keys = {project_keys(instance.zone_id, instance.date)} | _member_keys([instance.pk], using)
+    for zone_id, day in Batch.objects.using(using).filter(merged_into_id=instance.pk).values_list(
+            "zone_id", "date"):
+        keys.add(project_keys(zone_id, day))
+    mark(keys, using)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save, pre_delete, pre_save
+
+    pre_save.connect(project_pre_save, sender=Project, dispatch_uid="rollup-project-pre-save")
+    post_save.connect(project_post_save, sender=Project, dispatch_uid="rollup-project-post-save")
+    pre_delete.connect(project_pre_delete, sender=Project, dispatch_uid="rollup-project-pre-delete")
+    pre_save.connect(batch_pre_save, sender=Batch, dispatch_uid="rollup-batch-pre-save")
+    post_save.connect(batch_post_save, sender=Batch, dispatch_uid="rollup-batch-post-save")
+    pre_delete.connect(batch_pre_delete, sender=Batch, dispatch_uid="rollup-batch-pre-delete")
