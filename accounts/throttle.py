@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 
 
-def client_ip(request) -> str:
+def _valid(address: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((address or "").strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
     """REMOTE_ADDR, or with `ZIT_PROXY_COUNT=N` reverse proxies in front, the address the
     outermost of them saw (the N-th entry of X-Forwarded-For from the right): entries
-    further left are written by the client and cannot be trusted."""
+    further left are written by the client and cannot be trusted. None when there is no
+    valid address (a request built in code, as `force_login` does): axes stores NULL, and
+    PostgreSQL's inet column never sees a non-address."""
     count = getattr(settings, "ZIT_PROXY_COUNT", 0)
     if count > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        if len(hops) >= count and (address := _valid(hops[-count])):
+            return address
+    return _valid(request.META.get("REMOTE_ADDR"))
 
 
 def lockout_response(request, original_response=None, credentials=None):

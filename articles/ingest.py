@@ -15,6 +15,7 @@ from django.db import transaction
 
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
 from projects.dedup import name_similarity
+from projects import rollup
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
 from projects.services import refresh_project_timeline
@@ -55,6 +56,7 @@ def money_fields(amount, year: int | None) -> dict:
 
 
 @transaction.atomic
+@rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     """Replace the bulletin's articles and candidates with this parse; keep reviewed records."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)

@@ -15,12 +15,13 @@ skipped when its batch is selected by the same filter, which depends only on tho
 batch fields.
 
 How it never drifts: every save or delete of a `Project` or `Batch` (signals, see
-`projects/apps.py`) marks the (zone, month) cells it touches — before and after the change,
-and for a batch also the cells of its member projects and of the records merged into it
-(whose `SET_NULL` updates send no signal). The marked cells are recomputed *from the base
-tables* (never incrementally) when the transaction commits, and before any read of the
-rollup on the same connection (so a read inside the writing transaction sees its own
-changes). Bulk `QuerySet.update()` on Project/Batch sends no signal and is not used on
+`projects/apps.py`) recomputes the (zone, month) cells it touches — those it was in before
+the change and is in after it, and for a batch also the cells of its member projects and of
+the records merged into it (whose `SET_NULL` updates send no signal) — *from the base
+tables* (never incrementally), in the same transaction as the change: the rollup commits
+or rolls back with it. `deferred()` lets a long write (the ingest of a bulletin) collect
+the cells and recompute each once at its end. On PostgreSQL each recompute locks its cells
+(advisory locks) so that concurrent writers cannot interleave. Bulk `QuerySet.update()` on Project/Batch sends no signal and is not used on
 them (tests/test_audit.py forbids it, for history's sake); `rebuild()` (and `manage.py
 rebuild_rollup`) recomputes everything and `rollup_drift()` lists the cells that differ
 from a fresh computation (`manage.py rebuild_rollup --check`).
@@ -135,10 +136,13 @@ def _sums() -> dict:
     }
 
 
-def computed_cells(keys: Iterable[Key] | None = None, using: str = "default") -> list[TotalsCell]:
-    """The cells as they should be, computed from the base tables (all, or those of `keys`)."""
-    projects = Project.objects.using(using).filter(merged_into__isnull=True)
-    batches = Batch.objects.using(using).filter(merged_into__isnull=True)
+def computed_cells(keys: Iterable[Key] | None = None, using: str = "default", models=None) -> list[TotalsCell]:
+    """The cells as they should be, computed from the base tables (all, or those of `keys`).
+
+    `models`: (Project, Batch, TotalsCell) classes to use instead (a migration's)."""
+    project_model, batch_model, cell_model = models or (Project, Batch, TotalsCell)
+    projects = project_model.objects.using(using).filter(merged_into__isnull=True)
+    batches = batch_model.objects.using(using).filter(merged_into__isnull=True)
     if keys is not None:
         keys = list(keys)
         projects = projects.filter(_key_q(keys))
@@ -162,15 +166,15 @@ def computed_cells(keys: Iterable[Key] | None = None, using: str = "default") ->
     )
     cells = []
     for v in project_rows.iterator(chunk_size=5000):
-        cells.append(TotalsCell(
-            zone_id=v["zone_id"], date=_as_date(v["month"]), kind=TotalsCell.Kind.PROJECT,
+        cells.append(cell_model(
+            zone_id=v["zone_id"], date=_as_date(v["month"]), kind="project",
             review_status=v["review_status"], stage=v["stage"], industry=v["industry"],
             batch_review_status=v["b_status"], batch_zone_id=v["b_zone"], batch_date=_as_date(v["b_month"]),
             projects=v["s_n"], amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
         ))
     for v in batch_rows.iterator(chunk_size=5000):
-        cells.append(TotalsCell(
-            zone_id=v["zone_id"], date=_as_date(v["month"]), kind=TotalsCell.Kind.BATCH,
+        cells.append(cell_model(
+            zone_id=v["zone_id"], date=_as_date(v["month"]), kind="batch",
             review_status=v["review_status"], stage="signed", industry="",
             batches=v["s_n"], batch_projects=v["s_announced"] or 0,
             amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
@@ -219,14 +223,21 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
             TotalsCell.objects.using(using).bulk_create(computed_cells(chunk, using=using), batch_size=2000)
 
 
-def rebuild(using: str = "default") -> int:
+def rebuild(using: str = "default", models=None) -> int:
     """Recompute the whole rollup from scratch; returns the number of cells."""
+    cell_model = (models or (None, None, TotalsCell))[2]
     with transaction.atomic(using=using):
         _lock(None, using)
-        TotalsCell.objects.using(using).all().delete()
-        cells = computed_cells(using=using)
-        TotalsCell.objects.using(using).bulk_create(cells, batch_size=5000)
+        cell_model.objects.using(using).all().delete()
+        cells = computed_cells(using=using, models=models)
+        cell_model.objects.using(using).bulk_create(cells, batch_size=5000)
     return len(cells)
+
+
+def rebuild_in_migration(apps, schema_editor) -> None:
+    """Fill the rollup for the data already there (migration projects.0003)."""
+    models = tuple(apps.get_model("projects", name) for name in ("Project", "Batch", "TotalsCell"))
+    rebuild(using=schema_editor.connection.alias, models=models)
 
 
 def _cell_tuple(cell: TotalsCell) -> tuple:
@@ -286,15 +297,29 @@ PROJECT_FIELDS = ("zone_id", "date")
 BATCH_FIELDS = ("zone_id", "date", "review_status", "merged_into_id")
 
 
+# pre_save / pre_delete note the cells the record is in *before* the change (and, for a
+# batch, the cells of its members and of what is merged into it); post_save / post_delete
+# recompute them with the cells it is in afterwards, once the change is written.
+
+
+def _remember(instance, keys: set[Key]) -> None:
+    instance._rollup_keys = getattr(instance, "_rollup_keys", set()) | keys
+
+
+def _recall(instance) -> set[Key]:
+    keys = getattr(instance, "_rollup_keys", set())
+    instance._rollup_keys = set()
+    return keys
+
+
 def project_pre_save(sender, instance, raw=False, using=None, **kwargs):
-    using = _db(instance, using)
-    old = _old_values(Project, instance.pk, using, PROJECT_FIELDS)
+    old = _old_values(Project, instance.pk, _db(instance, using), PROJECT_FIELDS)
     if old is not None:
-        mark([project_keys(old["zone_id"], old["date"])], using)
+        _remember(instance, {project_keys(old["zone_id"], old["date"])})
 
 
 def project_post_save(sender, instance, raw=False, using=None, **kwargs):
-    mark([project_keys(instance.zone_id, instance.date)], _db(instance, using))
+    mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
 
 
 def project_pre_delete(sender, instance, using=None, **kwargs):
@@ -304,7 +329,11 @@ def project_pre_delete(sender, instance, using=None, **kwargs):
     for zone_id, day in Project.objects.using(using).filter(merged_into_id=instance.pk).values_list(
             "zone_id", "date"):
         keys.add(project_keys(zone_id, day))
-    mark(keys, using)
+    _remember(instance, keys)
+
+
+def record_post_delete(sender, instance, using=None, **kwargs):
+    mark(_recall(instance), _db(instance, using))
 
 
 def _member_keys(batch_ids, using) -> set[Key]:
@@ -325,11 +354,11 @@ def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
     )
     if changed_for_members:
         keys |= _member_keys([instance.pk], using)
-    mark(keys, using)
+    _remember(instance, keys)
 
 
 def batch_post_save(sender, instance, raw=False, using=None, **kwargs):
-    mark([project_keys(instance.zone_id, instance.date)], _db(instance, using))
+    mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
 
 
 def batch_pre_delete(sender, instance, using=None, **kwargs):
@@ -338,15 +367,17 @@ def batch_pre_delete(sender, instance, using=None, **kwargs):
     for zone_id, day in Batch.objects.using(using).filter(merged_into_id=instance.pk).values_list(
             "zone_id", "date"):
         keys.add(project_keys(zone_id, day))
-    mark(keys, using)
+    _remember(instance, keys)
 
 
 def connect() -> None:
-    from django.db.models.signals import post_save, pre_delete, pre_save
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     pre_save.connect(project_pre_save, sender=Project, dispatch_uid="rollup-project-pre-save")
     post_save.connect(project_post_save, sender=Project, dispatch_uid="rollup-project-post-save")
     pre_delete.connect(project_pre_delete, sender=Project, dispatch_uid="rollup-project-pre-delete")
+    post_delete.connect(record_post_delete, sender=Project, dispatch_uid="rollup-project-post-delete")
     pre_save.connect(batch_pre_save, sender=Batch, dispatch_uid="rollup-batch-pre-save")
     post_save.connect(batch_post_save, sender=Batch, dispatch_uid="rollup-batch-post-save")
     pre_delete.connect(batch_pre_delete, sender=Batch, dispatch_uid="rollup-batch-pre-delete")
+    post_delete.connect(record_post_delete, sender=Batch, dispatch_uid="rollup-batch-post-delete")

@@ -25,11 +25,23 @@ be placed in or out of the range).
 Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
 industry of its own, so it counts under 未分行业.
 
-The database does the adding: one `GROUP BY zone, month, stage, industry` over counted
-projects and one `GROUP BY zone, month` over counted batches (two more for the undated
-figure when a month range is set). Everything else — monthly series, the top zones plus
-"其他", the ranking, the breakdowns, exports — is summed from those few grouped rows, so
-every view of the same filter agrees to the yuan.
+The database does the adding, in one of two ways that give the same figures (proven by
+tests/test_rollup.py):
+
+- **from the rollup** (`projects/rollup.py`, the `TotalsCell` table kept equal to the base
+  tables on every save): whenever the filter only uses zone, province, month range, stage,
+  industry and review status — the dashboard's usual filters. One `GROUP BY zone, month`
+  over the matching cells (which also carries the undated figure of a month range) and one
+  `GROUP BY stage, industry` for the breakdowns. A project cell knows the status, zone and
+  month of its batch, so the batch-member rule is applied exactly (`_batch_counted`).
+- **live**: one `GROUP BY zone, month, stage, industry` over counted projects and one
+  `GROUP BY zone, month` over counted batches (two more for the undated figure when a
+  month range is set), for the filters the rollup cannot answer (keyword, investor,
+  amount range, publication).
+
+Everything else — monthly series, the top zones plus "其他", the ranking, the breakdowns,
+exports — is summed from those few grouped rows, so every view of the same filter agrees
+to the yuan.
 """
 
 from __future__ import annotations
@@ -44,13 +56,18 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from .filters import MONTH_FIELDS, ProjectFilter, next_month, parse_month
-from .models import Batch, Project, Stage
+from .models import Batch, Project, ReviewStatus, Stage, TotalsCell
 from .templatetags.money import yi, yi_decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 DEFAULT_TOP = 8
 MAX_MONTHS = 240
+# Filters the rollup can answer; any other filter (keyword, investor, amounts, publication)
+# is computed live from the base tables.
+ROLLUP_FIELDS = frozenset({"zone", "province", "month_from", "month_to", "stage", "industry", "review_status"})
+# Filters a batch cannot satisfy (projects.filters.PROJECT_ONLY) that the rollup answers.
+ROLLUP_PROJECT_ONLY = frozenset({"industry"})
 
 
 @dataclass
@@ -122,6 +139,9 @@ class Totals:
     undated_rows: list[Row]
     months: list[dt.date]
     top: int = DEFAULT_TOP
+    # Rows for the breakdowns by stage and industry, when `rows` are grouped by zone and
+    # month only (the rollup); None: `rows` carry stage and industry themselves.
+    breakdown_rows: list[Row] | None = None
     total: Figure = field(default_factory=Figure)
     undated: Figure = field(default_factory=Figure)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -181,13 +201,13 @@ class Totals:
 
     def by_stage(self) -> list[tuple[str, str, Figure]]:
         figures: dict[str, Figure] = defaultdict(Figure)
-        for row in self.rows:
+        for row in (self.rows if self.breakdown_rows is None else self.breakdown_rows):
             figures[row.stage] += row.figure
         return [(key, str(label), figures[key]) for key, label in Stage.choices if key in figures]
 
     def by_industry(self) -> list[tuple[str, str, Figure]]:
         figures: dict[str, Figure] = defaultdict(Figure)
-        for row in self.rows:
+        for row in (self.rows if self.breakdown_rows is None else self.breakdown_rows):
             figures[row.industry] += row.figure
         named = sorted(((k, f) for k, f in figures.items() if k), key=lambda item: (-item[1].amount, item[0]))
         result = [(key, key, figure) for key, figure in named]
@@ -315,11 +335,18 @@ def compute(projects: QuerySet[Project], batches: QuerySet[Batch], *, top: int =
     return totals
 
 
-def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP) -> Totals:
-    """Totals for the state of the shared filter (the dashboard, the JSON endpoint, exports)."""
+def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP, use_rollup: bool | None = None) -> Totals:
+    """Totals for the state of the shared filter (the dashboard, the JSON endpoint, exports).
+
+    From the rollup when the filter allows it (`use_rollup=False` forces the live GROUP BY,
+    `True` insists on the rollup)."""
     cleaned = project_filter.cleaned()
     start = parse_month(cleaned["month_from"]) if "month_from" in cleaned else None
     end = parse_month(cleaned["month_to"]) if "month_to" in cleaned else None
+    if use_rollup is None:
+        use_rollup = rollup_answers(cleaned)
+    if use_rollup:
+        return from_rollup(cleaned, top=top, start=start, end=end)
     undated = None
     if start or end:
         other = project_filter.without(*MONTH_FIELDS)
@@ -330,8 +357,121 @@ def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP) -> Tota
 
 def for_zone(zone) -> Totals:
     """Totals over time of one zone: its confirmed records, every month, every stage."""
-    from .models import ReviewStatus
+    return from_rollup({"zone": [zone], "review_status": [ReviewStatus.CONFIRMED.value]}, top=1)
 
-    confirmed = Q(review_status=ReviewStatus.CONFIRMED)
-    return compute(Project.objects.filter(confirmed, zone=zone), Batch.objects.filter(confirmed, zone=zone),
-                   top=1)
+
+# --- from the rollup ---------------------------------------------------------------------------
+
+
+def rollup_answers(cleaned: dict) -> bool:
+    """Whether the cells of the rollup can answer this filter (its fields all kept there)."""
+    from django.conf import settings
+
+    return getattr(settings, "TOTALS_USE_ROLLUP", True) and set(cleaned) <= ROLLUP_FIELDS
+
+
+def _cell_filter(cleaned: dict) -> Q:
+    """The filter applied to the cells' own dimensions (as ProjectFilter applies it to projects)."""
+    q = Q()
+    if "zone" in cleaned:
+        q &= Q(zone__in=list(cleaned["zone"]))
+    if "province" in cleaned:
+        q &= Q(zone__province=cleaned["province"])
+    if "month_from" in cleaned:
+        q &= Q(date__gte=parse_month(cleaned["month_from"]))
+    if "month_to" in cleaned:
+        q &= Q(date__lt=next_month(parse_month(cleaned["month_to"])))
+    if "stage" in cleaned:
+        q &= Q(stage__in=list(cleaned["stage"]))
+    if "industry" in cleaned:
+        q &= Q(industry=cleaned["industry"])
+    if "review_status" in cleaned:
+        q &= Q(review_status__in=list(cleaned["review_status"]))
+    return q
+
+
+def _batch_counted(cleaned: dict) -> Q | None:
+    """When a project cell's batch is counted under this filter (its members then are not);
+    None when no batch can be (the filter selects no batches, see ProjectFilter.batch_qs)."""
+    if set(cleaned) & ROLLUP_PROJECT_ONLY:
+        return None
+    if "stage" in cleaned and Stage.SIGNED not in cleaned["stage"]:
+        return None
+    q = Q(kind=TotalsCell.Kind.PROJECT, batch_review_status__isnull=False)
+    if "zone" in cleaned:
+        q &= Q(batch_zone__in=list(cleaned["zone"]))
+    if "province" in cleaned:
+        q &= Q(batch_zone__province=cleaned["province"])
+    if "month_from" in cleaned:
+        q &= Q(batch_date__gte=parse_month(cleaned["month_from"]))
+    if "month_to" in cleaned:
+        q &= Q(batch_date__lt=next_month(parse_month(cleaned["month_to"])))
+    if "review_status" in cleaned:
+        q &= Q(batch_review_status__in=list(cleaned["review_status"]))
+    return q
+
+
+def counted_cells_q(cleaned: dict, *, undated_only: bool = False) -> Q:
+    """The cells whose records count under this filter.
+
+    `undated_only`: the undated records, as `compute` counts them beside a month range —
+    where a member project is skipped only for an undated batch (the live rule selects the
+    batches among the undated ones too)."""
+    q = _cell_filter(cleaned)
+    batch = _batch_counted(cleaned)
+    if undated_only:
+        q &= Q(date__isnull=True)
+        if batch is not None:
+            batch &= Q(batch_date__isnull=True)
+    return q if batch is None else q & ~batch
+
+
+def listed_project_count(cleaned: dict) -> int:
+    """How many not-merged projects the filter selects (the project list's count), from the rollup."""
+    values = TotalsCell.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT).aggregate(n=Sum("projects"))
+    return values["n"] or 0
+
+
+def _cell_sums() -> dict:
+    return {
+        "s_amount": Sum("amount"), "s_approximate": Sum("approximate_amount"),
+        "s_projects": Sum("projects"), "s_batches": Sum("batches"), "s_announced": Sum("batch_projects"),
+    }
+
+
+def _cell_figure(values: dict) -> Figure:
+    return Figure(
+        (values["s_amount"] or ZERO).quantize(CENT), (values["s_approximate"] or ZERO).quantize(CENT),
+        projects=values["s_projects"] or 0, batches=values["s_batches"] or 0,
+        batch_projects=values["s_announced"] or 0,
+    )
+
+
+def from_rollup(cleaned: dict, *, top: int = DEFAULT_TOP, start: dt.date | None = None,
+                end: dt.date | None = None) -> Totals:
+    """Totals of a rollup-answerable filter: two grouped queries over the cells."""
+    main = counted_cells_q(cleaned)
+    where = main
+    if start or end:  # the undated figure: the other filters, undated records
+        other = {name: value for name, value in cleaned.items() if name not in MONTH_FIELDS}
+        where = main | counted_cells_q(other, undated_only=True)
+    zone_months = (
+        TotalsCell.objects.filter(where).order_by()
+        .values("zone_id", "zone__short_name", "zone__slug", "date").annotate(**_cell_sums())
+    )
+    breakdowns = (
+        TotalsCell.objects.filter(main, date__isnull=False).order_by()
+        .values("stage", "industry").annotate(**_cell_sums())
+    )
+    rows, undated_rows = [], []
+    for v in zone_months:
+        row = Row(_zone(v), v["date"], "", "", _cell_figure(v))
+        (rows if row.month is not None else undated_rows).append(row)
+    breakdown_rows = [Row(ZoneKey(""), None, v["stage"], v["industry"], _cell_figure(v)) for v in breakdowns]
+    totals = Totals(rows=rows, undated_rows=undated_rows, months=_month_range(rows, start, end), top=top,
+                    breakdown_rows=breakdown_rows)
+    for row in rows:
+        totals.total += row.figure
+    for row in undated_rows:
+        totals.undated += row.figure
+    return totals

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("api/totals/", views.totals_api, name="totals-api"),
     path("exports/<slug:kind>.<slug:fmt>", views.export, name="export"),
     path("projects/", views.project_list, name="project-list"),

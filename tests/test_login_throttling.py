@@ -149,3 +149,13 @@ def test_users_cannot_rotate_forwarded_for_to_escape_the_lockout(editor):
     )
     assert response.status_code == 429
     assert get_user_model().objects.get(username="ed").last_login is None
+
+
+def test_a_request_without_a_valid_address_gives_none_not_garbage(settings):
+    """force_login's bare request has no REMOTE_ADDR; a forged hop is not an address. Either
+    would break the insert into axes' inet column on PostgreSQL."""
+    settings.ZIT_PROXY_COUNT = 1
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
+    forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert client_ip(forged) == "10.0.0.5"
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="::1")) == "::1"

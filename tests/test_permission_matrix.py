@@ -102,6 +102,8 @@ SITE = {
     "project-list": read(post=200),
     "project-detail": read(post=200),
     "batch-detail": read(post=200),
+    # A health check for load balancers and the load benchmark: "ok" to everyone, GET only.
+    "healthz": {role: (200, 405) for role in ROLES},
     # zones/
     "zone-list": read(post=200),
     "zone-detail": read(post=200),

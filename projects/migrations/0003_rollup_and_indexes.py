@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from projects.rollup import rebuild_in_migration
+
 
 class Migration(migrations.Migration):
 
@@ -64,4 +66,5 @@ class Migration(migrations.Migration):
             model_name='totalscell',
             index=models.Index(fields=['review_status', 'date', 'zone'], name='totalscell_status_date_idx'),
         ),
+        migrations.RunPython(rebuild_in_migration, migrations.RunPython.noop, elidable=True),
     ]
