@@ -58,6 +58,7 @@ from .models import Bulletin
 from .parsing.pipeline import parse_bytes
 from .parsing.types import UnreadableFile
 from .parsing.zones import load_gazetteer
+from .refusals import explain_refusal
 from .sweeper import start_in_worker
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def parse_bulletin(self, bulletin_id: int) -> str:
         )
         summary = store_parse(bulletin, parsed)
     except UnreadableFile as exc:
-        fail(bulletin_id, str(exc))
+        fail(bulletin_id, explain_refusal(str(exc)))
         return "failed"
     except SoftTimeLimitExceeded as exc:
         log.warning("parse of bulletin %s hit the soft time limit", bulletin_id)

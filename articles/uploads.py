@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from .models import Bulletin, StoredFile
 from .parsing.read import read_document
 from .parsing.types import UnreadableFile
+from .refusals import explain_refusal
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def accept_upload(
     try:
         document = read_document(data, max_bytes=settings.UPLOAD_MAX_BYTES)
     except UnreadableFile as exc:
-        raise UploadRefused(str(exc)) from exc
+        raise UploadRefused(explain_refusal(str(exc))) from exc
     with transaction.atomic():
         stored = StoredFile.objects.create(sha256=sha256, size=len(data), data=data)
         bulletin = Bulletin.objects.create(

@@ -7,6 +7,8 @@ what a million rows need (docs/benchmarks.md). SQLite has no comparable planner 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.http import QueryDict
@@ -31,8 +33,11 @@ def plan(sql: str, params) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def uses_index(text: str, name: str) -> bool:
-    return name in text and ("Index Scan" in text or "Index Only Scan" in text or "Bitmap Index Scan" in text)
+def index_scan_on(text: str, table: str) -> bool:
+    """The plan reads `table` through an index and never scans it whole."""
+    scans = [line for line in text.splitlines() if re.search(rf"\bon {table}\b", line)]
+    return bool(scans) and not any("Seq Scan" in line for line in scans) and any(
+        "Index Scan" in line or "Index Only Scan" in line or "Bitmap Heap Scan" in line for line in scans)
 
 
 @pytest.fixture
@@ -45,21 +50,22 @@ def test_project_list_page_uses_the_list_index(world):
     projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs()).order_by("-date", "-id")
     sql, params = projects[:50].query.sql_with_params()
     text = plan(sql, params)
-    assert uses_index(text, "project_list_idx") or uses_index(text, "project_date_id_idx"), text
+    assert index_scan_on(text, "projects_project"), text
 
 
 def test_project_list_for_a_zone_uses_the_zone_date_index(world):
     project_filter = ProjectFilter(QueryDict(f"zone={world['A'].slug}"), queryset=project_list())
     sql, params = project_filter.qs.order_by("-date", "-id")[:50].query.sql_with_params()
     text = plan(sql, params)
-    assert uses_index(text, "project_zone_date_idx"), text
+    assert index_scan_on(text, "projects_project"), text
 
 
-@pytest.mark.parametrize("query, index", [
-    ("zone={zone}&month_from=2022-06&month_to=2022-12", "totalscell_zone_date_idx"),
-    ("month_from=2022-06&month_to=2022-12", "totalscell_status_date_idx"),
+@pytest.mark.parametrize("query", [
+    "zone={zone}&month_from=2022-06&month_to=2022-12",
+    "month_from=2022-06&month_to=2022-12",
+    "",
 ])
-def test_totals_read_the_rollup_through_an_index(world, query, index):
+def test_totals_read_the_rollup_through_an_index(world, query):
     query = query.format(zone=world["A"].slug)
     project_filter = ProjectFilter(QueryDict(query))
     project_filter.cleaned()  # zone validation is not the query under test
@@ -67,8 +73,9 @@ def test_totals_read_the_rollup_through_an_index(world, query, index):
         totals.for_filter(project_filter)
     rollup_queries = [q["sql"] for q in context.captured_queries if "projects_totalscell" in q["sql"]]
     assert len(rollup_queries) == 2
-    text = plan(rollup_queries[0], None)
-    assert uses_index(text, index), text
+    for sql in rollup_queries:
+        text = plan(sql, None)
+        assert index_scan_on(text, "projects_totalscell"), text
 
 
 def test_live_totals_for_a_zone_use_the_zone_date_index(world):
@@ -79,4 +86,4 @@ def test_live_totals_for_a_zone_use_the_zone_date_index(world):
         totals.for_filter(project_filter)
     project_query = next(q["sql"] for q in context.captured_queries if "projects_project" in q["sql"])
     text = plan(project_query, None)
-    assert uses_index(text, "project_zone_date_idx") or "Index" in text, text
+    assert index_scan_on(text, "projects_project"), text

@@ -52,8 +52,8 @@ def encrypted_pdf() -> bytes:
 BAD_INPUTS = [
     ("empty.txt", b"", "空"),
     ("junk.bin", bytes(range(256)) * 64, None),
-    ("scan.pdf", blank_pdf(), "scanned image"),
-    ("locked.pdf", encrypted_pdf(), "encrypted"),
+    ("scan.pdf", blank_pdf(), "扫描图片"),
+    ("locked.pdf", encrypted_pdf(), "已加密"),
     ("broken.txt", "合肥高新区".encode()[:-1] + b"\xff\xfe\x80\x81" * 20, None),
 ]
 

@@ -27,7 +27,15 @@ _RADICALS = dict(
 # Chinese fonts use the radical for the simplified character (银行开⼾ → 开户, not 开戶).
 _RADICALS.update({"⼾": "户", "⿈": "黄"})
 _RADICAL_TABLE = str.maketrans(_RADICALS)
-_INVISIBLE = str.maketrans(dict.fromkeys("\x00\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Zero-width characters, soft hyphens and bidirectional controls (U+202A–U+202E,
+# U+2066–U+2069, LRM/RLM): invisible in print, but an override can make article
+# text display reversed, so they are dropped before anything else.
+_INVISIBLE = str.maketrans(
+    dict.fromkeys(
+        "\x00\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069"
+    )
+)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # What counts as Chinese context for punctuation: ideographs, CJK and full-width punctuation.

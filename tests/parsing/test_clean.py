@@ -235,3 +235,10 @@ def test_hostile_pages_stay_linear(page):
     start = time.perf_counter()
     clean_page(page)
     assert time.perf_counter() - start < 1.0
+
+
+def test_bidirectional_override_characters_are_dropped():
+    from articles.parsing.clean import normalise
+
+    assert normalise("合肥高新区\u202e元亿01资投\u202c签约") == "合肥高新区元亿01资投签约"
+    assert "\u2067" not in normalise("\u2067שלום\u2069 高新区")
