@@ -153,6 +153,8 @@ def test_switching_language_keeps_the_view(browser, analyst):
         assert page.evaluate("() => document.documentElement.lang") == "en"
         assert parse_qs(urlsplit(page.url).query)["zone"] == ["乐山高新区"]
         assert page.inner_text(TOTAL) == "135.00"
+        assert "Investment statistics" in page.inner_text("main h1")  # the English catalogue is in use
+        assert page.inner_text("header nav").count("Zone") >= 1
         page.screenshot(path=str(ARTIFACTS / "dashboard-en.png"), full_page=True)
 
     browser(check)
