@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
-from projects.dedup import name_similarity
 from projects import rollup
+from projects.dedup import name_similarity
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
 from projects.services import refresh_project_timeline

@@ -158,6 +158,11 @@ def article_detail(request, pk: int):
     )
 
 
+def _merge_target(raw: str) -> Project | None:
+    """The project an editor typed or picked to merge into, if it exists."""
+    return Project.objects.filter(pk=int(raw)).first() if raw.strip().isdigit() else None
+
+
 def _next_url(request, fallback: str) -> str:
     """Where to go after a review action: the page it came from, if it is one of ours."""
     target = request.POST.get("next", "")
@@ -178,7 +183,12 @@ def review_project(request, pk: int):
         if action in REVIEW_ACTIONS:
             set_review_status([project], REVIEW_ACTIONS[action], user=request.user)
         elif action == "merge":
-            target = get_object_or_404(Project, pk=request.POST.get("target") or 0)
+            target = _merge_target(request.POST.get("target", ""))
+            if target is None:
+                messages.error(
+                    request, _("找不到编号为“%(id)s”的项目。") % {"id": request.POST.get("target", "")}
+                )
+                return redirect(_next_url(request, project.get_absolute_url()))
             merge_projects([project], target, user=request.user)
             target.refresh_from_db()  # the merge filled fields and moved the date; do not save stale values
             if target.review_status == ReviewStatus.CANDIDATE:

@@ -105,3 +105,28 @@ def test_review_redirects_only_to_our_own_pages(editor, django_capture_on_commit
         {"action": "confirm", "next": "https://evil.example/steal"},
     )
     assert response["Location"] == project.get_absolute_url()
+
+
+def test_merging_into_a_project_that_does_not_exist_says_so(editor, django_capture_on_commit_callbacks):
+    march = upload(editor, MARCH, "2023-03-17", django_capture_on_commit_callbacks)
+    project = Project.objects.get(mentions__article__bulletin=march)
+    response = editor.post(
+        reverse("review-project", args=[project.pk]), {"action": "merge", "target": "999999"}, follow=True
+    )
+    assert "找不到编号为“999999”的项目" in response.content.decode()
+    project.refresh_from_db()
+    assert project.merged_into is None
+
+
+def test_an_editor_can_merge_a_candidate_into_any_project_by_its_number(
+    editor, django_capture_on_commit_callbacks
+):
+    march = upload(editor, MARCH, "2023-03-17", django_capture_on_commit_callbacks)
+    june = upload(editor, JUNE, "2023-06-23", django_capture_on_commit_callbacks)
+    first = Project.objects.get(mentions__article__bulletin=march)
+    second = Project.objects.get(mentions__article__bulletin=june)
+    page = editor.get(june.get_absolute_url()).content.decode()
+    assert 'name="target" min="1"' in page  # the free merge form is offered
+    editor.post(reverse("review-project", args=[second.pk]), {"action": "merge", "target": str(first.pk)})
+    second.refresh_from_db()
+    assert second.merged_into_id == first.pk
