@@ -33,12 +33,23 @@ def machine() -> dict:
         pass
     postgres = ""
     try:
-        postgres = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
-                                  capture_output=True, text=True, timeout=10).stdout.strip()
+        postgres = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    return {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpu": cpu, "cores": os.cpu_count(),
-            "ram": ram, "os": os_name, "python": platform.python_version(), "postgresql": postgres or "?"}
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram": ram,
+        "os": os_name,
+        "python": platform.python_version(),
+        "postgresql": postgres or "?",
+    }
 
 
 def print_machine() -> None:

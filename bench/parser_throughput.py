@@ -59,8 +59,13 @@ print(json.dumps(dict(bytes=len(data), seconds=seconds, peak_mb=peak, before_mb=
 
 def run(what: str, size: float) -> dict:
     code = CHILD.format(repo=str(REPO_DIR), size=size, what=what)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -75,24 +80,27 @@ def main() -> int:
         ours, jieba = run("parse", size), run("jieba", size)
         mb = ours["bytes"] / 1024 / 1024
         results.append((size, ours, jieba))
-        print(f"  {mb:5.1f} MB: parse {ours['seconds']:6.2f} s = {mb / ours['seconds']:.2f} MB/s, "
-              f"peak RSS {ours['peak_mb']:.0f} MB (+{ours['peak_mb'] - ours['before_mb']:.0f} MB for the parse), "
-              f"{ours['articles']} articles, {ours['projects']} projects, {ours['batches']} batches | "
-              f"jieba {jieba['seconds']:6.2f} s = {mb / jieba['seconds']:.2f} MB/s | "
-              f"parse/jieba time ratio {ours['seconds'] / jieba['seconds']:.2f}")
-    first_size, first, _ = results[0]
+        print(
+            f"  {mb:5.1f} MB: parse {ours['seconds']:6.2f} s = {mb / ours['seconds']:.2f} MB/s, "
+            f"peak RSS {ours['peak_mb']:.0f} MB (+{ours['peak_mb'] - ours['before_mb']:.0f} MB for the parse), "  # noqa: E501
+            f"{ours['articles']} articles, {ours['projects']} projects, {ours['batches']} batches | "
+            f"jieba {jieba['seconds']:6.2f} s = {mb / jieba['seconds']:.2f} MB/s | "
+            f"parse/jieba time ratio {ours['seconds'] / jieba['seconds']:.2f}"
+        )
+    _first_size, first, _ = results[0]
     print("  linearity (seconds per MB relative to the smallest size):")
     for size, ours, _jieba in results:
         per_mb = ours["seconds"] / ours["bytes"]
         print(f"    {size:g} MB: {per_mb / (first['seconds'] / first['bytes']):.2f}×")
-    last_size, last, last_jieba = results[-1]
+    _last_size, last, last_jieba = results[-1]
     mb = last["bytes"] / 1024 / 1024
     verdict = {
         "≥ 1 MB/s": mb / last["seconds"] >= 1,
         "no slower than jieba": last["seconds"] <= last_jieba["seconds"],
         "peak < 300 MB": last["peak_mb"] < 300,
         "linear (per-MB cost within 1.3× of the smallest)": all(
-            (o["seconds"] / o["bytes"]) <= 1.3 * (first["seconds"] / first["bytes"]) for _s, o, _j in results),
+            (o["seconds"] / o["bytes"]) <= 1.3 * (first["seconds"] / first["bytes"]) for _s, o, _j in results
+        ),
     }
     for goal, met in verdict.items():
         print(f"  goal {goal}: {'MET' if met else 'MISSED'}")

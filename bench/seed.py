@@ -26,8 +26,23 @@ import psycopg
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-INDUSTRIES = ["光伏", "储能", "新材料", "集成电路", "生物医药", "新能源汽车", "智能制造", "数字经济", "电子信息",
-              "新能源", "高端装备", "节能环保", "航空航天", "现代物流", ""]
+INDUSTRIES = [
+    "光伏",
+    "储能",
+    "新材料",
+    "集成电路",
+    "生物医药",
+    "新能源汽车",
+    "智能制造",
+    "数字经济",
+    "电子信息",
+    "新能源",
+    "高端装备",
+    "节能环保",
+    "航空航天",
+    "现代物流",
+    "",
+]
 STAGES = ["signed"] * 6 + ["started"] * 3 + ["operating"] * 2 + ["stalled", "cancelled", "other"]
 MONTHS = [dt.date(2015 + m // 12, m % 12 + 1, 1) for m in range(120)]
 BENCH_USER, BENCH_PASSWORD = "bench", "bench-pass-123"
@@ -39,8 +54,9 @@ def database_url(name: str) -> str:
 
 def manage(name: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url(name)}
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=REPO_DIR, env=env, check=check,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=REPO_DIR, env=env, check=check, capture_output=True, text=True
+    )
 
 
 def ensure_database(name: str, fresh: bool) -> None:
@@ -64,7 +80,7 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
     if have:
         raise SystemExit(f"{name} has {have} projects (fewer than {n_projects}): run with --fresh")
     zones = [row[0] for row in conn.execute("SELECT id FROM zones_zone WHERE level = 'national' ORDER BY id")]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     start = time.perf_counter()
 
     def money(rnd):
@@ -79,20 +95,42 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
     n_batches = n_projects // 30
     batch_info = []
     with conn.cursor() as cur:
-        with cur.copy("COPY projects_batch (id, zone_id, title, project_count, review_status, merged_into_id, "
-                      "amount, amount_max, currency, amount_yuan, amount_text, approximate, date, date_precision, "
-                      "created_at, updated_at) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY projects_batch (id, zone_id, title, project_count, review_status, merged_into_id, "
+            "amount, amount_max, currency, amount_yuan, amount_text, approximate, date, date_precision, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for i in range(1, n_batches + 1):
                 zone, month = rnd.choice(zones), rnd.choice(MONTHS)
                 day = None if rnd.random() < 0.02 else month + dt.timedelta(days=rnd.randrange(28))
                 yuan, approximate = money(rnd)
                 merged = rnd.randrange(1, i) if i > 10 and rnd.random() < 0.03 else None
                 batch_info.append((zone, day))
-                copy.write_row((i, zone, "", rnd.randrange(3, 40), status(rnd), merged, yuan, None, "CNY", yuan,
-                                "", approximate, day, "day" if day else "", now, now))
-        with cur.copy("COPY projects_project (id, name, zone_id, investor, industry, stage, jobs, batch_id, "
-                      "review_status, merged_into_id, amount, amount_max, currency, amount_yuan, amount_text, "
-                      "approximate, date, date_precision, created_at, updated_at) FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        i,
+                        zone,
+                        "",
+                        rnd.randrange(3, 40),
+                        status(rnd),
+                        merged,
+                        yuan,
+                        None,
+                        "CNY",
+                        yuan,
+                        "",
+                        approximate,
+                        day,
+                        "day" if day else "",
+                        now,
+                        now,
+                    )
+                )
+        with cur.copy(
+            "COPY projects_project (id, name, zone_id, investor, industry, stage, jobs, batch_id, "
+            "review_status, merged_into_id, amount, amount_max, currency, amount_yuan, amount_text, "
+            "approximate, date, date_precision, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for i in range(1, n_projects + 1):
                 batch = None
                 if rnd.random() < 0.12:  # a member of a batch, in its zone and month
@@ -100,27 +138,59 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
                     zone, day = batch_info[batch - 1]
                 else:
                     zone = rnd.choice(zones) if rnd.random() > 0.005 else None
-                    day = None if rnd.random() < 0.03 else rnd.choice(MONTHS) + dt.timedelta(days=rnd.randrange(28))
+                    day = (
+                        None
+                        if rnd.random() < 0.03
+                        else rnd.choice(MONTHS) + dt.timedelta(days=rnd.randrange(28))
+                    )
                 yuan, approximate = money(rnd)
                 merged = rnd.randrange(1, i) if i > 100 and rnd.random() < 0.05 else None
-                copy.write_row((i, f"{rnd.choice(['星辰', '博越', '晶合', '华拓', '海创'])}{i}号项目", zone,
-                                f"投资方{rnd.randrange(50_000)}有限公司", rnd.choice(INDUSTRIES), rnd.choice(STAGES),
-                                None, batch, status(rnd), merged, yuan, None, "CNY", yuan, "", approximate, day,
-                                "day" if day else "", now, now))
+                copy.write_row(
+                    (
+                        i,
+                        f"{rnd.choice(['星辰', '博越', '晶合', '华拓', '海创'])}{i}号项目",
+                        zone,
+                        f"投资方{rnd.randrange(50_000)}有限公司",
+                        rnd.choice(INDUSTRIES),
+                        rnd.choice(STAGES),
+                        None,
+                        batch,
+                        status(rnd),
+                        merged,
+                        yuan,
+                        None,
+                        "CNY",
+                        yuan,
+                        "",
+                        approximate,
+                        day,
+                        "day" if day else "",
+                        now,
+                        now,
+                    )
+                )
         for table in ("projects_batch", "projects_project"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
     conn.commit()
-    print(f"  {name}: COPY of {n_batches} batches and {n_projects} projects in {time.perf_counter() - start:.0f} s")
+    print(
+        f"  {name}: COPY of {n_batches} batches and {n_projects} projects in {time.perf_counter() - start:.0f} s"  # noqa: E501
+    )
     start = time.perf_counter()
     out = manage(name, "rebuild_rollup")
-    print(f"  {out.stdout.strip()} (manage.py rebuild_rollup, {time.perf_counter() - start:.0f} s with start-up)")
+    print(
+        f"  {out.stdout.strip()} (manage.py rebuild_rollup, {time.perf_counter() - start:.0f} s with start-up)"  # noqa: E501
+    )
     conn.autocommit = True
     conn.execute("VACUUM ANALYZE")
     conn.close()
 
 
 def ensure_user(name: str) -> None:
-    manage(name, "create_role_user", BENCH_USER, "--role", "analyst", "--password", BENCH_PASSWORD, check=False)
+    manage(
+        name, "create_role_user", BENCH_USER, "--role", "analyst", "--password", BENCH_PASSWORD, check=False
+    )
 
 
 def main() -> int:

@@ -71,8 +71,10 @@ def main() -> int:
 
     print("Benchmark 3: totals at scale (endpoint vs bare SQL GROUP BY, same run)")
     print_machine()
-    print(f"  database {args.database}: {Project.objects.count()} projects, "
-          f"{TotalsCell.objects.count()} rollup cells")
+    print(
+        f"  database {args.database}: {Project.objects.count()} projects, "
+        f"{TotalsCell.objects.count()} rollup cells"
+    )
     zone = Zone.objects.filter(level="national").order_by("id").first()
     province = zone.province
     filters = {
@@ -95,7 +97,9 @@ def main() -> int:
         selections = [(project_filter.qs, project_filter.batch_qs())]
         if any(name in cleaned for name in MONTH_FIELDS):
             other = project_filter.without(*MONTH_FIELDS)
-            selections.append((other.qs.filter(date__isnull=True), other.batch_qs().filter(date__isnull=True)))
+            selections.append(
+                (other.qs.filter(date__isnull=True), other.batch_qs().filter(date__isnull=True))
+            )
         statements = []
         for projects, batches in selections:
             from django.db.models.functions import TruncMonth
@@ -103,9 +107,14 @@ def main() -> int:
             projects, batches = totals.counted_records(projects, batches)
             keys = ("zone_id", "zone__short_name", "zone__slug", "month")
             for grouped in (
-                projects.annotate(month=TruncMonth("date")).order_by().values(*keys, "stage", "industry")
+                projects.annotate(month=TruncMonth("date"))
+                .order_by()
+                .values(*keys, "stage", "industry")
                 .annotate(**totals._sums()),
-                batches.annotate(month=TruncMonth("date")).order_by().values(*keys).annotate(**totals._sums()),
+                batches.annotate(month=TruncMonth("date"))
+                .order_by()
+                .values(*keys)
+                .annotate(**totals._sums()),
             ):
                 try:
                     statements.append(grouped.query.sql_with_params())
@@ -147,7 +156,9 @@ def main() -> int:
 
                 clauses.append(f"{alias}.date < %s")
                 values.append(next_month(parse_month(cleaned["month_to"])))
-        batches_counted = not ("industry" in cleaned or ("stage" in cleaned and "signed" not in cleaned["stage"]))
+        batches_counted = not (
+            "industry" in cleaned or ("stage" in cleaned and "signed" not in cleaned["stage"])
+        )
         if "stage" in cleaned:
             where.append("p.stage = ANY(%s)")
             params.append(list(cleaned["stage"]))
@@ -158,7 +169,7 @@ def main() -> int:
         if batches_counted:
             where.append(f"(p.batch_id IS NULL OR p.batch_id NOT IN {counted_batch})")
             params += bparams
-        base = (f"FROM projects_project p WHERE {' AND '.join(where)}")
+        base = f"FROM projects_project p WHERE {' AND '.join(where)}"
         sums = "sum(p.amount_yuan), sum(p.amount_yuan) FILTER (WHERE p.approximate), count(*)"
         bsums = sums.replace("p.", "b.")
         statements = [
@@ -166,8 +177,13 @@ def main() -> int:
             (f"SELECT p.stage, p.industry, {sums} {base} AND p.date IS NOT NULL GROUP BY 1, 2", params),
         ]
         if batches_counted:
-            statements.append((f"SELECT b.zone_id, date_trunc('month', b.date), {bsums} FROM projects_batch b "
-                               f"WHERE {' AND '.join(bwhere)} GROUP BY 1, 2", bparams))
+            statements.append(
+                (
+                    f"SELECT b.zone_id, date_trunc('month', b.date), {bsums} FROM projects_batch b "
+                    f"WHERE {' AND '.join(bwhere)} GROUP BY 1, 2",
+                    bparams,
+                )
+            )
 
         def run():
             with connection.cursor() as cursor:
@@ -177,9 +193,12 @@ def main() -> int:
 
         return run
 
-    print(f"  {'filter':22} {'endpoint':>10} {'bare SQL':>10} {'ratio':>7}   {'lean SQL':>9} {'ratio':>7}  same figures")
+    print(
+        f"  {'filter':22} {'endpoint':>10} {'bare SQL':>10} {'ratio':>7}   {'lean SQL':>9} {'ratio':>7}  same figures"  # noqa: E501
+    )
     ratios = []
     for label, query in filters.items():
+
         def endpoint(query=query):
             response = client.get(f"/api/totals/?{query}")
             assert response.status_code == 200
@@ -191,17 +210,23 @@ def main() -> int:
         from_rollup = totals.for_filter(ProjectFilter(QueryDict(query)), use_rollup=True).as_json()
         live = totals.for_filter(ProjectFilter(QueryDict(query)), use_rollup=False).as_json()
         ratios.append(t_endpoint / t_bare)
-        print(f"  {label:22} {t_endpoint * 1000:8.1f}ms {t_bare * 1000:8.1f}ms {t_endpoint / t_bare:6.3f}× "
-              f"  {t_lean * 1000:7.1f}ms {t_endpoint / t_lean:6.3f}×  {'yes' if from_rollup == live else 'NO'}")
+        print(
+            f"  {label:22} {t_endpoint * 1000:8.1f}ms {t_bare * 1000:8.1f}ms {t_endpoint / t_bare:6.3f}× "
+            f"  {t_lean * 1000:7.1f}ms {t_endpoint / t_lean:6.3f}×  {'yes' if from_rollup == live else 'NO'}"
+        )
     worst = max(ratios)
-    print(f"  goal endpoint ≤ 0.2 × bare SQL: {'MET' if worst <= 0.2 else 'MISSED'} "
-          f"(worst {worst:.3f}×, median {statistics.median(ratios):.3f}×)")
+    print(
+        f"  goal endpoint ≤ 0.2 × bare SQL: {'MET' if worst <= 0.2 else 'MISSED'} "
+        f"(worst {worst:.3f}×, median {statistics.median(ratios):.3f}×)"
+    )
 
     cleaned = ProjectFilter(QueryDict("")).cleaned()
     t_count = median_time(lambda: ProjectFilter(QueryDict("")).qs.count(), args.runs)
     t_rollup_count = median_time(lambda: totals.listed_project_count(cleaned), args.runs)
-    print(f"  project list count (confirmed): COUNT(*) {t_count * 1000:.1f} ms, from the rollup "
-          f"{t_rollup_count * 1000:.1f} ms ({t_rollup_count / t_count:.3f}×)")
+    print(
+        f"  project list count (confirmed): COUNT(*) {t_count * 1000:.1f} ms, from the rollup "
+        f"{t_rollup_count * 1000:.1f} ms ({t_rollup_count / t_count:.3f}×)"
+    )
     return 0
 
 

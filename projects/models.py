@@ -232,7 +232,7 @@ class TotalsCell(models.Model):
     stage = models.CharField(max_length=10)  # a batch: "signed"
     industry = models.CharField(max_length=32, blank=True)  # a batch: ""
     # Project cells only: the batch the projects belong to, when it is not merged.
-    batch_review_status = models.CharField(max_length=10, null=True)
+    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
     batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
                                    db_constraint=False)
     batch_date = models.DateField(null=True)
@@ -249,3 +249,6 @@ class TotalsCell(models.Model):
             models.Index(fields=["zone", "date"], name="totalscell_zone_date_idx"),
             models.Index(fields=["review_status", "date", "zone"], name="totalscell_status_date_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"

@@ -21,7 +21,8 @@ the records merged into it (whose `SET_NULL` updates send no signal) — *from t
 tables* (never incrementally), in the same transaction as the change: the rollup commits
 or rolls back with it. `deferred()` lets a long write (the ingest of a bulletin) collect
 the cells and recompute each once at its end. On PostgreSQL each recompute locks its cells
-(advisory locks) so that concurrent writers cannot interleave. Bulk `QuerySet.update()` on Project/Batch sends no signal and is not used on
+(advisory locks) so that concurrent writers cannot interleave. Bulk `QuerySet.update()` on
+Project/Batch sends no signal and is not used on
 them (tests/test_audit.py forbids it, for history's sake); `rebuild()` (and `manage.py
 rebuild_rollup`) recomputes everything and `rollup_drift()` lists the cells that differ
 from a fresh computation (`manage.py rebuild_rollup --check`).
@@ -43,8 +44,17 @@ from .models import Batch, Project, TotalsCell
 
 Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
 
-CELL_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "industry",
-             "batch_review_status", "batch_zone_id", "batch_date")
+CELL_KEYS = (
+    "zone_id",
+    "date",
+    "kind",
+    "review_status",
+    "stage",
+    "industry",
+    "batch_review_status",
+    "batch_zone_id",
+    "batch_date",
+)
 CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amount")
 ZERO = Decimal("0.00")
 # PostgreSQL advisory lock classes (see `_lock`).
@@ -116,8 +126,11 @@ def _key_q(keys: Iterable[Key], zone="zone_id", date="date") -> Q:
         by_month.setdefault(month, set()).add(zone_id)
     q = Q(pk__in=[])
     for month, zones in by_month.items():
-        date_q = Q(**{f"{date}__isnull": True}) if month is None else Q(
-            **{f"{date}__gte": month, f"{date}__lt": _next_month(month)})
+        date_q = (
+            Q(**{f"{date}__isnull": True})
+            if month is None
+            else Q(**{f"{date}__gte": month, f"{date}__lt": _next_month(month)})
+        )
         zone_q = Q()
         named = [z for z in zones if z is not None]
         if named:
@@ -136,7 +149,9 @@ def _sums() -> dict:
     }
 
 
-def computed_cells(keys: Iterable[Key] | None = None, using: str = "default", models=None) -> list[TotalsCell]:
+def computed_cells(
+    keys: Iterable[Key] | None = None, using: str = "default", models=None
+) -> list[TotalsCell]:
     """The cells as they should be, computed from the base tables (all, or those of `keys`).
 
     `models`: (Project, Batch, TotalsCell) classes to use instead (a migration's)."""
@@ -160,25 +175,44 @@ def computed_cells(keys: Iterable[Key] | None = None, using: str = "default", mo
         .annotate(**_sums())
     )
     batch_rows = (
-        batches.annotate(month=TruncMonth("date")).order_by()
+        batches.annotate(month=TruncMonth("date"))
+        .order_by()
         .values("zone_id", "month", "review_status")
         .annotate(**_sums(), s_announced=Sum("project_count"))
     )
     cells = []
     for v in project_rows.iterator(chunk_size=5000):
-        cells.append(cell_model(
-            zone_id=v["zone_id"], date=_as_date(v["month"]), kind="project",
-            review_status=v["review_status"], stage=v["stage"], industry=v["industry"],
-            batch_review_status=v["b_status"], batch_zone_id=v["b_zone"], batch_date=_as_date(v["b_month"]),
-            projects=v["s_n"], amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
-        ))
+        cells.append(
+            cell_model(
+                zone_id=v["zone_id"],
+                date=_as_date(v["month"]),
+                kind="project",
+                review_status=v["review_status"],
+                stage=v["stage"],
+                industry=v["industry"],
+                batch_review_status=v["b_status"],
+                batch_zone_id=v["b_zone"],
+                batch_date=_as_date(v["b_month"]),
+                projects=v["s_n"],
+                amount=_money(v["s_amount"]),
+                approximate_amount=_money(v["s_approximate"]),
+            )
+        )
     for v in batch_rows.iterator(chunk_size=5000):
-        cells.append(cell_model(
-            zone_id=v["zone_id"], date=_as_date(v["month"]), kind="batch",
-            review_status=v["review_status"], stage="signed", industry="",
-            batches=v["s_n"], batch_projects=v["s_announced"] or 0,
-            amount=_money(v["s_amount"]), approximate_amount=_money(v["s_approximate"]),
-        ))
+        cells.append(
+            cell_model(
+                zone_id=v["zone_id"],
+                date=_as_date(v["month"]),
+                kind="batch",
+                review_status=v["review_status"],
+                stage="signed",
+                industry="",
+                batches=v["s_n"],
+                batch_projects=v["s_announced"] or 0,
+                amount=_money(v["s_amount"]),
+                approximate_amount=_money(v["s_approximate"]),
+            )
+        )
     return cells
 
 
@@ -205,9 +239,16 @@ def _lock(keys: list[Key] | None, using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_LOCK_CLASS])
             return
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ADVISORY_LOCK_CLASS])
-        ids = sorted({ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
-                      for zone_id, month in keys})
-        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys", [ids])
+        ids = sorted(
+            {
+                ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
+                for zone_id, month in keys
+            }
+        )
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
+            [ids],
+        )
 
 
 def recompute(keys: Iterable[Key], using: str = "default") -> None:
@@ -218,7 +259,7 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
     with transaction.atomic(using=using):
         _lock(keys, using)
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+            chunk = keys[start : start + 500]
             TotalsCell.objects.using(using).filter(_key_q(chunk)).delete()
             TotalsCell.objects.using(using).bulk_create(computed_cells(chunk, using=using), batch_size=2000)
 
@@ -246,8 +287,10 @@ def _cell_tuple(cell: TotalsCell) -> tuple:
 
 def _stored_cells(using: str) -> dict[tuple, tuple]:
     stored: dict[tuple, tuple] = {}
-    for values in TotalsCell.objects.using(using).values_list(*CELL_KEYS, *CELL_SUMS).iterator(chunk_size=5000):
-        key, sums = values[:len(CELL_KEYS)], values[len(CELL_KEYS):]
+    for values in (
+        TotalsCell.objects.using(using).values_list(*CELL_KEYS, *CELL_SUMS).iterator(chunk_size=5000)
+    ):
+        key, sums = values[: len(CELL_KEYS)], values[len(CELL_KEYS) :]
         if key in stored:  # a duplicated cell is drift too: add it up so that it shows
             sums = tuple(a + b for a, b in zip(stored[key], sums, strict=True))
         stored[key] = tuple(sums)
@@ -259,7 +302,9 @@ def rollup_drift(using: str = "default") -> list[dict]:
 
     Empty when the rollup is right. Each item: the cell's key fields, `stored` and
     `expected` (the sums, or None where the cell is missing)."""
-    expected = {_cell_tuple(c): tuple(getattr(c, name) for name in CELL_SUMS) for c in computed_cells(using=using)}
+    expected = {
+        _cell_tuple(c): tuple(getattr(c, name) for name in CELL_SUMS) for c in computed_cells(using=using)
+    }
     stored = _stored_cells(using)
     differing = []
     for key in sorted(set(expected) | set(stored), key=repr):
@@ -267,8 +312,13 @@ def rollup_drift(using: str = "default") -> list[dict]:
         have = stored.get(key)
         if want is not None and have is not None and _same(want, have):
             continue
-        differing.append({**dict(zip(CELL_KEYS, key, strict=True)),
-                          "stored": _sums_dict(have), "expected": _sums_dict(want)})
+        differing.append(
+            {
+                **dict(zip(CELL_KEYS, key, strict=True)),
+                "stored": _sums_dict(have),
+                "expected": _sums_dict(want),
+            }
+        )
     return differing
 
 
@@ -326,8 +376,9 @@ def project_pre_delete(sender, instance, using=None, **kwargs):
     using = _db(instance, using)
     keys = {project_keys(instance.zone_id, instance.date)}
     # Projects merged into this one are set free (SET_NULL) without a signal: they count again.
-    for zone_id, day in Project.objects.using(using).filter(merged_into_id=instance.pk).values_list(
-            "zone_id", "date"):
+    for zone_id, day in (
+        Project.objects.using(using).filter(merged_into_id=instance.pk).values_list("zone_id", "date")
+    ):
         keys.add(project_keys(zone_id, day))
     _remember(instance, keys)
 
@@ -337,8 +388,13 @@ def record_post_delete(sender, instance, using=None, **kwargs):
 
 
 def _member_keys(batch_ids, using) -> set[Key]:
-    members = Project.objects.using(using).filter(batch_id__in=batch_ids).order_by().values_list(
-        "zone_id", "date").distinct()
+    members = (
+        Project.objects.using(using)
+        .filter(batch_id__in=batch_ids)
+        .order_by()
+        .values_list("zone_id", "date")
+        .distinct()
+    )
     return {project_keys(zone_id, day) for zone_id, day in members}
 
 
@@ -349,8 +405,10 @@ def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
         return
     keys = {project_keys(old["zone_id"], old["date"])}
     changed_for_members = (
-        old["zone_id"] != instance.zone_id or month_of(old["date"]) != month_of(instance.date)
-        or old["review_status"] != instance.review_status or old["merged_into_id"] != instance.merged_into_id
+        old["zone_id"] != instance.zone_id
+        or month_of(old["date"]) != month_of(instance.date)
+        or old["review_status"] != instance.review_status
+        or old["merged_into_id"] != instance.merged_into_id
     )
     if changed_for_members:
         keys |= _member_keys([instance.pk], using)
@@ -364,8 +422,9 @@ def batch_post_save(sender, instance, raw=False, using=None, **kwargs):
 def batch_pre_delete(sender, instance, using=None, **kwargs):
     using = _db(instance, using)
     keys = {project_keys(instance.zone_id, instance.date)} | _member_keys([instance.pk], using)
-    for zone_id, day in Batch.objects.using(using).filter(merged_into_id=instance.pk).values_list(
-            "zone_id", "date"):
+    for zone_id, day in (
+        Batch.objects.using(using).filter(merged_into_id=instance.pk).values_list("zone_id", "date")
+    ):
         keys.add(project_keys(zone_id, day))
     _remember(instance, keys)
 

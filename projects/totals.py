@@ -65,7 +65,8 @@ DEFAULT_TOP = 8
 MAX_MONTHS = 240
 # Filters the rollup can answer; any other filter (keyword, investor, amounts, publication)
 # is computed live from the base tables.
-ROLLUP_FIELDS = frozenset({"zone", "province", "month_from", "month_to", "stage", "industry", "review_status"})
+ROLLUP_FIELDS = frozenset(
+    {"zone", "province", "month_from", "month_to", "stage", "industry", "review_status"})
 # Filters a batch cannot satisfy (projects.filters.PROJECT_ONLY) that the rollup answers.
 ROLLUP_PROJECT_ONLY = frozenset({"industry"})
 
@@ -335,7 +336,8 @@ def compute(projects: QuerySet[Project], batches: QuerySet[Batch], *, top: int =
     return totals
 
 
-def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP, use_rollup: bool | None = None) -> Totals:
+def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP,
+               use_rollup: bool | None = None) -> Totals:
     """Totals for the state of the shared filter (the dashboard, the JSON endpoint, exports).
 
     From the rollup when the filter allows it (`use_rollup=False` forces the live GROUP BY,
@@ -428,7 +430,8 @@ def counted_cells_q(cleaned: dict, *, undated_only: bool = False) -> Q:
 
 def listed_project_count(cleaned: dict) -> int:
     """How many not-merged projects the filter selects (the project list's count), from the rollup."""
-    values = TotalsCell.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT).aggregate(n=Sum("projects"))
+    cells = TotalsCell.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT)
+    values = cells.aggregate(n=Sum("projects"))
     return values["n"] or 0
 
 

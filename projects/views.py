@@ -8,11 +8,11 @@ import itertools
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.access import public_read_only
 

@@ -21,8 +21,10 @@ from tests.dashboard_factories import build_world
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="EXPLAIN plans are checked on PostgreSQL only (set DATABASE_URL=postgres://…)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="EXPLAIN plans are checked on PostgreSQL only (set DATABASE_URL=postgres://…)",
+    ),
 ]
 
 
@@ -36,8 +38,13 @@ def plan(sql: str, params) -> str:
 def index_scan_on(text: str, table: str) -> bool:
     """The plan reads `table` through an index and never scans it whole."""
     scans = [line for line in text.splitlines() if re.search(rf"\bon {table}\b", line)]
-    return bool(scans) and not any("Seq Scan" in line for line in scans) and any(
-        "Index Scan" in line or "Index Only Scan" in line or "Bitmap Heap Scan" in line for line in scans)
+    return (
+        bool(scans)
+        and not any("Seq Scan" in line for line in scans)
+        and any(
+            "Index Scan" in line or "Index Only Scan" in line or "Bitmap Heap Scan" in line for line in scans
+        )
+    )
 
 
 @pytest.fixture
@@ -47,7 +54,9 @@ def world():
 
 def test_project_list_page_uses_the_list_index(world):
     project_filter = ProjectFilter(QueryDict(""), queryset=project_list())
-    projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs()).order_by("-date", "-id")
+    projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs()).order_by(
+        "-date", "-id"
+    )
     sql, params = projects[:50].query.sql_with_params()
     text = plan(sql, params)
     assert index_scan_on(text, "projects_project"), text
@@ -60,11 +69,14 @@ def test_project_list_for_a_zone_uses_the_zone_date_index(world):
     assert index_scan_on(text, "projects_project"), text
 
 
-@pytest.mark.parametrize("query", [
-    "zone={zone}&month_from=2022-06&month_to=2022-12",
-    "month_from=2022-06&month_to=2022-12",
-    "",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "zone={zone}&month_from=2022-06&month_to=2022-12",
+        "month_from=2022-06&month_to=2022-12",
+        "",
+    ],
+)
 def test_totals_read_the_rollup_through_an_index(world, query):
     query = query.format(zone=world["A"].slug)
     project_filter = ProjectFilter(QueryDict(query))

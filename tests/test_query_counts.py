@@ -70,10 +70,15 @@ PAGES = {
 GROWS = {"article page": "N+1: the article page queries each mentioned record's zone (articles/views.py)"}
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=GROWS[name])) if name in GROWS else name
-    for name in PAGES
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=GROWS[name]))
+        if name in GROWS
+        else name
+        for name in PAGES
+    ],
+)
 def test_page_query_count_is_pinned_and_does_not_grow(analyst, world, page):
     world["bulletin"] = world["pB1"].mentions.first().article.bulletin
     world["article"] = world["pB1"].mentions.first().article
@@ -82,4 +87,6 @@ def test_page_query_count_is_pinned_and_does_not_grow(analyst, world, page):
     first = queries(analyst, url)
     grow(world)
     second = queries(analyst, url)
-    assert (first, second) == (pinned, pinned), f"{page} {url}: {first} then {second} queries, pinned {pinned}"
+    assert (first, second) == (pinned, pinned), (
+        f"{page} {url}: {first} then {second} queries, pinned {pinned}"
+    )

@@ -97,9 +97,14 @@ class World:
         batches = self.batches()
         amount = self.amount()
         Project.objects.create(
-            name=f"项目{self.rnd.randrange(10**6)}", zone=self.zone(), date=self.date(),
-            stage=self.rnd.choice(STAGES), industry=self.rnd.choice(INDUSTRIES),
-            review_status=self.rnd.choice(STATUSES), amount=amount, amount_yuan=amount,
+            name=f"项目{self.rnd.randrange(10**6)}",
+            zone=self.zone(),
+            date=self.date(),
+            stage=self.rnd.choice(STAGES),
+            industry=self.rnd.choice(INDUSTRIES),
+            review_status=self.rnd.choice(STATUSES),
+            amount=amount,
+            amount_yuan=amount,
             approximate=self.rnd.random() < 0.3,
             batch=self.rnd.choice(batches) if batches and self.rnd.random() < 0.4 else None,
         )
@@ -107,8 +112,12 @@ class World:
     def new_batch(self):
         amount = self.amount()
         batch = Batch.objects.create(
-            zone=self.zone(), date=self.date(), review_status=self.rnd.choice(STATUSES),
-            amount=amount, amount_yuan=amount, approximate=self.rnd.random() < 0.3,
+            zone=self.zone(),
+            date=self.date(),
+            review_status=self.rnd.choice(STATUSES),
+            amount=amount,
+            amount_yuan=amount,
+            approximate=self.rnd.random() < 0.3,
             project_count=self.rnd.choice([None, 3, 16]),
         )
         for project in self.rnd.sample(self.projects(), k=min(2, len(self.projects()))):
@@ -161,8 +170,9 @@ class World:
         """Through the review service, like an editor (merged records are refused there)."""
         candidates = [obj for obj in [*self.projects(), *self.batches()] if obj.merged_into_id is None]
         if candidates:
-            services.set_review_status(self.rnd.sample(candidates, k=min(3, len(candidates))),
-                                       self.rnd.choice(STATUSES))
+            services.set_review_status(
+                self.rnd.sample(candidates, k=min(3, len(candidates))), self.rnd.choice(STATUSES)
+            )
 
     def merge_projects(self):
         free = [p for p in self.projects() if p.merged_into_id is None]
@@ -198,9 +208,16 @@ class World:
 
     def step(self) -> str:
         operations = [
-            (self.new_project, 6), (self.new_batch, 2), (self.edit_project, 6), (self.edit_batch, 3),
-            (self.review, 2), (self.merge_projects, 1), (self.merge_batch, 1), (self.unmerge, 1),
-            (self.delete_project, 1), (self.delete_batch, 1),
+            (self.new_project, 6),
+            (self.new_batch, 2),
+            (self.edit_project, 6),
+            (self.edit_batch, 3),
+            (self.review, 2),
+            (self.merge_projects, 1),
+            (self.merge_batch, 1),
+            (self.unmerge, 1),
+            (self.delete_project, 1),
+            (self.delete_batch, 1),
         ]
         operation = self.rnd.choices([op for op, _w in operations], weights=[w for _op, w in operations])[0]
         operation()
@@ -232,12 +249,16 @@ def test_a_rolled_back_change_leaves_the_rollup_as_it_was():
     world = World(4)
     for _ in range(20):
         world.step()
-    before = sorted(TotalsCell.objects.values_list("zone_id", "date", "kind", "review_status", "amount"), key=repr)
+    before = sorted(
+        TotalsCell.objects.values_list("zone_id", "date", "kind", "review_status", "amount"), key=repr
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         for _ in range(10):
             world.new_project()
         raise RuntimeError("the editor's request failed")
-    after = sorted(TotalsCell.objects.values_list("zone_id", "date", "kind", "review_status", "amount"), key=repr)
+    after = sorted(
+        TotalsCell.objects.values_list("zone_id", "date", "kind", "review_status", "amount"), key=repr
+    )
     assert before == after
     assert rollup.rollup_drift() == []
 

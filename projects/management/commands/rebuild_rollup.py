@@ -13,8 +13,11 @@ class Command(BaseCommand):
     help = "Rebuild the totals rollup from scratch, or with --check list the cells that drifted."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true",
-                            help="only compare with a fresh computation; exit 1 if a cell differs")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only compare with a fresh computation; exit 1 if a cell differs",
+        )
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, check: bool = False, database: str = "default", **options):
@@ -25,7 +28,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"drift: {cell}")
             if drift:
                 raise CommandError(f"{len(drift)} rollup cells differ from the projects and batches")
-            self.stdout.write(f"rollup matches the projects and batches ({time.perf_counter() - start:.1f} s)")
+            self.stdout.write(
+                f"rollup matches the projects and batches ({time.perf_counter() - start:.1f} s)"
+            )
             return
         cells = rollup.rebuild(using=database)
         self.stdout.write(f"rollup rebuilt: {cells} cells in {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,111 @@
+"""Benchmark 5: time from navigation to the dashboard's charts drawn, in headless Chromium.
+
+    .venv/bin/python bench/seed.py                  # once (also creates the empty database)
+    .venv/bin/python bench/browser_charts.py [--runs 5]
+
+Serves the app with gunicorn twice in the same run — on the million-project database
+(zt_bench) and on an empty one (zt_bench_empty, created and migrated here) — and loads
+`/` in Debian's Chromium (/usr/bin/chromium, through Playwright; no browser download) as
+the bench analyst. The time is `performance.now()` (from navigation start) when all four
+charts (`Chart.getChart` on #chart-months, #chart-ranking, #chart-stage, #chart-industry)
+exist and two animation frames have passed; median of --runs after a warm-up.
+Goal: full data at most 2 × the empty page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_DIR))
+
+from bench import pages_under_load as server_tools  # noqa: E402
+from bench.machine import print_machine  # noqa: E402
+from bench.seed import BENCH_PASSWORD, BENCH_USER, ensure_database, ensure_user  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHARTS = ["chart-months", "chart-ranking", "chart-stage", "chart-industry"]
+DRAWN = """() => new Promise(resolve => {
+  const ids = IDS;
+  const drawn = id => { const el = document.getElementById(id); return el && Chart.getChart(el); };
+  function check() {
+    if (window.Chart && ids.every(drawn)) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+    } else { requestAnimationFrame(check); }
+  }
+  check();
+})""".replace("IDS", str(CHARTS))
+
+
+READY = "() => window.Chart && %s.every(id => document.getElementById(id) && Chart.getChart(document.getElementById(id)))" % CHARTS  # noqa: E501, UP031
+
+
+def measure(runs: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://{server_tools.HOST}:{server_tools.PORT}"
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=username]", BENCH_USER)
+        page.fill("input[name=password]", BENCH_PASSWORD)
+        page.click("[type=submit]")
+        page.wait_for_load_state()
+        for i in range(runs + 1):
+            page.goto(f"{base}/", wait_until="domcontentloaded", timeout=120_000)
+            page.wait_for_function(READY, timeout=120_000, polling="raf")
+            drawn = page.evaluate(DRAWN)
+            if i:  # the first load warms caches
+                times.append(drawn)
+        browser.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="zt_bench")
+    parser.add_argument("--empty-database", default="zt_bench_empty")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print("Benchmark 5: navigation → charts drawn, headless Chromium (full vs empty data, same run)")
+    print_machine()
+    print(
+        "  chromium   "
+        + subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+    )
+    ensure_database(args.empty_database, fresh=False)
+    ensure_user(args.empty_database)
+    results = {}
+    for label, database in (("empty", args.empty_database), ("1M projects", args.database)):
+        server = server_tools.start_server(database, workers=2)
+        try:
+            times = measure(args.runs)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+        results[label] = statistics.median(times)
+        print(f"  {label:12} median {results[label]:7.0f} ms  (runs: {', '.join(f'{t:.0f}' for t in times)})")
+    ratio = results["1M projects"] / results["empty"]
+    print(f"  goal ≤ 2 × the empty page: {'MET' if ratio <= 2 else 'MISSED'} ({ratio:.2f}×)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
