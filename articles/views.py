@@ -146,7 +146,7 @@ def bulletin_file(request, pk: int):
 @require_safe
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("bulletin"), pk=pk)
-    mentions = list(article.mentions.select_related("project", "batch"))
+    mentions = list(article.mentions.select_related("project__zone", "batch__zone"))
     return render(
         request,
         "articles/article_detail.html",

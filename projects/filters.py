@@ -198,6 +198,12 @@ class ProjectFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def replacing_batch_qs(self) -> QuerySet[Batch]:
+        """Batches that stand in for their member projects under this filter: the selected
+        batches, whatever their month. A member of a batch signed in June is inside that
+        batch in every view, so a July range does not count it on its own."""
+        return self.without(*MONTH_FIELDS).batch_qs()
+
     def without(self, *names: str) -> ProjectFilter:
         """The same filter state minus some fields (e.g. the month range, for undated records)."""
         data = self.data.copy()

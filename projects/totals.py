@@ -12,7 +12,9 @@ the filter (`projects.filters.ProjectFilter`; by default only confirmed records)
 and the projects listed inside it (`Project.batch`) are never added together: when the
 batch counts, its member projects are skipped; when it does not (rejected, still a
 candidate, merged or filtered out — e.g. by an industry or investor filter, which batches
-cannot satisfy), its member projects count on their own.
+cannot satisfy), its member projects count on their own. A month range does not take a
+batch out in this sense: a member of a batch signed in June never counts on its own in
+July, so a filtered month shows exactly the bar of the unfiltered chart.
 
 Each record counts once, in the month of its `date` (for a project: its signing date, else
 its first reported event, as the review services set it); later events add no money.
@@ -254,10 +256,15 @@ def month_label(month: dt.date) -> str:
 # --- the rule --------------------------------------------------------------------------------
 
 
-def counted_records(projects: QuerySet[Project], batches: QuerySet[Batch]):
-    """The counted projects and batches among the selected ones (see the module docstring)."""
+def counted_records(projects: QuerySet[Project], batches: QuerySet[Batch],
+                    replacing: QuerySet[Batch] | None = None):
+    """The counted projects and batches among the selected ones (see the module docstring).
+
+    `replacing`: the batches whose members are skipped (ProjectFilter.replacing_batch_qs,
+    the selected batches of any month); the selected batches when not given."""
     batches = batches.filter(merged_into__isnull=True)
-    projects = projects.filter(merged_into__isnull=True).exclude(batch_id__in=batches.values("pk"))
+    replacing = batches if replacing is None else replacing.filter(merged_into__isnull=True)
+    projects = projects.filter(merged_into__isnull=True).exclude(batch_id__in=replacing.values("pk"))
     return projects, batches
 
 
@@ -283,9 +290,10 @@ def _zone(values: dict) -> ZoneKey:
     return ZoneKey(values["zone__short_name"], values["zone__slug"], values["zone_id"])
 
 
-def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch]) -> list[Row]:
+def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch],
+                 replacing: QuerySet[Batch] | None = None) -> list[Row]:
     """Counted records grouped in the database by zone and month (and stage, industry)."""
-    projects, batches = counted_records(projects, batches)
+    projects, batches = counted_records(projects, batches, replacing)
     keys = ("zone_id", "zone__short_name", "zone__slug", "month")
     project_rows = (
         projects.annotate(month=TruncMonth("date")).order_by()
@@ -317,17 +325,18 @@ def _month_range(rows: list[Row], start: dt.date | None, end: dt.date | None) ->
 
 def compute(projects: QuerySet[Project], batches: QuerySet[Batch], *, top: int = DEFAULT_TOP,
             undated: tuple[QuerySet[Project], QuerySet[Batch]] | None = None,
-            start: dt.date | None = None, end: dt.date | None = None) -> Totals:
+            start: dt.date | None = None, end: dt.date | None = None,
+            replacing: QuerySet[Batch] | None = None) -> Totals:
     """Totals of the selected projects and batches (before the counting rule is applied).
 
     `undated` gives other selections for the undated figure (used when a month range
     excludes undated records from the main selection)."""
-    rows = grouped_rows(projects, batches)
+    rows = grouped_rows(projects, batches, replacing)
     dated = [row for row in rows if row.month is not None]
     undated_rows = [row for row in rows if row.month is None]
     if undated is not None:
         projects_undated, batches_undated = (qs.filter(date__isnull=True) for qs in undated)
-        undated_rows = grouped_rows(projects_undated, batches_undated)
+        undated_rows = grouped_rows(projects_undated, batches_undated, replacing)
     totals = Totals(rows=dated, undated_rows=undated_rows, months=_month_range(dated, start, end), top=top)
     for row in dated:
         totals.total += row.figure
@@ -354,7 +363,7 @@ def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP,
         other = project_filter.without(*MONTH_FIELDS)
         undated = (other.qs, other.batch_qs())
     return compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated,
-                   start=start, end=end)
+                   start=start, end=end, replacing=project_filter.replacing_batch_qs())
 
 
 def for_zone(zone) -> Totals:
@@ -404,27 +413,19 @@ def _batch_counted(cleaned: dict) -> Q | None:
         q &= Q(batch_zone__in=list(cleaned["zone"]))
     if "province" in cleaned:
         q &= Q(batch_zone__province=cleaned["province"])
-    if "month_from" in cleaned:
-        q &= Q(batch_date__gte=parse_month(cleaned["month_from"]))
-    if "month_to" in cleaned:
-        q &= Q(batch_date__lt=next_month(parse_month(cleaned["month_to"])))
     if "review_status" in cleaned:
         q &= Q(batch_review_status__in=list(cleaned["review_status"]))
-    return q
+    return q  # whatever the batch's month: see ProjectFilter.replacing_batch_qs
 
 
 def counted_cells_q(cleaned: dict, *, undated_only: bool = False) -> Q:
     """The cells whose records count under this filter.
 
-    `undated_only`: the undated records, as `compute` counts them beside a month range —
-    where a member project is skipped only for an undated batch (the live rule selects the
-    batches among the undated ones too)."""
+    `undated_only`: the undated records, as `compute` counts them beside a month range."""
     q = _cell_filter(cleaned)
     batch = _batch_counted(cleaned)
     if undated_only:
         q &= Q(date__isnull=True)
-        if batch is not None:
-            batch &= Q(batch_date__isnull=True)
     return q if batch is None else q & ~batch
 
 

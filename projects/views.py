@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import public_read_only
 
@@ -82,6 +82,7 @@ def month_table(data: dict) -> list[dict]:
 
 
 @public_read_only
+@require_safe
 def home(request):
     """The dashboard: totals per month, the zone ranking and the breakdowns, for the filter."""
     project_filter = _filter(request)
@@ -102,6 +103,7 @@ def home(request):
 
 
 @public_read_only
+@require_safe
 def totals_api(request):
     """Chart data for the shared filter (fields documented in README.md, "Chart data endpoint")."""
     project_filter = _filter(request)
@@ -133,13 +135,16 @@ def healthz(request):
 
 
 @public_read_only
+@require_safe
 def project_list(request):
     project_filter = _filter(request)
-    projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs())
+    projects = exports.annotated_projects(project_filter.qs, project_filter.replacing_batch_qs())
     page = RollupCountPaginator(projects.order_by("-date", "-id"), PAGE_SIZE,
                                 project_filter.cleaned()).get_page(request.GET.get("page"))
     result = totals.for_filter(project_filter)
-    _counted, batches = totals.counted_records(project_filter.qs, project_filter.batch_qs())
+    _counted, batches = totals.counted_records(
+        project_filter.qs, project_filter.batch_qs(), project_filter.replacing_batch_qs()
+    )
     query = project_filter.querystring()
     return render(request, "projects/project_list.html", {
         "filter": project_filter, "page": page, "query": query,
@@ -150,6 +155,7 @@ def project_list(request):
 
 
 @public_read_only
+@require_safe
 def export(request, kind: str, fmt: str):
     """CSV or XLSX of the filtered projects (`projects`) or of the zone-month totals (`totals`)."""
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
@@ -159,9 +165,10 @@ def export(request, kind: str, fmt: str):
     if kind == "projects":
         header = exports.project_header()
         projects, batches = project_filter.qs, project_filter.batch_qs()
-        _counted, counted_batches = totals.counted_records(projects, batches)
+        replacing = project_filter.replacing_batch_qs()
+        _counted, counted_batches = totals.counted_records(projects, batches, replacing)
         rows = itertools.chain(
-            exports.project_rows(exports.annotated_projects(projects, batches)),
+            exports.project_rows(exports.annotated_projects(projects, replacing)),
             exports.batch_rows(counted_batches),
         )
         title = _("项目")
@@ -176,6 +183,7 @@ def export(request, kind: str, fmt: str):
 
 
 @public_read_only
+@require_safe
 def project_detail(request, pk: int):
     try:
         project = selectors.project_detail(pk)
@@ -188,6 +196,7 @@ def project_detail(request, pk: int):
 
 
 @public_read_only
+@require_safe
 def batch_detail(request, pk: int):
     try:
         batch = selectors.batch_detail(pk)

@@ -54,7 +54,7 @@ def world():
 
 def test_project_list_page_uses_the_list_index(world):
     project_filter = ProjectFilter(QueryDict(""), queryset=project_list())
-    projects = exports.annotated_projects(project_filter.qs, project_filter.batch_qs()).order_by(
+    projects = exports.annotated_projects(project_filter.qs, project_filter.replacing_batch_qs()).order_by(
         "-date", "-id"
     )
     sql, params = projects[:50].query.sql_with_params()

@@ -64,21 +64,9 @@ PAGES = {
     "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 8),
     "article page": (lambda w: f"/bulletins/articles/{w['article'].pk}/", 6),
 }
-# articles/views.py (not ours to edit) loads each quoted project's and batch's zone one by
-# one: `article.mentions.select_related("project", "batch")` needs "project__zone",
-# "batch__zone". Reported; strict, so that the fix makes this test pass and must drop the mark.
-GROWS = {"article page": "N+1: the article page queries each mentioned record's zone (articles/views.py)"}
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=GROWS[name]))
-        if name in GROWS
-        else name
-        for name in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", list(PAGES))
 def test_page_query_count_is_pinned_and_does_not_grow(analyst, world, page):
     world["bulletin"] = world["pB1"].mentions.first().article.bulletin
     world["article"] = world["pB1"].mentions.first().article

@@ -275,3 +275,21 @@ def test_counted_records_without_a_filter():
     project(zone, "成员", "10", dt.date(2022, 1, 1), batch=signing)
     projects, batches = totals.counted_records(Project.objects.all(), Batch.objects.all())
     assert (projects.count(), batches.count()) == (0, 1)
+
+
+def test_a_month_range_never_counts_a_member_of_a_batch_signed_in_another_month(xian):
+    # Hand-computed: batch 122 signed 2022-06-28 holds m1 (10, dated 2022-07-02) and m2
+    # (5, undated). Unfiltered: June = 122, July = 0, undated = 0 (both members are inside
+    # the batch). A July range must show the July bar of that chart — 0 — not m1's 10,
+    # and its undated figure must not bring m2 back.
+    signing = batch(xian, "122", dt.date(2022, 6, 28))
+    project(xian, "成员一", "10", dt.date(2022, 7, 2), batch=signing)
+    project(xian, "成员二", "5", None, batch=signing)
+    for use_rollup in (True, False):
+        whole = totals.for_filter(ProjectFilter(QueryDict("")), use_rollup=use_rollup)
+        july = totals.for_filter(
+            ProjectFilter(QueryDict("month_from=2022-07&month_to=2022-07")), use_rollup=use_rollup
+        )
+        assert whole.total.amount == yuan("122") and whole.undated.amount == 0
+        assert july.total.amount == 0 and july.total.projects == 0
+        assert july.undated.amount == 0 and july.undated.projects == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
 from projects import totals as project_totals
@@ -17,6 +18,7 @@ COUNTED = Q(projects__review_status=ReviewStatus.CONFIRMED, projects__merged_int
 
 
 @public_read_only
+@require_safe
 def zone_list(request):
     zones = (
         Zone.objects.filter(merged_into__isnull=True)
@@ -35,6 +37,7 @@ def zone_list(request):
 
 
 @public_read_only
+@require_safe
 def zone_detail(request, slug: str):
     zone = get_object_or_404(Zone, slug=slug)
     projects = zone.projects.filter(merged_into__isnull=True).order_by("-date", "-id")
