@@ -86,6 +86,10 @@ def import_data(path: Path) -> Counter:
         if wrong:
             details = ", ".join(f"{label}: dump {a}, database {b}" for label, (a, b) in sorted(wrong.items()))
             raise CommandError(f"rows differ after loading, nothing was imported: {details}")
+        from projects.rollup import rollup_drift
+
+        if rollup_drift():
+            raise CommandError("the dump's totals rollup disagrees with its projects, nothing was imported")
     return expected
 
 

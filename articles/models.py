@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.search import SearchDocumentField, document
+
 
 class StoredFile(models.Model):
     """The uploaded bytes, kept in the database so that a worker on any machine can read them."""
@@ -92,6 +94,8 @@ class Article(models.Model):
     zones = models.ManyToManyField(
         "zones.Zone", verbose_name=_("开发区"), blank=True, related_name="articles"
     )
+    # The grams of title, subtitle and text (projects/search.py), GIN-indexed on PostgreSQL.
+    search_document = SearchDocumentField()
 
     class Meta:
         verbose_name = _("文章")
@@ -106,6 +110,14 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article-detail", args=[self.pk])
+
+    SEARCHED_FIELDS = ("title", "subtitle", "text")
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.search_document = document(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            update_fields = {*update_fields, "search_document"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class Mention(models.Model):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Bulletin, Mention
 from zones.models import Zone
 
+from . import search
 from .models import Batch, Project, ReviewStatus, Stage
 
 YI = Decimal(100_000_000)
@@ -169,7 +170,8 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(stage__in=value)
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(investor__icontains=value))
+        # The same search as /search/ (projects/search.py): every term, in name, investor or zone.
+        return search.filter_projects(queryset, value)
 
     def filter_amount_min(self, queryset, name, value):
         return queryset.filter(amount_yuan__gte=value * YI)

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .search import SearchDocumentField, document
+
 
 class ReviewStatus(models.TextChoices):
     CANDIDATE = "candidate", _("待审核")
@@ -142,7 +144,9 @@ class Project(MoneyFields, DatedFields):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The grams of name and investor (projects/search.py), GIN-indexed on PostgreSQL.
+    search_document = SearchDocumentField()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         verbose_name = _("项目")
@@ -161,6 +165,14 @@ class Project(MoneyFields, DatedFields):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.pk])
+
+    SEARCHED_FIELDS = ("name", "investor")
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.search_document = document(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            update_fields = {*update_fields, "search_document"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class ProjectEvent(DatedFields):

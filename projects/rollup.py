@@ -363,12 +363,16 @@ def _recall(instance) -> set[Key]:
 
 
 def project_pre_save(sender, instance, raw=False, using=None, **kwargs):
+    if raw:  # loaddata: the dump carries its own rollup cells
+        return
     old = _old_values(Project, instance.pk, _db(instance, using), PROJECT_FIELDS)
     if old is not None:
         _remember(instance, {project_keys(old["zone_id"], old["date"])})
 
 
 def project_post_save(sender, instance, raw=False, using=None, **kwargs):
+    if raw:  # loaddata: the dump carries its own rollup cells
+        return
     mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
 
 
@@ -399,6 +403,8 @@ def _member_keys(batch_ids, using) -> set[Key]:
 
 
 def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
+    if raw:  # loaddata: the dump carries its own rollup cells
+        return
     using = _db(instance, using)
     old = _old_values(Batch, instance.pk, using, BATCH_FIELDS)
     if old is None:
@@ -416,6 +422,8 @@ def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
 
 
 def batch_post_save(sender, instance, raw=False, using=None, **kwargs):
+    if raw:  # loaddata: the dump carries its own rollup cells
+        return
     mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
 
 

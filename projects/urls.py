@@ -10,4 +10,5 @@ urlpatterns = [
     path("projects/", views.project_list, name="project-list"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("search/", views.search_page, name="search"),
 ]

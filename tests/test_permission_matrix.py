@@ -102,6 +102,7 @@ SITE = {
     "project-list": read(),
     "project-detail": read(),
     "batch-detail": read(),
+    "search": read(),
     # A health check for load balancers and the load benchmark: "ok" to everyone, GET only.
     "healthz": {role: (200, 405) for role in ROLES},
     # zones/
