@@ -108,9 +108,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title or self.text[:30]
 
-    def get_absolute_url(self) -> str:
-        return reverse("article-detail", args=[self.pk])
-
+    # What the search document is made of (projects/search.py).
     SEARCHED_FIELDS = ("title", "subtitle", "text")
 
     def save(self, *args, update_fields=None, **kwargs):
@@ -118,6 +116,9 @@ class Article(models.Model):
         if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
             update_fields = {*update_fields, "search_document"}
         super().save(*args, update_fields=update_fields, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", args=[self.pk])
 
 
 class Mention(models.Model):

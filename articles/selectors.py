@@ -47,5 +47,7 @@ def bulletin_list() -> QuerySet[Bulletin]:
 
 def bulletin_with_articles(pk: int) -> Bulletin:
     mentions = Mention.objects.select_related("project__zone", "batch__zone", "event")
-    articles = Article.objects.prefetch_related("zones", Prefetch("mentions", queryset=mentions))
+    articles = Article.objects.defer("search_document").prefetch_related(
+        "zones", Prefetch("mentions", queryset=mentions)
+    )
     return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles)).get(pk=pk)

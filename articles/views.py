@@ -145,7 +145,7 @@ def bulletin_file(request, pk: int):
 @public_read_only
 @require_safe
 def article_detail(request, pk: int):
-    article = get_object_or_404(Article.objects.select_related("bulletin"), pk=pk)
+    article = get_object_or_404(Article.objects.defer("search_document").select_related("bulletin"), pk=pk)
     mentions = list(article.mentions.select_related("project__zone", "batch__zone"))
     return render(
         request,

@@ -163,9 +163,7 @@ class Project(MoneyFields, DatedFields):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.pk])
-
+    # What the search document is made of (projects/search.py).
     SEARCHED_FIELDS = ("name", "investor")
 
     def save(self, *args, update_fields=None, **kwargs):
@@ -173,6 +171,9 @@ class Project(MoneyFields, DatedFields):
         if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
             update_fields = {*update_fields, "search_document"}
         super().save(*args, update_fields=update_fields, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.pk])
 
 
 class ProjectEvent(DatedFields):
