@@ -166,12 +166,13 @@ FILE_UPLOAD_HANDLERS = [
 CELERY_FS_BROKER_DIR = Path(env_str("CELERY_FS_BROKER_DIR", str(VAR_DIR / "celery-broker")))
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (CELERY_FS_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FS_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_FS_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_FS_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
