@@ -69,6 +69,10 @@ def client_as(client, make_user):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Tests create many users; the production hasher's deliberate slowness only costs time here."""
+def _fast_password_hashing(request):
+    """Tests create many users; the production hasher's deliberate slowness only costs time here.
+    (Skipped when the parser suite runs without pytest-django, `-p no:django`.)"""
+    if not request.config.pluginmanager.has_plugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -36,28 +36,63 @@ _INVISIBLE = str.maketrans(
         "\u2066\u2067\u2068\u2069"
     )
 )
+_INVISIBLE_OR_RADICAL = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted({*_INVISIBLE, *_RADICAL_TABLE})) + "]"
+)
+
+# The compatibility characters of every Chinese page with their NFKC forms (ASCII marks,
+# which compose with nothing): replacing them first gives what NFKC gives, and leaves most
+# pages already normalised, so the costly full normalisation runs only when needed.
+_NFKC_COMMON = (
+    ("，", ","),
+    ("：", ":"),
+    ("；", ";"),
+    ("（", "("),
+    ("）", ")"),
+    ("！", "!"),
+    ("？", "?"),
+    ("\u3000", " "),
+    ("…", "..."),
+)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # What counts as Chinese context for punctuation: ideographs, CJK and full-width punctuation.
 _CJK_CONTEXT = f"{CJK}\u3000-\u303f\uff01-\uff5e“”‘’…—"
 # A run of ASCII marks touching Chinese (a space apart at most) is Chinese punctuation.
-_ASCII_PUNCT = re.compile(rf"(?<=[{_CJK_CONTEXT}]) ?[,;:()!?]{{1,8}}|[,;:()!?]{{1,8}} ?(?=[{_CJK_CONTEXT}])")
+# The guard (?=[ ,;:()!?]) names the characters a match can open with: other positions fail
+# at once instead of testing the look-behind (same matches, several times faster).
+_ASCII_PUNCT = re.compile(
+    rf"(?=[ ,;:()!?])(?:(?<=[{_CJK_CONTEXT}]) ?[,;:()!?]{{1,8}}|[,;:()!?]{{1,8}} ?(?=[{_CJK_CONTEXT}]))"
+)
 _TO_FULL = str.maketrans(",;:()!?", "，；：（）！？")
 _DOTS = re.compile(rf"(?<=[{_CJK_CONTEXT}])\.{{3,12}}|\.{{3,12}}(?=[{_CJK_CONTEXT}])")
 _HSPACE = re.compile(r"[^\S\n]+")
-_SPACE_AT_PUNCT = re.compile(r" ?([，。、；：！？（）]) ?")
+# A space beside Chinese punctuation (deleted; matching only spaces is far cheaper than
+# matching every punctuation mark).
+_SPACE_AT_PUNCT = re.compile(r"(?= )(?: (?=[，。、；：！？（）])|(?<=[，。、；：！？（）]) )")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, fast when the page is plain Chinese."""
+    for wide, narrow in _NFKC_COMMON:  # what NFKC would make of them, at C speed
+        text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):  # a quick check; most pages pass it
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 def normalise(text: str) -> str:
     """One spelling for every format: NFKC, radicals → ideographs, Chinese punctuation."""
-    text = text.translate(_INVISIBLE).translate(_RADICAL_TABLE)
+    if _INVISIBLE_OR_RADICAL.search(text):  # rare: skip two whole-text translations
+        text = text.translate(_INVISIBLE).translate(_RADICAL_TABLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)  # also turns ，：（ into , : ( — restored below
+    text = nfkc(text)  # also turns ，：（ into , : ( — restored below
     text = _ASCII_PUNCT.sub(lambda m: m.group().strip(" ").translate(_TO_FULL), text)
-    text = _DOTS.sub(lambda m: "…" * max(1, len(m.group()) // 3), text)
+    if "..." in text:
+        text = _DOTS.sub(lambda m: "…" * max(1, len(m.group()) // 3), text)
     text = _HSPACE.sub(" ", text)
-    text = _SPACE_AT_PUNCT.sub(r"\1", text)
+    text = _SPACE_AT_PUNCT.sub("", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip("\n")
 
@@ -98,6 +133,8 @@ _EDITION_TOKEN = re.compile(
     r"|[（(]?[上下][转接]第?[0-9一二三四五六七八九十]+版[）)]?|[-—\s]"
 )
 _ONLY_SYMBOLS = re.compile(r"^[\W_]+$")
+# Characters no edition token can consume, except through a "编辑：…" style field.
+_NON_TOKEN_CHAR = re.compile(r"[^\d年月日星期一二三四五六七八九十天周第版A-Z上下转接（()）\-—\s]")
 # A running page head/foot of a PDF: "2023年5月12日 星期五 第3版 综合新闻". A full date plus a
 # weekday or edition number, and at most a section name (≤ 8 characters) besides.
 _RUNNING_HEAD_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
@@ -135,6 +172,28 @@ def is_byline(line: str) -> bool:
     return bool(_BYLINE_ROLE.match(line))
 
 
+_CLOSING = re.compile(r"^[（(]\s*([^（）()]{2,36}?)\s*[）)]$")
+# A brief's bold lead-in: "■合肥高新区：3月18日，…" (a label of at most 12 characters, then ：).
+_BRIEF = re.compile(rf"^[{_BYLINE_LEADS}]\s*([^\s，。；：:、]{{2,12}})[：:]\s*(?=\S)")
+
+
+def closing_byline(line: str) -> str | None:
+    """The reporters named in brackets at an article's end: "（记者 王明）" → "记者 王明"."""
+    match = _CLOSING.match(line)
+    return match.group(1) if match and is_byline(match.group(1)) else None
+
+
+def brief_label(line: str) -> str | None:
+    """The bold lead-in of a news brief ("■合肥高新区：…" → "合肥高新区"), if the line is one."""
+    match = _BRIEF.match(line)
+    return match.group(1) if match else None
+
+
+def is_bulleted(line: str) -> bool:
+    """Does the line open with a bullet ("■石家庄高新区生物医药项目开工")?"""
+    return line[:1] in _BYLINE_LEADS
+
+
 def news_lead(line: str) -> str | None:
     """The "本报讯（记者 …）" dateline that opens a body paragraph, if there is one."""
     match = _NEWS_LEAD.match(line)
@@ -143,7 +202,7 @@ def news_lead(line: str) -> str | None:
 
 def is_debris(line: str) -> bool:
     """Photo credits, captions, edition markers and lone symbols."""
-    if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and not _EDITION_TOKEN.sub("", line)):
+    if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and _only_edition_tokens(line)):
         return True
     if len(line) <= 60 and _RUNNING_HEAD_DATE.search(line) and _RUNNING_HEAD_MARK.search(line):
         if len(_EDITION_TOKEN.sub("", line)) <= _SECTION_NAME_MAX:
@@ -151,6 +210,14 @@ def is_debris(line: str) -> bool:
     if _CREDIT.match(line) or _CAPTION.match(line) or _POST_STAMP.match(line):
         return True
     return len(line) <= 60 and bool(_CREDIT_TAIL.search(line))
+
+
+def _only_edition_tokens(line: str) -> bool:
+    """Is the line nothing but edition tokens? A colon-free line with a character no token
+    can hold (most lines) is answered without running the substitution."""
+    if ":" not in line and "：" not in line and _NON_TOKEN_CHAR.search(line):
+        return False
+    return not _EDITION_TOKEN.sub("", line)
 
 
 def is_final(line: str) -> bool:
@@ -235,6 +302,30 @@ def unflatten_tables(lines: list[str]) -> list[str]:
     return out
 
 
+_ZONE_NAME = re.compile(
+    rf"[{CJK}]{{2,6}}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|工业园区)"
+)
+_WRAPPED_HEAD = 10
+
+
+def wrapped_headline(first: str, second: str) -> bool:
+    """Is `first` the first half of a headline wrapped over two lines, `second` its rest?
+
+    A short line (≤ 10 characters) naming a zone and more, followed by one naming none:
+    "南昌高新区航空装备" / "配套产业园项目签约落地". A kicker or slogan above a headline names
+    no zone; a line that is only a zone's name ("淮安高新区") is a label over the headline.
+    """
+    zone = _ZONE_NAME.search(first)
+    return (
+        len(first) <= _WRAPPED_HEAD
+        and zone is not None
+        and zone.end() < len(first)
+        and _ZONE_NAME.search(second) is None
+        and not is_phrases(first)
+        and not is_phrases(second)
+    )
+
+
 def _drop_banner(lines: list[str]) -> list[str]:
     """A slogan over the page: the first of two headline-like lines, when shorter than the second.
 
@@ -244,6 +335,8 @@ def _drop_banner(lines: list[str]) -> list[str]:
     """
     if len(lines) >= 3 and is_title_like(lines[0]) and is_title_like(lines[1]):
         if is_phrases(lines[1]) and not is_phrases(lines[0]):
+            return lines
+        if wrapped_headline(lines[0], lines[1]):
             return lines
         if not lines[1].startswith(("—", "-")) and len(lines[0]) < len(lines[1]):
             return lines[1:]
@@ -284,6 +377,8 @@ def _continues(line: str, under_way: bool, nxt: str, wrap: int | None) -> bool:
     (📌, ✅, ●) is a new paragraph whatever precedes it: that is how posts lay out items.
     """
     if is_final(line) or is_byline(nxt) or news_lead(nxt) or _opens_item(nxt):
+        return False
+    if closing_byline(line) or closing_byline(nxt):
         return False
     if nxt[0] in _NO_START or (nxt[0].isascii() and nxt[0].islower()):
         return True

@@ -35,6 +35,8 @@ Decisions:
   (我国, 全国, 国内, 全球, 一省, 行业, 领域, 产业链 …) in the amount's clause makes it none,
   unless the clause reports a signing or a start there ("全市集中签约项目32个总投资…") or
   names a firm ("行业龙头企业X集团投资50亿元").
+- The value of a cooperation deal at a fair or roadshow (意向合作金额, 合作意向金额,
+  合作金额, 成交金额) is not an investment, even beside 项目 ("20个项目路演，意向合作金额…").
 - A cue followed by 累计 sums a history ("项目投资额累计超过200亿元"): no amount.
 """
 
@@ -62,7 +64,8 @@ _NEGATIVE = (
     "研发投入 研发经费 募集 募资 发行 债券 保费 工资 薪酬 成本 利息 租金 价格 售价 单价 票房 "
     "年度计划投资 年度投资 年度计划 年计划投资 计划完成投资 "
     "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资 "
-    "创业投资 风险投资 股权投资 天使投资 创投 经费 累计投资额 累计完成投资"
+    "创业投资 风险投资 股权投资 天使投资 创投 经费 累计投资额 累计完成投资 "
+    "合作金额 合作意向金额 成交金额"
 ).split()
 _SUB = re.compile(r"一期|首期|二期|三期|四期|其中|先期|分期")
 

@@ -208,7 +208,7 @@ def find_dates(
     folded = fold(text)
     found: list[DateMention] = []
     for m in _DATE_RE.finditer(folded):
-        index = next(i for i, (_, _p) in enumerate(_PATTERNS) if m.group(f"k{i}") is not None)
+        index = int(m.lastgroup[1:])  # the alternatives are the only groups: k0, k1, …
         kind = _PATTERNS[index][0]
         alone = _ALONE[index].fullmatch(m.group())
         if alone is None:

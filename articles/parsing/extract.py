@@ -48,7 +48,13 @@ _STAGE_VERBS = {
     "started": "开工|奠基|动工|开建|破土|启动建设|开工建设|集中开工",
     "operating": "投产|竣工|运营|建成投用|投入使用|投用|建成投产|试生产|量产|开业|正式运行|点火",
 }
-_VERB_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _STAGE_VERBS.items()))
+_VERB_RE = re.compile(
+    # the guard lists the verbs' first characters: a cheap test at each position
+    "(?=["
+    + "".join(sorted({w[0] for v in _STAGE_VERBS.values() for w in v.split("|")}))
+    + "])"
+    + "|".join(f"(?P<{k}>{v})" for k, v in _STAGE_VERBS.items())
+)
 _STAGE_ORDER = {"other": 0, "signed": 1, "started": 2, "operating": 3}
 _FUTURE_BEFORE = re.compile(
     r"(?:将|将于|计划|预计|拟|力争|争取|有望|确保|待|即将|准备|可望|预期|推动|加快|促进|以便)[^，,；;。]{0,8}$"
@@ -252,7 +258,8 @@ class _Extractor:
         self.batches: list[tuple[_Sentence, int, Amount, int | None, int, int]] = []
         self.last_entity: _Entity | None = None
         self._zone_cache: tuple[int, list] = (-1, [])
-        self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name)
+        self._jobs_cache: tuple[int, int | None] = (-1, None)
+        self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name), on demand
 
     # --- zones -------------------------------------------------------------------
     def _article_zones(self) -> list[str]:
@@ -285,8 +292,6 @@ class _Extractor:
 
     def _sentence(self, s: _Sentence) -> None:
         folded, text = self.folded, self.text
-        for pos, name in find_companies(folded, text, s.start, s.end):
-            self.companies.setdefault(s.para, []).append((pos, name))
         names = [n for n in find_names(folded, text, s.start, s.end)]
         stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
         used: set[int] = set()
@@ -327,7 +332,7 @@ class _Extractor:
                 stage=verb[1] if verb else None,
                 stage_pos=verb[0] if verb else None,
                 investor=(name.investor if name else None),
-                jobs=find_jobs(folded, s.start, s.end),
+                jobs=self._jobs(s),
                 zone=self._zone_near(s, start),
             )
             coref = name is None and (
@@ -349,7 +354,7 @@ class _Extractor:
                 stage=verb[1],
                 stage_pos=verb[0],
                 investor=name.investor,
-                jobs=find_jobs(folded, s.start, s.end),
+                jobs=self._jobs(s),
                 zone=self._zone_near(s, name.start),
             )
             self._add(mention)
@@ -364,10 +369,16 @@ class _Extractor:
                         name=None,
                         stage=verb[1],
                         stage_pos=verb[0],
-                        jobs=find_jobs(folded, s.start, s.end),
+                        jobs=self._jobs(s),
                         zone=self._zone_near(s, pos),
                     )
                     self.last_entity.add(mention)
+
+    def _jobs(self, s: _Sentence) -> int | None:
+        """Jobs named in the sentence (found once per sentence, however many facts it holds)."""
+        if self._jobs_cache[0] != s.start:
+            self._jobs_cache = (s.start, find_jobs(self.folded, s.start, s.end))
+        return self._jobs_cache[1]
 
     def _verb_of(self, stages: list[tuple[int, str]], name: NameSpan, s: _Sentence) -> tuple[int, str] | None:
         """The stage verb that governs a name: just after it in its clause (X项目于3月签约),
@@ -527,10 +538,24 @@ class _Extractor:
             industry=classify_industry(" ".join(names) or quote),
         )
 
+    def _companies(self, para: int) -> list[tuple[int, str]]:
+        """Companies of a paragraph, sentence by sentence; found only for paragraphs with a project."""
+        if not self.companies:  # one pass groups the sentences by paragraph (linear)
+            self._by_para: dict[int, list[_Sentence]] = {}
+            for s in self.sentences:
+                self._by_para.setdefault(s.para, []).append(s)
+        if para not in self.companies:
+            self.companies[para] = [
+                hit
+                for s in self._by_para.get(para, [])
+                for hit in find_companies(self.folded, self.text, s.start, s.end)
+            ]
+        return self.companies[para]
+
     def _investor(self, entity: _Entity) -> str | None:
         """A company in the project's first sentence, else the last one earlier in its paragraph."""
         first = min(entity.mentions, key=lambda m: m.sentence.start)
-        companies = self.companies.get(first.sentence.para, [])
+        companies = self._companies(first.sentence.para)
         same = [c for pos, c in companies if first.sentence.start <= pos < first.sentence.end]
         if same:
             return same[0]

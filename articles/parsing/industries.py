@@ -12,6 +12,8 @@ Edit `INDUSTRY_KEYWORDS` to add a trade or a keyword; the tests pin the preceden
 
 from __future__ import annotations
 
+import re
+
 from .textfold import fold
 
 INDUSTRY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -40,12 +42,16 @@ INDUSTRY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# One precompiled search per industry (a C scan) instead of a substring test per keyword.
+_INDUSTRY_RES = [(industry, re.compile("|".join(map(re.escape, kws)))) for industry, kws in INDUSTRY_KEYWORDS]
+
+
 def classify_industry(text: str | None) -> str | None:
     """The first industry of `INDUSTRY_KEYWORDS` with a keyword in `text`, or None."""
     if not text:
         return None
     folded = fold(text)
-    for industry, keywords in INDUSTRY_KEYWORDS:
-        if any(k in folded for k in keywords):
+    for industry, pattern in _INDUSTRY_RES:
+        if pattern.search(folded):
             return industry
     return None

@@ -20,6 +20,9 @@ _HEADS = (
 _TRAIL = r"(?:项目|工程|一期|二期|三期|首期|（一期）|（二期）)*"
 _HEAD_RE = re.compile(rf"(?:{_HEADS}){_TRAIL}")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（(、]")  # not ）: a name never ends one
+# The run of name characters that ends where a search stops (a C scan, not a per-character loop).
+_NAME_RUN = re.compile(_NAME_CHARS.pattern + r"*\Z")
+_ENUM_COMMA = re.compile("、")
 # Boundaries: the name starts after the last one of these in its left context.
 _BOUNDARY = re.compile(
     r"签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
@@ -80,9 +83,7 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         end = m.end()
         if m.start() < last_end:
             continue
-        start = m.start()
-        while start > max(lo, last_end, m.start() - 45) and _NAME_CHARS.match(folded, start - 1):
-            start -= 1
+        start = _NAME_RUN.search(folded, max(lo, last_end, m.start() - 45), m.start()).start()
         left = folded[start : m.start()]
         cut = 0
         counted = False
@@ -90,7 +91,7 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
             cut = b.end()
             counted = b.group() in "个项批" and b.start() > 0 and left[b.start() - 1] in _COUNT_DIGITS
         # A list "A项目、B项目" splits: keep only the last item for this head.
-        for sep in re.finditer("、", left):
+        for sep in _ENUM_COMMA.finditer(left) if "、" in left else ():
             before = left[: sep.start()]
             if _HEAD_RE.search(before[-6:] if len(before) >= 6 else before):
                 cut = max(cut, sep.end())
@@ -119,10 +120,16 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
     return names
 
 
+def _has_legal_suffix(folded: str, lo: int, hi: int) -> bool:
+    """Every legal suffix (有限公司, 集团 …) holds 公司 or 集团: without them, skip the scan."""
+    return folded.find("公司", lo, hi) >= 0 or folded.find("集团", lo, hi) >= 0
+
+
 def find_companies(folded: str, text: str, lo: int, hi: int) -> list[tuple[int, str]]:
     """Companies in folded[lo:hi] as (start, name): legal names and clause-initial short names."""
     found = []
-    for m in _COMPANY_LEGAL.finditer(folded, lo, hi):
+    legal_names = _COMPANY_LEGAL.finditer(folded, lo, hi) if _has_legal_suffix(folded, lo, hi) else ()
+    for m in legal_names:
         start = m.start()
         left = folded[max(lo, start - 30) : start]
         # Trim the legal name's left edge like a project name's.

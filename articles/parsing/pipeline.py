@@ -3,12 +3,18 @@
 The one entry point the Celery task and the `parse_bulletin` command share:
 read → normalise → clean_page → split_articles → extract_article per article.
 `to_contract` is the only place that knows the JSON shape; it only ever adds fields.
+
+The parse allocates hundreds of thousands of small objects and makes no reference cycles,
+so the cyclic garbage collector is paused while it runs (and restored after): its full
+collections rescan every live object and made a 10 MB parse ~7 % slower and less linear.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from . import clean, read, split
@@ -31,6 +37,23 @@ def parse_bytes(
     progress: Callable[[int, int], None] | None = None,
 ) -> ParsedBulletin:
     """Parse one uploaded file; raises `UnreadableFile` when it cannot be read."""
+    with _gc_paused():
+        return _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress) -> ParsedBulletin:
     document = read.read_document(data, max_bytes=max_bytes)
     paragraphs = clean.clean_page(document.text)  # clean_page normalises (once)
     raw_articles = split.split_articles(paragraphs)

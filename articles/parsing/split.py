@@ -5,6 +5,19 @@ sub-headline) and usually a byline. A short headline-like line *without* a bylin
 after it, inside an article, is an intertitle and stays in the body. An article may
 also start with no headline at all: a news lede ("近日，…") about a zone the article
 so far never named.
+
+Page-structure rules (round s):
+- A bracketed byline at an article's end ("（记者 王明）") closes that article: it is its
+  byline (when it has none yet), never a headline; what follows starts a new article.
+- A byline printed between headline lines (caption, byline, then the headline) keeps the
+  headline group open: a headline-like line right after a headline and its byline, before
+  any body, joins that headline group.
+- News briefs: "■合肥高新区：…" opens an article titled by its lead-in label; a bulleted
+  headline ("■石家庄高新区生物医药项目开工") opens an article when the page is in a run of
+  briefs, the article so far has no body, or it names a zone the article never named.
+- A headline with no body at all ("园区简讯", a column head over briefs) is not an article.
+- A short first headline line naming a zone ("南昌高新区航空装备", ≤ 10 characters) whose
+  next line names none is the first half of one headline wrapped over two lines.
 """
 
 from __future__ import annotations
@@ -12,7 +25,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import CJK, is_byline, is_phrases, is_section_head, is_title_like, news_lead
+from .clean import (
+    CJK,
+    brief_label,
+    closing_byline,
+    is_bulleted,
+    is_byline,
+    is_phrases,
+    is_section_head,
+    is_title_like,
+    news_lead,
+    wrapped_headline,
+)
 from .types import RawArticle
 
 _LEDE = re.compile(
@@ -21,6 +45,7 @@ _LEDE = re.compile(
 _ZONE = re.compile(rf"([{CJK}]{{2,6}}?)(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区)")
 _GENERIC_ZONE_KEYS = frozenset({"国家", "全国", "省级", "各地", "全省", "市级"})
 _DASHES = "—-－─"
+_BULLETS = "▶►■●◆▷ "
 _CJK_START = re.compile(rf"^[{CJK}]+$")
 _MIN_TITLE = 8  # a one-phrase line shorter than this is a label ("喜讯"), not the title
 _WRAPPED_TAIL = 6
@@ -34,11 +59,20 @@ class _Draft:
     subtitle: str | None = None
     byline: str | None = None
     body: list[str] = field(default_factory=list)
-    zones: set[str] = field(default_factory=set)
+    head_zones: set[str] = field(default_factory=set)  # zone keys of the headline, then the body
+    scanned: int = 0  # body paragraphs whose zone keys are in head_zones
+    heads: list[str] = field(default_factory=list)  # the headline group's lines
+    brief: bool = False  # opened by a bulleted brief
+    closed: bool = False  # ended by a bracketed byline
 
     def add(self, paragraph: str) -> None:
         self.body.append(paragraph)
-        self.zones.update(_zone_keys(paragraph))
+
+    def zones(self) -> set[str]:
+        """Zone keys named so far, computed on demand (most drafts never ask) and incrementally."""
+        self.head_zones.update(*(_zone_keys(p) for p in self.body[self.scanned :]))
+        self.scanned = len(self.body)
+        return self.head_zones
 
     def done(self) -> RawArticle:
         return RawArticle(
@@ -57,14 +91,30 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
     while i < n:
         para = paragraphs[i]
         current = drafts[-1] if drafts else None
+        closing = closing_byline(para)
+        if closing is not None and current is not None:
+            current.byline = current.byline or closing
+            current.closed = True
+            i += 1
+            continue
+        label = brief_label(para)
+        if label is not None:
+            draft = _Draft(title=label, brief=True, heads=[label])
+            draft.add(para[para.index(label) + len(label) + 1 :].strip())
+            drafts.append(draft)
+            i += 1
+            continue
         if is_title_like(para) and not (current is not None and is_section_head(para)):
-            j = i
-            while j < n and is_title_like(paragraphs[j]) and not is_section_head(paragraphs[j]):
+            j = i + 1
+            while j < n and _continues_group(paragraphs[j]):
                 j += 1
-            j = max(j, i + 1)
             group, nxt = paragraphs[i:j], paragraphs[j] if j < n else None
             opens = nxt is not None and (is_byline(nxt) or news_lead(nxt) is not None)
-            if current is None or opens or (len(group) > 1 and nxt is not None):
+            if current is not None and current.heads and not current.body and current.byline:
+                drafts[-1] = _headed(current.heads + group, byline=current.byline)
+            elif is_bulleted(para) and _opens_brief(para, current):
+                drafts.append(_headed(group, brief=True))
+            elif current is None or current.closed or opens or (len(group) > 1 and nxt is not None):
                 drafts.append(_headed(group))
             else:  # intertitles inside the article
                 for line in group:
@@ -87,14 +137,26 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
             para = para[len(lead) :].lstrip("，： ")
             if not para:
                 continue
-        elif current is None or (current.body and _starts_untitled_article(para, current)):
+        elif current is None or current.closed or (current.body and _starts_untitled_article(para, current)):
             current = _Draft()
             drafts.append(current)
         current.add(para)
-    return [draft.done() for draft in drafts]
+    return [draft.done() for draft in drafts if draft.body or draft.byline or draft.title is None]
 
 
-def _headed(group: list[str]) -> _Draft:
+def _continues_group(line: str) -> bool:
+    """Does a headline group go on with this line (a bulleted line starts its own group)?"""
+    return is_title_like(line) and not is_section_head(line) and not is_bulleted(line)
+
+
+def _opens_brief(line: str, current: _Draft | None) -> bool:
+    """A bulleted headline opens a brief: in a run of briefs, under a bodiless head, or a new zone."""
+    if current is None or current.brief or not current.body:
+        return True
+    return bool(_zone_keys(line) - current.zones())
+
+
+def _headed(group: list[str], *, byline: str | None = None, brief: bool = False) -> _Draft:
     """Headline group → kicker / title / subtitle.
 
     The title is the longest undashed line, except that a line of several space-separated
@@ -103,10 +165,19 @@ def _headed(group: list[str]) -> _Draft:
     main headline is one phrase. A very short line right after a long one is the rest of a
     headline the layout wrapped ("株洲高新区轨道交通配套" / "产业园开工").
     """
+    heads = list(group)
+    group = [line.lstrip(_BULLETS).strip() or line for line in group]
     subs = [line.lstrip(_DASHES).strip() for line in group if line[0] in _DASHES]
-    mains = _unwrap([line for line in group if line[0] not in _DASHES])
+    mains = _unwrap(_join_wrapped([line for line in group if line[0] not in _DASHES]))
     if not mains:
-        return _Draft(title=subs[0], subtitle=" ".join(subs[1:]) or None, zones=_zone_keys(subs[0]))
+        return _Draft(
+            title=subs[0],
+            subtitle=" ".join(subs[1:]) or None,
+            head_zones=_zone_keys(subs[0]),
+            heads=heads,
+            byline=byline,
+            brief=brief,
+        )
     single = [k for k, line in enumerate(mains) if not is_phrases(line) and len(line) >= _MIN_TITLE]
     pool = single if single else range(len(mains))
     pos = max(pool, key=lambda k: (len(mains[k]), k))
@@ -115,10 +186,20 @@ def _headed(group: list[str]) -> _Draft:
         title=mains[pos],
         kicker=" ".join(mains[:pos]) or None,
         subtitle=" ".join(below) or None,
+        heads=heads,
+        byline=byline,
+        brief=brief,
     )
     for line in group:
-        draft.zones.update(_zone_keys(line))
+        draft.head_zones.update(_zone_keys(line))
     return draft
+
+
+def _join_wrapped(mains: list[str]) -> list[str]:
+    """Join the two halves of a headline the layout wrapped (see `clean.wrapped_headline`)."""
+    if len(mains) >= 2 and wrapped_headline(mains[0], mains[1]):
+        return [mains[0] + mains[1], *mains[2:]]
+    return mains
 
 
 def _unwrap(mains: list[str]) -> list[str]:
@@ -152,4 +233,4 @@ def _starts_untitled_article(para: str, current: _Draft) -> bool:
     key = match.group(1)[-2:]
     if key[-1] in _FUNCTION_CHARS:
         return False  # "总投资6.8亿元的高新区…": the zone already being reported
-    return key not in _GENERIC_ZONE_KEYS and key not in current.zones
+    return key not in _GENERIC_ZONE_KEYS and key not in current.zones()

@@ -4,10 +4,15 @@ Every rule module matches against `fold(text)` rather than `text`, so one regex 
 簡體 and 繁體 pages alike. The fold maps one character to exactly one character, so an
 offset found in the folded text is the same offset in the original: quotes and spans are
 always cut from the text as printed.
+
+Speed: `str.translate` with a dict looks up every character in Python's mapping protocol;
+most text has no foldable character at all, so `fold` finds the foldable characters with
+one precompiled character class (a C scan) and replaces only those.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Traditional forms that occur in investment news, mapped to simplified. Only
@@ -51,15 +56,25 @@ def _build_table() -> dict[int, int]:
 
 
 _TABLE = _build_table()
+_CHARS = {chr(k): chr(v) for k, v in _TABLE.items()}
+_FOLDABLE = re.compile("[" + "".join(re.escape(c) for c in sorted(_CHARS)) + "]")
+
+
+def _replace(match: re.Match) -> str:
+    return _CHARS[match.group()]
 
 
 @lru_cache(maxsize=256)
 def _fold_cached(text: str) -> str:
-    return text.translate(_TABLE)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    return _FOLDABLE.sub(_replace, text) if _FOLDABLE.search(text) else text
 
 
 def fold(text: str) -> str:
     """`text` with traditional forms and widths folded; `len(fold(t)) == len(t)` always."""
     if len(text) <= 4096:
         return _fold_cached(text)
-    return text.translate(_TABLE)
+    return _fold(text)

@@ -154,7 +154,10 @@ class Gazetteer:
         for key, lengths in self._lengths.items():
             self._lengths[key] = sorted(set(lengths), reverse=True)
         endings = sorted(self._lengths, key=len, reverse=True)
-        self._ending_re = re.compile("(?=(" + "|".join(map(re.escape, endings)) + "))") if endings else None
+        first = "".join(sorted({re.escape(e[0]) for e in endings}))
+        self._ending_re = (
+            re.compile(f"(?=[{first}])(?=(" + "|".join(map(re.escape, endings)) + "))") if endings else None
+        )
 
     def canonical(self, name: str) -> str | None:
         """Canonical short name of a known zone name, or None."""
