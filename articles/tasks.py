@@ -147,6 +147,7 @@ def parse_bulletin(self, bulletin_id: int) -> str:
         return "nothing to claim"
     try:
         bulletin = Bulletin.objects.select_related("file").get(pk=bulletin_id)
+        started = time.perf_counter()
         parsed = parse_bytes(
             bytes(bulletin.file.data),
             path=bulletin.original_name or None,
@@ -155,7 +156,10 @@ def parse_bulletin(self, bulletin_id: int) -> str:
             gazetteer=load_gazetteer(),
             progress=lambda done, total: record_progress(bulletin_id, done, total),
         )
+        parsed_at = time.perf_counter()
         summary = store_parse(bulletin, parsed)
+        log.info("bulletin %s: parse %.2f s, write %.2f s", bulletin_id, parsed_at - started,
+                 time.perf_counter() - parsed_at)
     except UnreadableFile as exc:
         fail(bulletin_id, explain_refusal(str(exc)))
         return "failed"

@@ -261,7 +261,63 @@ class TotalsCell(models.Model):
         indexes = [
             models.Index(fields=["zone", "date"], name="totalscell_zone_date_idx"),
             models.Index(fields=["review_status", "date", "zone"], name="totalscell_status_date_idx"),
+            # An industry filter reads the full cells (the coarser levels keep no industry by zone).
+            models.Index(fields=["industry", "review_status", "date"], name="totalscell_industry_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"
+
+
+class CoarseCell(models.Model):
+    """Sums of a coarser level of the rollup (see `projects/rollup.py`): derived, never edited."""
+
+    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
+    date = models.DateField(null=True)  # first day of the month; null: undated
+    review_status = models.CharField(max_length=10)
+    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
+    projects = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    batch_projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TotalsZoneCell(CoarseCell):
+    """Rollup level zone × month × review status (+ the batch fields of the member rule), without
+    stage and industry: what the totals read for filters that name no stage or industry."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
+    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False)
+
+    class Meta:
+        verbose_name = _("合计汇总格（开发区×月）")
+        verbose_name_plural = _("合计汇总格（开发区×月）")
+        indexes = [
+            models.Index(fields=["zone", "date"], name="totalszonecell_zone_date_idx"),
+            models.Index(fields=["review_status", "date", "zone"], name="totalszonecell_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"
+
+
+class TotalsBreakdownCell(CoarseCell):
+    """Rollup level month × review status × stage × industry (+ the batch's status), without
+    zone: the breakdowns by stage and industry for filters that name no zone or province."""
+
+    stage = models.CharField(max_length=10)
+    industry = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("合计汇总格（月×阶段×行业）")
+        verbose_name_plural = _("合计汇总格（月×阶段×行业）")
+        indexes = [models.Index(fields=["review_status", "date"], name="totalsbreakdown_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date} {self.stage} {self.industry}: {self.amount}"

@@ -14,6 +14,23 @@ query apply the batch-member rule of `projects/totals.py` exactly: a member proj
 skipped when its batch is selected by the same filter, which depends only on those three
 batch fields.
 
+Three levels, all kept by the same recompute (and checked by `rollup_drift`):
+
+- **full** (`TotalsCell`): the cells above — the only level an industry or stage filter
+  combined with a zone breakdown can use;
+- **zone** (`TotalsZoneCell`): the full cells summed over stage and industry (zone × month ×
+  kind × review status × the batch's status and zone) — the zone × month query of any filter
+  that names no stage or industry (about 5 cells per zone-month instead of 33);
+- **breakdown** (`TotalsBreakdownCell`): the full cells summed over the zone (month × kind ×
+  review status × stage × industry × the batch's status) — the stage and industry
+  breakdowns of any filter that names no zone or province. Without a zone filter the
+  member rule needs only the batch's status (see `projects.totals._batch_counted`).
+
+A recompute replaces the full and zone cells of its (zone, month) keys (the zone cells summed
+in Python from the fresh full cells) and then the breakdown cells of its months (summed in
+SQL from the full cells of every zone; a per-month advisory lock keeps two writers of the
+same month from summing each other's uncommitted cells).
+
 How it never drifts: every save or delete of a `Project` or `Batch` (signals, see
 `projects/apps.py`) recomputes the (zone, month) cells it touches — those it was in before
 the change and is in after it, and for a batch also the cells of its member projects and of
@@ -40,7 +57,7 @@ from django.db import connections, router, transaction
 from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
-from .models import Batch, Project, TotalsCell
+from .models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsZoneCell
 
 Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
 
@@ -56,10 +73,18 @@ CELL_KEYS = (
     "batch_date",
 )
 CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amount")
+# The coarser levels, each the sums of the full cells (above) grouped by fewer keys, kept by the
+# same recompute: zone × month without stage and industry, and month × stage × industry
+# without zone (and without the batch's zone and month, which only a zone filter needs).
+ZONE_KEYS = ("zone_id", "date", "kind", "review_status", "batch_review_status", "batch_zone_id")
+BREAKDOWN_KEYS = ("date", "kind", "review_status", "stage", "industry", "batch_review_status")
+LEVEL_KEYS = {"full": CELL_KEYS, "zone": ZONE_KEYS, "breakdown": BREAKDOWN_KEYS}
+LEVEL_MODELS = {"full": TotalsCell, "zone": TotalsZoneCell, "breakdown": TotalsBreakdownCell}
 ZERO = Decimal("0.00")
 # PostgreSQL advisory lock classes (see `_lock`).
 ADVISORY_LOCK_CLASS = 72_631_140
 ADVISORY_LOCK_KEYS = 72_631 * 2**40
+ADVISORY_LOCK_MONTHS = ADVISORY_LOCK_KEYS - 2**20  # one lock per month: the breakdown level
 
 _state = threading.local()
 
@@ -239,20 +264,68 @@ def _lock(keys: list[Key] | None, using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_LOCK_CLASS])
             return
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ADVISORY_LOCK_CLASS])
-        ids = sorted(
-            {
-                ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
-                for zone_id, month in keys
-            }
-        )
+        ids = {
+            ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
+            for zone_id, month in keys
+        }
+        # The breakdown cells of a month sum the cells of every zone: one writer per month.
+        ids |= {
+            ADVISORY_LOCK_MONTHS + (month.year * 12 + month.month if month else 0) for _zone, month in keys
+        }
+        ids = sorted(ids)
         cursor.execute(
             "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
             [ids],
         )
 
 
+def coarse_cells(cells: Iterable, level: str, model=None) -> list:
+    """The cells of a coarser level ("zone", "breakdown"): the full `cells` summed by its keys."""
+    names = LEVEL_KEYS[level]
+    sums: dict[tuple, list] = {}
+    for cell in cells:
+        key = tuple(getattr(cell, name) for name in names)
+        values = [getattr(cell, name) for name in CELL_SUMS]
+        total = sums.get(key)
+        if total is None:
+            sums[key] = values
+        else:
+            for i, value in enumerate(values):
+                total[i] += value
+    model = model or LEVEL_MODELS[level]
+    return [
+        model(**dict(zip(names, key, strict=True)), **dict(zip(CELL_SUMS, values, strict=True)))
+        for key, values in sums.items()
+    ]
+
+
+def _months_q(months: set) -> Q:
+    q = Q(date__in=sorted(m for m in months if m is not None))
+    if None in months:
+        q |= Q(date__isnull=True)
+    return q
+
+
+def _recompute_breakdowns(months: set, using: str) -> None:
+    """Replace the breakdown cells of these months by the sums of the (fresh) full cells."""
+    q = _months_q(months)
+    TotalsBreakdownCell.objects.using(using).filter(q).delete()
+    rows = (
+        TotalsCell.objects.using(using).filter(q).order_by()
+        .values_list(*BREAKDOWN_KEYS).annotate(*(Sum(name) for name in CELL_SUMS))
+    )
+    TotalsBreakdownCell.objects.using(using).bulk_create(
+        [
+            TotalsBreakdownCell(**dict(zip(BREAKDOWN_KEYS, row[: len(BREAKDOWN_KEYS)], strict=True)),
+                                **dict(zip(CELL_SUMS, row[len(BREAKDOWN_KEYS):], strict=True)))
+            for row in rows
+        ],
+        batch_size=2000,
+    )
+
+
 def recompute(keys: Iterable[Key], using: str = "default") -> None:
-    """Replace the cells of these (zone, month) keys by a fresh computation."""
+    """Replace the cells of these (zone, month) keys by a fresh computation, on every level."""
     keys = list(keys)
     if not keys:
         return
@@ -260,18 +333,30 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
         _lock(keys, using)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
+            cells = computed_cells(chunk, using=using)
             TotalsCell.objects.using(using).filter(_key_q(chunk)).delete()
-            TotalsCell.objects.using(using).bulk_create(computed_cells(chunk, using=using), batch_size=2000)
+            TotalsCell.objects.using(using).bulk_create(cells, batch_size=2000)
+            TotalsZoneCell.objects.using(using).filter(_key_q(chunk)).delete()
+            TotalsZoneCell.objects.using(using).bulk_create(coarse_cells(cells, "zone"), batch_size=2000)
+        _recompute_breakdowns({month for _zone, month in keys}, using)
 
 
 def rebuild(using: str = "default", models=None) -> int:
-    """Recompute the whole rollup from scratch; returns the number of cells."""
-    cell_model = (models or (None, None, TotalsCell))[2]
+    """Recompute the whole rollup, every level, from scratch; returns the number of full cells.
+
+    `models`: (Project, Batch, TotalsCell[, TotalsZoneCell, TotalsBreakdownCell]) of a
+    migration; the coarser levels are rebuilt when their models are given."""
+    models = models or (Project, Batch, TotalsCell, TotalsZoneCell, TotalsBreakdownCell)
+    cell_model, coarse_models = models[2], dict(zip(("zone", "breakdown"), models[3:], strict=False))
     with transaction.atomic(using=using):
         _lock(None, using)
         cell_model.objects.using(using).all().delete()
-        cells = computed_cells(using=using, models=models)
+        for model in coarse_models.values():
+            model.objects.using(using).all().delete()
+        cells = computed_cells(using=using, models=models[:3])
         cell_model.objects.using(using).bulk_create(cells, batch_size=5000)
+        for level, model in coarse_models.items():
+            model.objects.using(using).bulk_create(coarse_cells(cells, level, model), batch_size=5000)
     return len(cells)
 
 
@@ -281,16 +366,19 @@ def rebuild_in_migration(apps, schema_editor) -> None:
     rebuild(using=schema_editor.connection.alias, models=models)
 
 
-def _cell_tuple(cell: TotalsCell) -> tuple:
-    return tuple(getattr(cell, name) for name in CELL_KEYS)
+def rebuild_all_levels_in_migration(apps, schema_editor) -> None:
+    """Fill every level of the rollup (migration projects.0005, which adds the coarser levels)."""
+    names = ("Project", "Batch", "TotalsCell", "TotalsZoneCell", "TotalsBreakdownCell")
+    rebuild(using=schema_editor.connection.alias, models=tuple(apps.get_model("projects", n) for n in names))
 
 
-def _stored_cells(using: str) -> dict[tuple, tuple]:
+def _stored_cells(level: str, using: str) -> dict[tuple, tuple]:
+    names = LEVEL_KEYS[level]
     stored: dict[tuple, tuple] = {}
     for values in (
-        TotalsCell.objects.using(using).values_list(*CELL_KEYS, *CELL_SUMS).iterator(chunk_size=5000)
+        LEVEL_MODELS[level].objects.using(using).values_list(*names, *CELL_SUMS).iterator(chunk_size=5000)
     ):
-        key, sums = values[: len(CELL_KEYS)], values[len(CELL_KEYS) :]
+        key, sums = values[: len(names)], values[len(names) :]
         if key in stored:  # a duplicated cell is drift too: add it up so that it shows
             sums = tuple(a + b for a, b in zip(stored[key], sums, strict=True))
         stored[key] = tuple(sums)
@@ -298,27 +386,32 @@ def _stored_cells(using: str) -> dict[tuple, tuple]:
 
 
 def rollup_drift(using: str = "default") -> list[dict]:
-    """Cells whose stored sums differ from a fresh computation from the base tables.
+    """Cells, of any level, whose stored sums differ from a fresh computation from the base tables.
 
-    Empty when the rollup is right. Each item: the cell's key fields, `stored` and
-    `expected` (the sums, or None where the cell is missing)."""
-    expected = {
-        _cell_tuple(c): tuple(getattr(c, name) for name in CELL_SUMS) for c in computed_cells(using=using)
-    }
-    stored = _stored_cells(using)
+    Empty when the rollup is right. Each item: `level` ("full", "zone", "breakdown"), the
+    cell's key fields, `stored` and `expected` (the sums, or None where the cell is missing)."""
+    full = computed_cells(using=using)
     differing = []
-    for key in sorted(set(expected) | set(stored), key=repr):
-        want = expected.get(key)
-        have = stored.get(key)
-        if want is not None and have is not None and _same(want, have):
-            continue
-        differing.append(
-            {
-                **dict(zip(CELL_KEYS, key, strict=True)),
-                "stored": _sums_dict(have),
-                "expected": _sums_dict(want),
-            }
-        )
+    for level, names in LEVEL_KEYS.items():
+        cells = full if level == "full" else coarse_cells(full, level)
+        expected = {
+            tuple(getattr(c, name) for name in names): tuple(getattr(c, name) for name in CELL_SUMS)
+            for c in cells
+        }
+        stored = _stored_cells(level, using)
+        for key in sorted(set(expected) | set(stored), key=repr):
+            want = expected.get(key)
+            have = stored.get(key)
+            if want is not None and have is not None and _same(want, have):
+                continue
+            differing.append(
+                {
+                    "level": level,
+                    **dict(zip(names, key, strict=True)),
+                    "stored": _sums_dict(have),
+                    "expected": _sums_dict(want),
+                }
+            )
     return differing
 
 

@@ -34,7 +34,9 @@ tests/test_rollup.py):
   tables on every save): whenever the filter only uses zone, province, month range, stage,
   industry and review status — the dashboard's usual filters. One `GROUP BY zone, month`
   over the matching cells (which also carries the undated figure of a month range) and one
-  `GROUP BY stage, industry` for the breakdowns. A project cell knows the status, zone and
+  `GROUP BY stage, industry` for the breakdowns, each on the coarsest level of the rollup
+  that keeps what the filter names (zone × month without stage and industry; month × stage
+  × industry without zone; else the full cells). A project cell knows the status, zone and
   month of its batch, so the batch-member rule is applied exactly (`_batch_counted`).
 - **live**: one `GROUP BY zone, month, stage, industry` over counted projects and one
   `GROUP BY zone, month` over counted batches (two more for the undated figure when a
@@ -52,13 +54,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from .filters import MONTH_FIELDS, ProjectFilter, next_month, parse_month
-from .models import Batch, Project, ReviewStatus, Stage, TotalsCell
+from .models import Batch, Project, ReviewStatus, Stage, TotalsBreakdownCell, TotalsCell, TotalsZoneCell
 from .templatetags.money import yi, yi_decimal
 
 CENT = Decimal("0.01")
@@ -73,7 +76,7 @@ ROLLUP_FIELDS = frozenset(
 ROLLUP_PROJECT_ONLY = frozenset({"industry"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     """What a set of investment records adds up to."""
 
@@ -118,16 +121,16 @@ class Figure:
         }
 
 
-@dataclass(frozen=True, order=True)
-class ZoneKey:
+class ZoneKey(NamedTuple):
+    """A zone as the totals show it (a named tuple: cheap to hash, ordered by name)."""
+
     name: str
     slug: str | None = None
     pk: int | None = None
 
 
-@dataclass(frozen=True)
-class Row:
-    """One grouped row from the database."""
+class Row(NamedTuple):
+    """One grouped row from the database (a named tuple: tens of thousands are built per request)."""
 
     zone: ZoneKey
     month: dt.date | None
@@ -152,55 +155,49 @@ class Totals:
     # --- derived views -------------------------------------------------------------------
 
     def zone_months(self) -> dict[ZoneKey, dict[dt.date, Figure]]:
-        if "zone_months" in self._cache:
-            return self._cache["zone_months"]
-        grid: dict[ZoneKey, dict[dt.date, Figure]] = defaultdict(lambda: defaultdict(Figure))
-        for row in self.rows:
-            grid[row.zone][row.month] += row.figure
-        self._cache["zone_months"] = grid
-        return grid
+        if "zone_months" not in self._cache:
+            grid: dict[ZoneKey, dict[dt.date, Figure]] = defaultdict(dict)
+            for (zone, month), figure in _sum_by(self.rows, lambda row: (row.zone, row.month)).items():
+                grid[zone][month] = figure
+            self._cache["zone_months"] = grid
+        return self._cache["zone_months"]
 
     def ranking(self) -> list[tuple[ZoneKey, Figure]]:
         if "ranking" not in self._cache:
-            by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
-            for row in self.rows:
-                by_zone[row.zone] += row.figure
+            by_zone = _sum_by(self.rows, lambda row: row.zone)
             self._cache["ranking"] = sorted(
                 by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
         return self._cache["ranking"]
 
     def undated_by_zone(self) -> list[tuple[ZoneKey, Figure]]:
-        by_zone: dict[ZoneKey, Figure] = defaultdict(Figure)
-        for row in self.undated_rows:
-            by_zone[row.zone] += row.figure
+        by_zone = _sum_by(self.undated_rows, lambda row: row.zone)
         return sorted(by_zone.items(), key=lambda item: (-item[1].amount, -item[1].records, item[0].name))
 
     def series(self) -> list[dict]:
         """Monthly amounts of the top zones, then one series for all the others ("其他")."""
         ranking = self.ranking()
-        grid = self.zone_months()
         shown = ranking if len(ranking) <= self.top + 1 else ranking[: self.top]
+        shown_zones = {zone for zone, _figure in shown}
+        by_zone_month = _sum_by(
+            (row for row in self.rows if row.zone in shown_zones), lambda row: (row.zone, row.month))
         series = [
-            {"zone": zone, "other": False, "figures": [grid[zone].get(m, Figure()) for m in self.months]}
+            {"zone": zone, "other": False,
+             "figures": [by_zone_month.get((zone, m)) or Figure() for m in self.months]}
             for zone, _figure in shown
         ]
-        rest = [zone for zone, _figure in ranking[len(shown):]]
+        rest = len(ranking) - len(shown)
         if rest:
-            figures = []
-            for month in self.months:
-                figure = Figure()
-                for zone in rest:
-                    figure += grid[zone].get(month, Figure())
-                figures.append(figure)
-            series.append({"zone": ZoneKey(_("其他开发区")), "other": True, "figures": figures,
-                           "zones": len(rest)})
+            others = (row for row in self.rows if row.zone not in shown_zones)
+            by_month = _sum_by(others, lambda row: row.month)
+            series.append({"zone": ZoneKey(_("其他开发区")), "other": True,
+                           "figures": [by_month.get(m) or Figure() for m in self.months], "zones": rest})
         return series
 
     def month_figures(self) -> list[Figure]:
-        by_month: dict[dt.date, Figure] = defaultdict(Figure)
-        for row in self.rows:
-            by_month[row.month] += row.figure
-        return [by_month.get(month, Figure()) for month in self.months]
+        if "month_figures" not in self._cache:
+            by_month = _sum_by(self.rows, lambda row: row.month)
+            self._cache["month_figures"] = [by_month.get(month) or Figure() for month in self.months]
+        return self._cache["month_figures"]
 
     def by_stage(self) -> list[tuple[str, str, Figure]]:
         figures: dict[str, Figure] = defaultdict(Figure)
@@ -247,6 +244,25 @@ class Totals:
             "total": self.total.as_json(),
             "undated": self.undated.as_json(),
         }
+
+
+def _sum_by(rows, key) -> dict:
+    """The figures of `rows` added up by `key(row)`: new Figures, the rows' own left untouched
+    (plain lists while adding: cheaper than Figure.__iadd__ with a million projects' rows)."""
+    sums: dict = {}
+    for row in rows:
+        k = key(row)
+        f = row.figure
+        acc = sums.get(k)
+        if acc is None:
+            sums[k] = [f.amount, f.approximate_amount, f.projects, f.batches, f.batch_projects]
+        else:
+            acc[0] += f.amount
+            acc[1] += f.approximate_amount
+            acc[2] += f.projects
+            acc[3] += f.batches
+            acc[4] += f.batch_projects
+    return {k: Figure(*acc) for k, acc in sums.items()}
 
 
 def month_label(month: dt.date) -> str:
@@ -429,53 +445,78 @@ def counted_cells_q(cleaned: dict, *, undated_only: bool = False) -> Q:
     return q if batch is None else q & ~batch
 
 
+def zone_month_level(cleaned: dict):
+    """The rollup level to group by zone and month: zone × month × status (no stage, no
+    industry) unless the filter names a stage or industry, then the full cells."""
+    return TotalsCell if {"stage", "industry"} & set(cleaned) else TotalsZoneCell
+
+
+def breakdown_level(cleaned: dict):
+    """The rollup level to group by stage and industry: month × status × stage × industry (no
+    zone) unless the filter names a zone or province, then the full cells."""
+    return TotalsCell if {"zone", "province"} & set(cleaned) else TotalsBreakdownCell
+
+
 def listed_project_count(cleaned: dict) -> int:
     """How many not-merged projects the filter selects (the project list's count), from the rollup."""
-    cells = TotalsCell.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT)
+    model = zone_month_level(cleaned)
+    if model is TotalsCell:
+        model = breakdown_level(cleaned)
+    cells = model.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT)
     values = cells.aggregate(n=Sum("projects"))
     return values["n"] or 0
 
 
-def _cell_sums() -> dict:
-    return {
-        "s_amount": Sum("amount"), "s_approximate": Sum("approximate_amount"),
-        "s_projects": Sum("projects"), "s_batches": Sum("batches"), "s_announced": Sum("batch_projects"),
-    }
+def _cell_sums() -> list:
+    return [Sum("amount"), Sum("approximate_amount"), Sum("projects"), Sum("batches"), Sum("batch_projects")]
 
 
-def _cell_figure(values: dict) -> Figure:
+def _cell_figure(amount, approximate, projects, batches, announced) -> Figure:
+    # Sums of decimal(28, 2) columns: already in cents (SQLite may return more places).
     return Figure(
-        (values["s_amount"] or ZERO).quantize(CENT), (values["s_approximate"] or ZERO).quantize(CENT),
-        projects=values["s_projects"] or 0, batches=values["s_batches"] or 0,
-        batch_projects=values["s_announced"] or 0,
+        amount.quantize(CENT) if amount is not None else ZERO,
+        approximate.quantize(CENT) if approximate is not None else ZERO,
+        projects or 0, batches or 0, announced or 0,
     )
 
 
 def from_rollup(cleaned: dict, *, top: int = DEFAULT_TOP, start: dt.date | None = None,
                 end: dt.date | None = None) -> Totals:
-    """Totals of a rollup-answerable filter: two grouped queries over the cells."""
+    """Totals of a rollup-answerable filter: two grouped queries over the cells, each on the
+    coarsest level of the rollup that keeps the dimensions the filter names."""
     main = counted_cells_q(cleaned)
     where = main
     if start or end:  # the undated figure: the other filters, undated records
         other = {name: value for name, value in cleaned.items() if name not in MONTH_FIELDS}
         where = main | counted_cells_q(other, undated_only=True)
     zone_months = (
-        TotalsCell.objects.filter(where).order_by()
-        .values("zone_id", "zone__short_name", "zone__slug", "date").annotate(**_cell_sums())
+        zone_month_level(cleaned).objects.filter(where).order_by()
+        # grouped by the integer keys only (the zone's names ride along): a hash aggregate
+        .values_list("zone_id", "date").annotate(*_cell_sums(), Max("zone__short_name"), Max("zone__slug"))
     )
     breakdowns = (
-        TotalsCell.objects.filter(main, date__isnull=False).order_by()
-        .values("stage", "industry").annotate(**_cell_sums())
+        breakdown_level(cleaned).objects.filter(main, date__isnull=False).order_by()
+        .values_list("stage", "industry").annotate(*_cell_sums())
     )
     rows, undated_rows = [], []
-    for v in zone_months:
-        row = Row(_zone(v), v["date"], "", "", _cell_figure(v))
-        (rows if row.month is not None else undated_rows).append(row)
-    breakdown_rows = [Row(ZoneKey(""), None, v["stage"], v["industry"], _cell_figure(v)) for v in breakdowns]
-    totals = Totals(rows=rows, undated_rows=undated_rows, months=_month_range(rows, start, end), top=top,
-                    breakdown_rows=breakdown_rows)
-    for row in rows:
-        totals.total += row.figure
-    for row in undated_rows:
-        totals.undated += row.figure
-    return totals
+    unknown = ZoneKey(_("开发区不详"))
+    zones: dict[int, ZoneKey] = {}
+    total, undated = Figure(), Figure()
+    for zone_id, month, *sums, name, slug in zone_months:
+        if zone_id is None:
+            zone = unknown
+        else:
+            zone = zones.get(zone_id)
+            if zone is None:
+                zone = zones[zone_id] = ZoneKey(name, slug, zone_id)
+        figure = _cell_figure(*sums)
+        if month is not None:
+            rows.append(Row(zone, month, "", "", figure))
+            total += figure
+        else:
+            undated_rows.append(Row(zone, month, "", "", figure))
+            undated += figure
+    breakdown_rows = [Row(unknown, None, stage, industry, _cell_figure(*sums))
+                      for stage, industry, *sums in breakdowns]
+    return Totals(rows=rows, undated_rows=undated_rows, months=_month_range(rows, start, end), top=top,
+                  breakdown_rows=breakdown_rows, total=total, undated=undated)

@@ -16,11 +16,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.http import QueryDict
 
 from projects import rollup, services, totals
 from projects.filters import ProjectFilter
-from projects.models import Batch, Project, TotalsCell
+from projects.models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsZoneCell
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -234,6 +235,25 @@ def test_rollup_equals_the_live_group_by_after_random_operations(seed):
             assert_rollup_equals_live(world.zones, f"seed {seed}, after {done[-20:]}")
     assert Project.objects.exists() and Batch.objects.exists()
     assert TotalsCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
+    # The coarser levels are kept too (rollup_drift above checks every level), and they are
+    # coarser: fewer cells than the full level.
+    assert 0 < TotalsZoneCell.objects.count() < TotalsCell.objects.count()
+    assert 0 < TotalsBreakdownCell.objects.count() < TotalsCell.objects.count()
+    assert TotalsZoneCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
+
+
+def test_every_level_sums_to_the_same_figures():
+    world = World(7)
+    for _ in range(60):
+        world.step()
+    sums = ("amount", "approximate_amount", "projects", "batches", "batch_projects")
+
+    def by_status(model):
+        rows = model.objects.order_by().values_list("review_status", "kind").annotate(
+            *(Sum(name) for name in sums))
+        return sorted(rows)
+
+    assert by_status(TotalsCell) == by_status(TotalsZoneCell) == by_status(TotalsBreakdownCell)
 
 
 def test_deferred_block_recomputes_once_at_the_end():
@@ -273,6 +293,14 @@ def test_drift_is_found_and_the_command_rebuilds_it(capsys):
     drift = rollup.rollup_drift()
     assert len(drift) == 2
     assert {d["stored"] is None for d in drift} == {True, False}
+    assert {d["level"] for d in drift} == {"full"}
+    # A drifted cell of a coarser level is found too, and rebuilt.
+    for model in (TotalsZoneCell, TotalsBreakdownCell):
+        coarse = model.objects.order_by("pk").first()
+        model.objects.filter(pk=coarse.pk).update(projects=coarse.projects + 1)
+    drift = rollup.rollup_drift()
+    assert {d["level"] for d in drift} == {"full", "zone", "breakdown"}
+    assert len(drift) == 4
     with pytest.raises(Exception, match="rollup cells differ"):
         call_command("rebuild_rollup", "--check")
     call_command("rebuild_rollup")
