@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
 from projects import rollup
 from projects.dedup import name_similarity
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
-from projects.services import refresh_project_timeline
+from projects.search import document
 from zones.matching import resolve_zone
 
 from .models import Article, Bulletin, Mention
@@ -42,53 +43,99 @@ def event_date_fields(date: EventDate | None) -> dict:
     }
 
 
-def money_fields(amount, year: int | None) -> dict:
+def money_fields(amount, year: int | None, rates: dict | None = None) -> dict:
     if amount is None:
         return {}
     return {
         "amount": amount.value,
         "amount_max": amount.value_max,
         "currency": amount.currency,
-        "amount_yuan": to_yuan(amount.value, amount.currency, year),
+        "amount_yuan": to_yuan(amount.value, amount.currency, year, rates),
         "amount_text": amount.text[:128],
         "approximate": amount.approximate,
     }
 
 
+BATCH_SIZE = 1000
+
+
+class _Pending:
+    """The rows of one parse not yet written: gathered in parse order, then inserted in bulk
+    (articles first, then projects, events, batches, quotes and article-zone links), so that
+    every table receives its rows in the order the per-object saves used to write them."""
+
+    def __init__(self):
+        self.projects: list[Project] = []
+        self.events: list[ProjectEvent] = []
+        self.batches: list[Batch] = []
+        self.mentions: list[Mention] = []
+        self.article_zones: list = []
+
+
 @transaction.atomic
 @rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
-    """Replace the bulletin's articles and candidates with this parse; keep reviewed records."""
+    """Replace the bulletin's articles and candidates with this parse; keep reviewed records.
+
+    Written in bulk (a fixed number of queries per thousand rows): the same rows, history
+    rows (one "+" per project, event and batch, as a save would leave) and rollup cells
+    as saving each object would give."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     reviewed_projects, reviewed_batches = _drop_unreviewed(bulletin)
     summary = IngestSummary()
     zone_cache: dict = {}
+    rates: dict = {}  # currency → {year: yuan per unit}, read once per ingest
     fallback_year = bulletin.issue_date.year if bulletin.issue_date else None
-    for parsed_article in parsed.articles:
-        article = _store_article(bulletin, parsed_article, zone_cache)
+    articles = _store_articles(bulletin, parsed.articles)
+    pending = _Pending()
+    for article, parsed_article in zip(articles, parsed.articles, strict=True):
         summary.articles += 1
+        _link_zones(article, parsed_article, zone_cache, pending)
         for fact in parsed_article.projects:
             reviewed = _match(fact.name or "", fact.zone, reviewed_projects)
             if reviewed is not None:
                 event = _relink_event(reviewed, article, fact.stage)
-                _mention(article, Mention.Kind.PROJECT, fact, project=reviewed, event=event)
+                mention = _mention(article, Mention.Kind.PROJECT, fact, project=reviewed, event=event)
+                pending.mentions.append(mention)
                 summary.attached_to_reviewed += 1
                 continue
-            _store_project(article, fact, zone_cache, fallback_year)
+            _store_project(article, fact, zone_cache, fallback_year, pending, rates)
             summary.projects += 1
         for fact in parsed_article.batches:
             reviewed = _match_batch(fact, reviewed_batches)
             if reviewed is not None:
-                _mention(article, Mention.Kind.BATCH, fact, batch=reviewed)
+                pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=reviewed))
                 summary.attached_to_reviewed += 1
                 continue
-            _store_batch(article, fact, zone_cache, fallback_year)
+            _store_batch(article, fact, zone_cache, fallback_year, pending, rates)
             summary.batches += 1
+    _write_pending(pending)
     bulletin.format = parsed.source.format
     bulletin.encoding = parsed.source.encoding or ""
     bulletin.parser_version = parsed.source.parser_version
     bulletin.save(update_fields=["format", "encoding", "parser_version"])
     return summary
+
+
+def _write_pending(pending: _Pending) -> None:
+    """Insert the gathered rows; mark the rollup cells their saves would have marked."""
+    # Simple-history's bulk utility writes the "+" history row a save would (the same user:
+    # the request's, if any; no change reason); the post_save signals that keep the rollup
+    # do not fire for a bulk insert, so their cells are marked here (inside the deferred block).
+    bulk_create_with_history(pending.projects, Project, batch_size=BATCH_SIZE)
+    for event in pending.events:
+        event.project_id = event.project.pk
+    bulk_create_with_history(pending.events, ProjectEvent, batch_size=BATCH_SIZE)
+    bulk_create_with_history(pending.batches, Batch, batch_size=BATCH_SIZE)
+    rollup.mark(
+        rollup.project_keys(record.zone_id, record.date) for record in (*pending.projects, *pending.batches)
+    )
+    for mention in pending.mentions:
+        mention.project_id = mention.project.pk if mention.project is not None else None
+        mention.event_id = mention.event.pk if mention.event is not None else None
+        mention.batch_id = mention.batch.pk if mention.batch is not None else None
+    Mention.objects.bulk_create(pending.mentions, batch_size=BATCH_SIZE)
+    Article.zones.through.objects.bulk_create(pending.article_zones, batch_size=BATCH_SIZE)
 
 
 def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
@@ -133,23 +180,44 @@ def _relink_event(project: Project, article: Article, stage: str) -> ProjectEven
     return event
 
 
-def _store_article(bulletin: Bulletin, parsed: ParsedArticle, zone_cache: dict) -> Article:
-    article = Article.objects.create(
-        bulletin=bulletin,
-        position=parsed.index,
-        title=(parsed.title or "")[:500],
-        subtitle=(parsed.subtitle or "")[:500],
-        byline=(parsed.byline or "")[:255],
-        text=parsed.text,
-    )
-    zones = [resolve_zone(name, zone_cache) for name in parsed.zones]
-    article.zones.set([zone for zone in zones if zone is not None])
-    return article
+def _store_articles(bulletin: Bulletin, parsed: list[ParsedArticle]) -> list[Article]:
+    articles = []
+    for item in parsed:
+        article = Article(
+            bulletin=bulletin,
+            position=item.index,
+            title=(item.title or "")[:500],
+            subtitle=(item.subtitle or "")[:500],
+            byline=(item.byline or "")[:255],
+            text=item.text,
+        )
+        # What Article.save() computes (bulk_create does not call save()).
+        article.search_document = document(*(getattr(article, name) for name in Article.SEARCHED_FIELDS))
+        articles.append(article)
+    return Article.objects.bulk_create(articles, batch_size=BATCH_SIZE)
 
 
-def _store_project(article: Article, fact: ProjectFact, zone_cache: dict, fallback_year: int | None) -> None:
+def _link_zones(article: Article, parsed: ParsedArticle, zone_cache: dict, pending: _Pending) -> None:
+    """The article's zones (what `article.zones.set()` would store: each zone once)."""
+    through = Article.zones.through
+    seen: set[int] = set()
+    for name in parsed.zones:
+        zone = resolve_zone(name, zone_cache)
+        if zone is not None and zone.pk not in seen:
+            seen.add(zone.pk)
+            pending.article_zones.append(through(article_id=article.pk, zone_id=zone.pk))
+
+
+def _store_project(
+    article: Article,
+    fact: ProjectFact,
+    zone_cache: dict,
+    fallback_year: int | None,
+    pending: _Pending,
+    rates: dict,
+) -> None:
     year = fact.date.year if fact.date else fallback_year
-    project = Project.objects.create(
+    project = Project(
         name=(fact.name or fact.quote[:60])[:255],
         zone=resolve_zone(fact.zone, zone_cache),
         investor=(fact.investor or "")[:255],
@@ -157,28 +225,43 @@ def _store_project(article: Article, fact: ProjectFact, zone_cache: dict, fallba
         stage=fact.stage if fact.stage in ("signed", "started", "operating") else "other",
         jobs=fact.jobs,
         **event_date_fields(fact.date),
-        **money_fields(fact.amount, year),
+        **money_fields(fact.amount, year, rates),
     )
-    event = ProjectEvent.objects.create(
+    # What Project.save() computes (bulk_create does not call save()).
+    project.search_document = document(*(getattr(project, name) for name in Project.SEARCHED_FIELDS))
+    # A new project has exactly this one event, with the project's own stage and date: its
+    # timeline (services.refresh_project_timeline) is the project's date and stage as they
+    # are, so there is nothing to refresh.
+    event = ProjectEvent(
         project=project, stage=project.stage, article=article, **event_date_fields(fact.date)
     )
-    _mention(article, Mention.Kind.PROJECT, fact, project=project, event=event)
-    refresh_project_timeline(project)
+    pending.projects.append(project)
+    pending.events.append(event)
+    pending.mentions.append(_mention(article, Mention.Kind.PROJECT, fact, project=project, event=event))
 
 
-def _store_batch(article: Article, fact: BatchFact, zone_cache: dict, fallback_year: int | None) -> None:
+def _store_batch(
+    article: Article,
+    fact: BatchFact,
+    zone_cache: dict,
+    fallback_year: int | None,
+    pending: _Pending,
+    rates: dict,
+) -> None:
     year = fact.date.year if fact.date else fallback_year
-    batch = Batch.objects.create(
+    batch = Batch(
         zone=resolve_zone(fact.zone, zone_cache),
         project_count=fact.count,
         **event_date_fields(fact.date),
-        **money_fields(fact.amount, year),
+        **money_fields(fact.amount, year, rates),
     )
-    _mention(article, Mention.Kind.BATCH, fact, batch=batch)
+    pending.batches.append(batch)
+    pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=batch))
 
 
 def _mention(article: Article, kind: str, fact: ProjectFact | BatchFact, **links) -> Mention:
-    return Mention.objects.create(
+    """An unsaved quote (written in bulk by `_write_pending`)."""
+    return Mention(
         article=article,
         kind=kind,
         quote=fact.quote,

@@ -13,23 +13,31 @@ CNY = "CNY"
 CENT = Decimal("0.01")
 
 
-def to_yuan(amount: Decimal | None, currency: str, year: int | None) -> Decimal | None:
-    """Yuan value of `amount` in `currency` for an event in `year` (None when it cannot be known)."""
+def to_yuan(
+    amount: Decimal | None, currency: str, year: int | None, cache: dict | None = None
+) -> Decimal | None:
+    """Yuan value of `amount` in `currency` for an event in `year` (None when it cannot be known).
+
+    `cache`: a dict kept by the caller (one ingest) so that each currency's rates are read once."""
     if amount is None:
         return None
     if currency == CNY:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    rate = rate_for(currency, year)
+    rate = rate_for(currency, year, cache)
     if rate is None:
         return None
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def rate_for(currency: str, year: int | None) -> Decimal | None:
+def rate_for(currency: str, year: int | None, cache: dict | None = None) -> Decimal | None:
     """Yuan per unit for that year, else for the nearest year on record."""
     from projects.models import CurrencyRate
 
-    rates = dict(CurrencyRate.objects.filter(currency=currency).values_list("year", "yuan_per_unit"))
+    rates = None if cache is None else cache.get(currency)
+    if rates is None:
+        rates = dict(CurrencyRate.objects.filter(currency=currency).values_list("year", "yuan_per_unit"))
+        if cache is not None:
+            cache[currency] = rates
     if not rates:
         return None
     if year is None or year not in rates:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -176,3 +177,89 @@ def test_parsing_again_links_a_confirmed_projects_event_to_the_new_article():
     assert event.article == Article.objects.get(bulletin=target)
     assert project.mentions.get().event == event
     assert ProjectEvent.history.count() == history_before + 2  # unlinked, then relinked: both recorded
+
+
+def many_projects(n: int) -> ParsedBulletin:
+    """One article with `n` new projects (and as many batches), each in a known zone."""
+    data = parsed()
+    article = data.articles[0]
+    project, batch = article.projects[0], article.batches[0]
+    article.projects = [
+        dataclasses.replace(project, name=f"第{i}号数控机床产业园项目", investor=f"湘江精工{i}号")
+        for i in range(n)
+    ]
+    article.batches = [dataclasses.replace(batch, count=i + 1) for i in range(n)]
+    return data
+
+
+def store_parse_queries(n: int, sha: bytes) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = bulletin(sha)
+    with CaptureQueriesContext(connection) as ctx:
+        store_parse(target, many_projects(n))
+    return len(ctx.captured_queries)
+
+
+def test_the_write_does_not_grow_in_queries_per_project():
+    store_parse(bulletin(b"warm"), parsed())  # zones and currency rates known, as in a real run
+    twenty = store_parse_queries(20, b"twenty")
+    forty = store_parse_queries(40, b"forty")
+    assert forty == twenty, (twenty, forty)
+    assert (
+        Project.objects.filter(
+            mentions__article__bulletin__sha256=hashlib.sha256(b"forty").hexdigest()
+        ).count()
+        == 40
+    )
+
+
+def test_a_bulk_write_leaves_one_history_row_per_record_and_the_rollup_in_step():
+    from projects.rollup import rollup_drift
+
+    target = bulletin()
+    data = many_projects(5)
+    data.articles[0].projects[1].amount = Amount(Decimal("150000000"), "USD", False, "1.5亿美元")
+    store_parse(target, data)
+    assert Project.objects.count() == 5 and Batch.objects.count() == 5
+    for model in (Project, ProjectEvent, Batch):
+        for obj in model.objects.all():
+            rows = list(
+                model.history.filter(id=obj.pk).values_list(
+                    "history_type", "history_change_reason", "history_user"
+                )
+            )
+            assert rows == [("+", None, None)], (model, rows)
+    assert Project.objects.get(currency="USD").amount_yuan == Decimal("1057005000.00")
+    assert rollup_drift() == []
+    # The search document is what a save computes, and search finds the records by it.
+    from projects.search import filter_articles, filter_projects
+
+    assert filter_projects(Project.objects.all(), "数控机床 湘江精工3号").count() == 1
+    assert filter_articles(Article.objects.all(), "长沙高新区签约").count() == 1
+    stored = list(Project.objects.order_by("id").values_list("search_document", flat=True))
+    article = Article.objects.get()
+    saved_article = Article(bulletin=bulletin(b"copy"), position=0, title=article.title, text=article.text)
+    saved_article.save()
+    saved = [Project(name=p.name, investor=p.investor) for p in Project.objects.order_by("id")]
+    for project in saved:
+        project.save()
+    assert (
+        list(
+            Project.objects.filter(pk__in=[p.pk for p in saved])
+            .order_by("id")
+            .values_list("search_document", flat=True)
+        )
+        == stored
+    )
+    assert (
+        Article.objects.filter(pk__in=[article.pk, saved_article.pk])
+        .values("search_document")
+        .distinct()
+        .count()
+        == 1
+    )
+    Project.objects.filter(pk__in=[p.pk for p in saved]).delete()
+    store_parse(target, data)  # again: candidates replaced, rollup still right
+    assert Project.objects.count() == 5 and rollup_drift() == []
