@@ -463,7 +463,8 @@ def project_pre_save(sender, instance, raw=False, using=None, **kwargs):
         _remember(instance, {project_keys(old["zone_id"], old["date"])})
 
 
-def project_post_save(sender, instance, raw=False, using=None, **kwargs):
+def record_post_save(sender, instance, raw=False, using=None, **kwargs):
+    """After a project or batch is saved: its old cells (remembered) and its new one."""
     if raw:  # loaddata: the dump carries its own rollup cells
         return
     mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
@@ -514,12 +515,6 @@ def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
     _remember(instance, keys)
 
 
-def batch_post_save(sender, instance, raw=False, using=None, **kwargs):
-    if raw:  # loaddata: the dump carries its own rollup cells
-        return
-    mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
-
-
 def batch_pre_delete(sender, instance, using=None, **kwargs):
     using = _db(instance, using)
     keys = {project_keys(instance.zone_id, instance.date)} | _member_keys([instance.pk], using)
@@ -534,10 +529,10 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     pre_save.connect(project_pre_save, sender=Project, dispatch_uid="rollup-project-pre-save")
-    post_save.connect(project_post_save, sender=Project, dispatch_uid="rollup-project-post-save")
+    post_save.connect(record_post_save, sender=Project, dispatch_uid="rollup-project-post-save")
     pre_delete.connect(project_pre_delete, sender=Project, dispatch_uid="rollup-project-pre-delete")
     post_delete.connect(record_post_delete, sender=Project, dispatch_uid="rollup-project-post-delete")
     pre_save.connect(batch_pre_save, sender=Batch, dispatch_uid="rollup-batch-pre-save")
-    post_save.connect(batch_post_save, sender=Batch, dispatch_uid="rollup-batch-post-save")
+    post_save.connect(record_post_save, sender=Batch, dispatch_uid="rollup-batch-post-save")
     pre_delete.connect(batch_pre_delete, sender=Batch, dispatch_uid="rollup-batch-pre-delete")
     post_delete.connect(record_post_delete, sender=Batch, dispatch_uid="rollup-batch-post-delete")
