@@ -8,24 +8,17 @@ admin added or renamed stays as it is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from pathlib import Path
 
 from django.utils.text import slugify
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-GAZETTEER_FILES = ("gazetteer.json", "other_zones.json")
+from articles.parsing.zones import gazetteer_paths, read_entries
 
 
-def gazetteer_entries(data_dir: Path = DATA_DIR) -> list[dict]:
-    """All zone entries of the gazetteer files that exist."""
-    entries: list[dict] = []
-    for name in GAZETTEER_FILES:
-        path = data_dir / name
-        if path.exists():
-            entries.extend(json.loads(path.read_text(encoding="utf-8")))
-    return entries
+def gazetteer_entries() -> list[dict]:
+    """All zone entries of the gazetteer files that exist: the same files, read the same way,
+    as the parser's gazetteer (articles.parsing.zones)."""
+    return read_entries(gazetteer_paths())
 
 
 def sync_gazetteer(zone_model, alias_model, entries: Iterable[dict]) -> tuple[int, int]:

@@ -286,23 +286,30 @@ def load_places(path: Path = PLACES_PATH) -> list[str]:
     return names
 
 
-@lru_cache(maxsize=4)
-def _load(paths: tuple[str, ...]) -> Gazetteer:
-    entries: list = []
+def gazetteer_paths(path: Path | None = None) -> list[Path]:
+    """`path` alone, or zones/data/gazetteer.json + other_zones.json; missing files are
+    skipped, so the parser still runs (knowing no zone) before the data file exists."""
+    candidates = [Path(path)] if path is not None else [DATA_DIR / name for name in DEFAULT_FILES]
+    return [p for p in candidates if p.exists()]
+
+
+def read_entries(paths: list[Path]) -> list[dict]:
+    """The zone entries of the gazetteer files, in order (the database sync reads these too)."""
+    entries: list[dict] = []
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             entries.extend(json.load(fh))
-    return Gazetteer(entries, load_places())
+    return entries
+
+
+@lru_cache(maxsize=4)
+def _load(paths: tuple[str, ...]) -> Gazetteer:
+    return Gazetteer(read_entries([Path(p) for p in paths]), load_places())
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """The gazetteer (cached): `path` alone, or zones/data/gazetteer.json + other_zones.json.
-
-    Missing files are skipped, so the parser still runs (knowing no zone) before the data
-    file exists.
-    """
-    candidates = [Path(path)] if path is not None else [DATA_DIR / name for name in DEFAULT_FILES]
-    return _load(tuple(str(p) for p in candidates if p.exists()))
+    """The gazetteer (cached), from `gazetteer_paths(path)`."""
+    return _load(tuple(str(p) for p in gazetteer_paths(path)))
 
 
 def find_zones(text: str, gazetteer: Gazetteer | None = None) -> list[ZoneHit]:
