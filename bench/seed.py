@@ -25,6 +25,10 @@ from pathlib import Path
 import psycopg
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_DIR))
+
+from projects.search import document  # noqa: E402 -- the search document a save would store
+
 PYTHON = sys.executable
 INDUSTRIES = [
     "光伏",
@@ -129,7 +133,7 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
         with cur.copy(
             "COPY projects_project (id, name, zone_id, investor, industry, stage, jobs, batch_id, "
             "review_status, merged_into_id, amount, amount_max, currency, amount_yuan, amount_text, "
-            "approximate, date, date_precision, created_at, updated_at) FROM STDIN"
+            "approximate, date, date_precision, created_at, updated_at, search_document) FROM STDIN"
         ) as copy:
             for i in range(1, n_projects + 1):
                 batch = None
@@ -145,12 +149,14 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
                     )
                 yuan, approximate = money(rnd)
                 merged = rnd.randrange(1, i) if i > 100 and rnd.random() < 0.05 else None
+                title = f"{rnd.choice(['星辰', '博越', '晶合', '华拓', '海创'])}{i}号项目"
+                investor = f"投资方{rnd.randrange(50_000)}有限公司"
                 copy.write_row(
                     (
                         i,
-                        f"{rnd.choice(['星辰', '博越', '晶合', '华拓', '海创'])}{i}号项目",
+                        title,
                         zone,
-                        f"投资方{rnd.randrange(50_000)}有限公司",
+                        investor,
                         rnd.choice(INDUSTRIES),
                         rnd.choice(STAGES),
                         None,
@@ -167,6 +173,7 @@ def seed(name: str, n_projects: int, seed_value: int = 7) -> None:
                         "day" if day else "",
                         now,
                         now,
+                        document(title, investor),
                     )
                 )
         for table in ("projects_batch", "projects_project"):

@@ -20,12 +20,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Bulletin, Mention
 from zones.models import Zone
 
-from . import search
+from . import rollup, search
 from .models import Batch, Project, ReviewStatus, Stage
 
 YI = Decimal(100_000_000)
@@ -88,11 +90,8 @@ def _province_choices():
 
 
 def _industry_choices():
-    industries = (
-        Project.objects.exclude(industry="").order_by("industry")
-        .values_list("industry", flat=True).distinct()
-    )
-    return [("", _("全部行业")), *((i, i) for i in industries)]
+    # From the totals rollup (an index skip scan), not a DISTINCT over every project.
+    return [("", _("全部行业")), *((i, i) for i in rollup.industries())]
 
 
 def _publication_choices():
@@ -108,6 +107,32 @@ class ZoneChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.short_name}（{obj.province}）" if obj.province else obj.short_name
 
 
+def _html_attrs(attrs: dict) -> SafeString:
+    """Attributes as django/forms/widgets/attrs.html writes them (True: bare, False: left out)."""
+    return mark_safe("".join(  # every part went through format_html
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items() if value is not False
+    ))
+
+
+class FastSelectMultiple(forms.SelectMultiple):
+    """A multiple select written in Python, character for character as Django's templates
+    write it: the zone list has ~200 options, and a template per option cost ~15 ms per page
+    (the dashboard, the project list)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)  # optgroups: the templates' way
+        parts = [format_html('<select name="{}"{}>', widget["name"], _html_attrs(widget["attrs"]))]
+        for _group, options, _index in widget["optgroups"]:
+            for option in options:
+                parts.append(format_html('\n  <option value="{}"{}>{}</option>\n', str(option["value"]),
+                                         _html_attrs(option["attrs"]), option["label"]))
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every part went through format_html
+
+
 class ZoneFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = ZoneChoiceField
 
@@ -116,7 +141,7 @@ class ProjectFilter(django_filters.FilterSet):
     zone = ZoneFilter(
         label=_("开发区"), method="filter_zone", to_field_name="slug", distinct=False,
         queryset=Zone.objects.filter(merged_into__isnull=True).order_by("province", "short_name"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
     )
     province = django_filters.ChoiceFilter(label=_("省份"), field_name="zone__province", empty_label=None)
     month_from = MonthFilter(label=_("起始月份"), method="filter_month_from")

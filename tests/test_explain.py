@@ -75,6 +75,8 @@ def test_project_list_for_a_zone_uses_the_zone_date_index(world):
         "zone={zone}&month_from=2022-06&month_to=2022-12",
         "month_from=2022-06&month_to=2022-12",
         "",
+        "stage=started",  # the stage level (zone × month × stage), by its (stage, status, date) index
+        "industry=光伏&month_from=2022-06",
     ],
 )
 def test_totals_read_the_rollup_through_an_index(world, query):
@@ -83,8 +85,10 @@ def test_totals_read_the_rollup_through_an_index(world, query):
     project_filter.cleaned()  # zone validation is not the query under test
     with CaptureQueriesContext(connection) as context:
         totals.for_filter(project_filter)
-    # Each query reads one level of the rollup: the full cells, zone × month or the breakdowns.
-    tables = ("projects_totalscell", "projects_totalszonecell", "projects_totalsbreakdowncell")
+    # Each query reads one level of the rollup: the full cells, zone × month (× stage) or the
+    # breakdowns (the reduced zone × month query reads its level twice, both through an index).
+    tables = ("projects_totalscell", "projects_totalszonecell", "projects_totalsstagecell",
+              "projects_totalsbreakdowncell")
     rollup_queries = [
         (q["sql"], table) for q in context.captured_queries for table in tables if f'"{table}"' in q["sql"]
     ]

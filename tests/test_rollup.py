@@ -21,7 +21,7 @@ from django.http import QueryDict
 
 from projects import rollup, services, totals
 from projects.filters import ProjectFilter
-from projects.models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsZoneCell
+from projects.models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsStageCell, TotalsZoneCell
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,17 @@ def filters(zones: list[Zone]) -> list[str]:
         "month_from=2022-02&month_to=2022-04",
         "month_from=2022-03&review_status=candidate&review_status=confirmed",
         f"zone={c}&month_from=2022-02&stage=signed",
+        f"province={zones[1].province}&stage=started&stage=stalled",
+        "stage=cancelled&month_to=2022-02",
         "month_from=2022-13",  # invalid: ignored, as the live filter ignores it
     ]
+
+
+def figures(result: totals.Totals) -> dict:
+    """The chart JSON and what the exports read (every zone × month, undated per zone)."""
+    grid = {(zone, month): figure for zone, months in result.zone_months().items()
+            for month, figure in months.items()}
+    return {"json": result.as_json(), "grid": grid, "undated": result.undated_by_zone()}
 
 
 def assert_rollup_equals_live(zones: list[Zone], where: str) -> None:
@@ -59,11 +68,27 @@ def assert_rollup_equals_live(zones: list[Zone], where: str) -> None:
         project_filter = ProjectFilter(QueryDict(query))
         cleaned = project_filter.cleaned()
         assert totals.rollup_answers(cleaned), query
-        from_rollup = totals.for_filter(project_filter, top=2, use_rollup=True).as_json()
-        live = totals.for_filter(ProjectFilter(QueryDict(query)), top=2, use_rollup=False).as_json()
+        from_rollup = figures(totals.for_filter(project_filter, top=2, use_rollup=True))
+        live = figures(totals.for_filter(ProjectFilter(QueryDict(query)), top=2, use_rollup=False))
         assert from_rollup == live, f"{where}: {query}"
+        # The grid read at once (exports) and the rollup's rows summed in Python (SQLite's way)
+        # give the same figures as the reduced query (PostgreSQL's).
+        full_grid = figures(totals.for_filter(ProjectFilter(QueryDict(query)), top=2, full_grid=True))
+        assert full_grid == live, f"{where}: {query}"
+        totals.REDUCE_IN_DATABASE = False
+        try:
+            summed = figures(totals.for_filter(ProjectFilter(QueryDict(query)), top=2, use_rollup=True))
+        finally:
+            totals.REDUCE_IN_DATABASE = True
+        assert summed == live, f"{where}: {query}"
         listed = ProjectFilter(QueryDict(query)).qs.filter(merged_into__isnull=True).count()
         assert totals.listed_project_count(cleaned) == listed, f"{where}: {query}"
+    # The filter's industry choices come from the rollup: those of the projects not merged.
+    industries = (
+        Project.objects.filter(merged_into__isnull=True).exclude(industry="").order_by("industry")
+        .values_list("industry", flat=True).distinct()
+    )
+    assert rollup.industries() == list(industries), where
 
 
 class World:
@@ -237,9 +262,10 @@ def test_rollup_equals_the_live_group_by_after_random_operations(seed):
     assert TotalsCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
     # The coarser levels are kept too (rollup_drift above checks every level), and they are
     # coarser: fewer cells than the full level.
-    assert 0 < TotalsZoneCell.objects.count() < TotalsCell.objects.count()
+    assert 0 < TotalsZoneCell.objects.count() <= TotalsStageCell.objects.count() <= TotalsCell.objects.count()
     assert 0 < TotalsBreakdownCell.objects.count() < TotalsCell.objects.count()
     assert TotalsZoneCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
+    assert TotalsStageCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
 
 
 def test_every_level_sums_to_the_same_figures():
@@ -253,7 +279,8 @@ def test_every_level_sums_to_the_same_figures():
             *(Sum(name) for name in sums))
         return sorted(rows)
 
-    assert by_status(TotalsCell) == by_status(TotalsZoneCell) == by_status(TotalsBreakdownCell)
+    assert (by_status(TotalsCell) == by_status(TotalsZoneCell) == by_status(TotalsStageCell)
+            == by_status(TotalsBreakdownCell))
 
 
 def test_deferred_block_recomputes_once_at_the_end():
@@ -295,12 +322,12 @@ def test_drift_is_found_and_the_command_rebuilds_it(capsys):
     assert {d["stored"] is None for d in drift} == {True, False}
     assert {d["level"] for d in drift} == {"full"}
     # A drifted cell of a coarser level is found too, and rebuilt.
-    for model in (TotalsZoneCell, TotalsBreakdownCell):
+    for model in (TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell):
         coarse = model.objects.order_by("pk").first()
         model.objects.filter(pk=coarse.pk).update(projects=coarse.projects + 1)
     drift = rollup.rollup_drift()
-    assert {d["level"] for d in drift} == {"full", "zone", "breakdown"}
-    assert len(drift) == 4
+    assert {d["level"] for d in drift} == {"full", "zone", "stage", "breakdown"}
+    assert len(drift) == 5
     with pytest.raises(Exception, match="rollup cells differ"):
         call_command("rebuild_rollup", "--check")
     call_command("rebuild_rollup")

@@ -293,3 +293,69 @@ def test_a_month_range_never_counts_a_member_of_a_batch_signed_in_another_month(
         assert whole.total.amount == yuan("122") and whole.undated.amount == 0
         assert july.total.amount == 0 and july.total.projects == 0
         assert july.undated.amount == 0 and july.undated.projects == 0
+
+
+# --- reduced in the database (PostgreSQL) or summed in Python: the same figures --------------
+
+
+def every_figure(result: totals.Totals) -> dict:
+    """Everything a page or an export reads from totals: the chart JSON, the whole zone × month
+    grid and the undated figures per zone."""
+    return {
+        "json": result.as_json(),
+        "grid": zone_month_yuan(result),
+        "undated": [(zone, str(f.amount), f.records) for zone, f in result.undated_by_zone()],
+    }
+
+
+@pytest.fixture
+def many_zones(world):
+    """More zones than the chart names (so "其他" is a sum), ties in amount and records (so the
+    ranking's name order decides the top), records without a zone, undated records."""
+    zones = list(Zone.objects.exclude(pk__in=[world["A"].pk, world["B"].pk, world["C"].pk]).order_by("pk")[:12])
+    for i, zone in enumerate(zones):
+        day = dt.date(2022, 6 + i % 3, 5)
+        project(zone, f"并列项目{i}", "9", day)  # every one of these zones: 9亿, one record
+        if i % 4 == 0:
+            project(zone, f"日期不详项目{i}", "2", None)
+    project(None, "开发区不详项目", "30", dt.date(2022, 7, 9))
+    project(None, "开发区不详项目二", "1", None)
+    return zones
+
+
+@pytest.mark.parametrize("query", [
+    "", "month_from=2022-07", "month_from=2022-07&month_to=2022-08", "stage=signed", "stage=started",
+    "industry=光伏", "review_status=confirmed&review_status=candidate", "zone=成都高新区",
+    "province=四川省&month_to=2022-07", "month_from=2030-01&month_to=2030-02",
+])
+@pytest.mark.parametrize("top", [1, 5, 8, 20])
+def test_the_reduced_query_gives_the_figures_of_the_grouped_rows(many_zones, monkeypatch, query, top):
+    reduced = every_figure(run(query, top=top))
+    monkeypatch.setattr(totals, "REDUCE_IN_DATABASE", False)
+    summed = every_figure(run(query, top=top))
+    live = every_figure(totals.for_filter(ProjectFilter(QueryDict(query)), top=top, use_rollup=False))
+
+    assert reduced == summed == live
+
+
+def test_ties_are_ranked_by_name_and_others_are_the_rest_of_the_month(many_zones):
+    result = run(top=5)
+    ranking = [(zone.name, figure.amount) for zone, figure in result.ranking()]
+    tied = [name for name, amount in ranking if amount == yuan("9")]
+
+    assert tied == sorted(tied) and len(tied) == 12
+    series = result.series()
+    assert [s["zone"].name for s in series[:5]] == [name for name, _amount in ranking[:5]]
+    assert series[-1]["other"] and series[-1]["zones"] == len(ranking) - 5
+    for i, month_figure in enumerate(result.month_figures()):
+        assert sum(s["figures"][i].amount for s in series) == month_figure.amount
+        assert sum(s["figures"][i].records for s in series) == month_figure.records
+
+
+def test_exports_read_the_whole_grid_in_the_same_two_queries(many_zones, django_assert_num_queries):
+    project_filter = ProjectFilter(QueryDict(""))
+    project_filter.cleaned()
+    with django_assert_num_queries(2):
+        result = totals.for_filter(project_filter, top=2, full_grid=True)
+        grid = result.zone_months()
+    assert sum(len(months) for months in grid.values()) == len(zone_month_yuan(run(top=2)))
