@@ -9,10 +9,12 @@ record instead of a new twin.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
 from projects import rollup
@@ -22,6 +24,8 @@ from projects.money import to_yuan
 from projects.search import document
 from zones.matching import resolve_zone
 
+from . import bulk_write
+from .bulk_write import Row
 from .models import Article, Bulletin, Mention
 
 
@@ -56,22 +60,39 @@ def money_fields(amount, year: int | None, rates: dict | None = None) -> dict:
     }
 
 
-BATCH_SIZE = 1000
-
-
 class _Pending:
-    """The rows of one parse not yet written: gathered in parse order, then inserted in bulk
-    (articles first, then projects, events, batches, quotes and article-zone links), so that
-    every table receives its rows in the order the per-object saves used to write them."""
+    """The rows of one parse not yet written: gathered in parse order (plain dicts, see
+    `articles.bulk_write`), then inserted in bulk — articles, projects, events, batches, quotes
+    and article-zone links — so that every table receives its rows in the order of the parse.
+    A row points at a row of another table through the other row itself (its id is known once
+    that row is written: `_resolve`)."""
 
     def __init__(self):
-        self.projects: list[Project] = []
-        self.events: list[ProjectEvent] = []
-        self.batches: list[Batch] = []
-        self.mentions: list[Mention] = []
-        self.article_zones: list = []
+        self.articles: list[Row] = []
+        self.projects: list[Row] = []
+        self.events: list[Row] = []
+        self.batches: list[Row] = []
+        self.mentions: list[Row] = []
+        self.article_zones: list[Row] = []
+        # Events of reviewed projects that a quote of this parse links to its new article.
+        self.relinks: list[tuple[ProjectEvent, Row]] = []
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during the write: it allocates a few hundred thousand
+    rows, and each full collection rescanned every live object, the parse included (~1 s of
+    a 10 MB write). Reference counting still frees everything; the parser does the same."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_gc_paused()
 @transaction.atomic
 @rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
@@ -86,16 +107,19 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     zone_cache: dict = {}
     rates: dict = {}  # currency → {year: yuan per unit}, read once per ingest
     fallback_year = bulletin.issue_date.year if bulletin.issue_date else None
-    articles = _store_articles(bulletin, parsed.articles)
     pending = _Pending()
-    for article, parsed_article in zip(articles, parsed.articles, strict=True):
+    for parsed_article in parsed.articles:
+        article = _article(bulletin, parsed_article)
+        pending.articles.append(article)
         summary.articles += 1
         _link_zones(article, parsed_article, zone_cache, pending)
         for fact in parsed_article.projects:
             reviewed = _match(fact.name or "", fact.zone, reviewed_projects)
             if reviewed is not None:
-                event = _relink_event(reviewed, article, fact.stage)
-                mention = _mention(article, Mention.Kind.PROJECT, fact, project=reviewed, event=event)
+                event = _event_to_relink(reviewed, article, fact.stage, pending)
+                mention = _mention(
+                    article, Mention.Kind.PROJECT, fact, project=_stored(reviewed), event=_stored(event)
+                )
                 pending.mentions.append(mention)
                 summary.attached_to_reviewed += 1
                 continue
@@ -104,7 +128,7 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
         for fact in parsed_article.batches:
             reviewed = _match_batch(fact, reviewed_batches)
             if reviewed is not None:
-                pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=reviewed))
+                pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=_stored(reviewed)))
                 summary.attached_to_reviewed += 1
                 continue
             _store_batch(article, fact, zone_cache, fallback_year, pending, rates)
@@ -117,39 +141,81 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     return summary
 
 
+def _stored(record) -> Row | None:
+    """A reference to a row already in the database (a reviewed record, its event)."""
+    return None if record is None else {"id": record.pk}
+
+
+def _resolve(rows: list[Row], *links: str) -> list[Row]:
+    """Replace each link to another row (`"project": row`) by its id (`"project_id"`)."""
+    for row in rows:
+        for link in links:
+            target = row.pop(link)
+            row[f"{link}_id"] = None if target is None else target["id"]
+    return rows
+
+
+def _add_document(model):
+    """What `save()` computes for an article or a project (a bulk insert does not call it)."""
+    names = model.SEARCHED_FIELDS
+
+    def add(row: Row) -> None:
+        row["search_document"] = document(*(row[name] for name in names))
+
+    return add
+
+
 def _write_pending(pending: _Pending) -> None:
     """Insert the gathered rows; mark the rollup cells their saves would have marked."""
-    # Simple-history's bulk utility writes the "+" history row a save would (the same user:
-    # the request's, if any; no change reason); the post_save signals that keep the rollup
-    # do not fire for a bulk insert, so their cells are marked here (inside the deferred block).
-    bulk_create_with_history(pending.projects, Project, batch_size=BATCH_SIZE)
-    for event in pending.events:
-        event.project_id = event.project.pk
-    bulk_create_with_history(pending.events, ProjectEvent, batch_size=BATCH_SIZE)
-    bulk_create_with_history(pending.batches, Batch, batch_size=BATCH_SIZE)
+    # `bulk_write.insert` writes the "+" history row a save would (the same user: the
+    # request's, if any; no change reason); the post_save signals that keep the rollup do
+    # not fire for a bulk insert, so their cells are marked here (inside the deferred block).
+    # The search documents are computed while the rows stream in (`prepare`).
+    bulk_write.insert(Article, pending.articles, prepare=_add_document(Article))
+    for event, article in pending.relinks:
+        event.article_id = article["id"]
+        event._change_reason = "article of a new parse"
+        event.save()
+    bulk_write.insert(Project, pending.projects, prepare=_add_document(Project))
+    bulk_write.insert(ProjectEvent, _resolve(pending.events, "project", "article"))
+    bulk_write.insert(Batch, pending.batches)
     rollup.mark(
-        rollup.project_keys(record.zone_id, record.date) for record in (*pending.projects, *pending.batches)
+        rollup.project_keys(row["zone_id"], row["date"]) for row in (*pending.projects, *pending.batches)
     )
-    for mention in pending.mentions:
-        mention.project_id = mention.project.pk if mention.project is not None else None
-        mention.event_id = mention.event.pk if mention.event is not None else None
-        mention.batch_id = mention.batch.pk if mention.batch is not None else None
-    Mention.objects.bulk_create(pending.mentions, batch_size=BATCH_SIZE)
-    Article.zones.through.objects.bulk_create(pending.article_zones, batch_size=BATCH_SIZE)
+    mentions = _resolve(pending.mentions, "article", "project", "event", "batch")
+    bulk_write.insert(Mention, mentions, ids=False)
+    bulk_write.insert(Article.zones.through, _resolve(pending.article_zones, "article"), ids=False)
 
 
 def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
-    """Delete this bulletin's candidates and articles; return the reviewed records to keep."""
+    """Delete this bulletin's candidates and articles; return the reviewed records to keep.
+
+    In bulk (`bulk_write.delete`: the same rows go, with the same "-" history rows); the
+    rollup cells the delete signals would have marked are marked here: the records' own,
+    and those of the records that a deleted one sets free (merged into it, or members of a
+    deleted batch), which count again."""
     mentions = Mention.objects.filter(article__bulletin=bulletin)
-    project_ids = set(mentions.exclude(project=None).values_list("project_id", flat=True))
-    batch_ids = set(mentions.exclude(batch=None).values_list("batch_id", flat=True))
+    project_ids = mentions.exclude(project=None).values("project_id")  # subqueries, not id lists
+    batch_ids = mentions.exclude(batch=None).values("batch_id")
+    elsewhere = Bulletin.objects.exclude(pk=bulletin.pk)
     candidates = Project.objects.filter(
         pk__in=project_ids, review_status=ReviewStatus.CANDIDATE, merged_into__isnull=True
-    ).exclude(mentions__article__bulletin__in=Bulletin.objects.exclude(pk=bulletin.pk))
-    candidates.delete()
-    Batch.objects.filter(
+    ).exclude(mentions__article__bulletin__in=elsewhere)
+    candidate_batches = Batch.objects.filter(
         pk__in=batch_ids, review_status=ReviewStatus.CANDIDATE, merged_into__isnull=True
-    ).exclude(mentions__article__bulletin__in=Bulletin.objects.exclude(pk=bulletin.pk)).delete()
+    ).exclude(mentions__article__bulletin__in=elsewhere)
+    doomed = {
+        Project: list(candidates.values_list("pk", "zone_id", "date")),
+        Batch: list(candidate_batches.values_list("pk", "zone_id", "date")),
+    }
+    touched = {rollup.project_keys(zone_id, day) for rows in doomed.values() for _pk, zone_id, day in rows}
+    for model, rows in doomed.items():
+        freed = bulk_write.delete(model, [pk for pk, _zone_id, _day in rows]).cleared
+        for record_model in (Project, Batch):  # merged into a deleted record, or its members
+            for chunk in _chunks(sorted(freed.get(record_model, ()))):
+                records = record_model.objects.filter(pk__in=chunk).values_list("zone_id", "date")
+                touched.update(rollup.project_keys(zone_id, day) for zone_id, day in records)
+    rollup.mark(touched)
     reviewed_projects = list(
         Project.objects.filter(pk__in=project_ids)
         .exclude(review_status=ReviewStatus.CANDIDATE)
@@ -161,55 +227,59 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
         .select_related("zone")
     )
     # Their quotes are re-attached from the new parse; events keep their dates and are
-    # linked to the new article when the same fact is found again (see _relink_event).
+    # linked to the new article when the same fact is found again (see _event_to_relink).
     for event in ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects):
         event.article = None
         event._change_reason = "article replaced by a new parse"
         event.save()
-    bulletin.articles.all().delete()
+    bulk_write.delete(Article, list(bulletin.articles.values_list("pk", flat=True)))
     return reviewed_projects, reviewed_batches
 
 
-def _relink_event(project: Project, article: Article, stage: str) -> ProjectEvent | None:
-    """Point the project's event of this stage that lost its article at the new article."""
-    event = project.events.filter(article__isnull=True, stage=stage).order_by("date", "id").first()
+def _chunks(ids: list[int], size: int = 900):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _event_to_relink(project: Project, article: Row, stage: str, pending: _Pending) -> ProjectEvent | None:
+    """The project's event of this stage that lost its article (and that no earlier quote of
+    this parse took): it is pointed at the new article once that is written."""
+    taken = [event.pk for event, _article in pending.relinks]
+    unlinked = project.events.filter(article__isnull=True, stage=stage).exclude(pk__in=taken)
+    event = unlinked.order_by("date", "id").first()
     if event is not None:
-        event.article = article
-        event._change_reason = "article of a new parse"
-        event.save()
+        pending.relinks.append((event, article))
     return event
 
 
-def _store_articles(bulletin: Bulletin, parsed: list[ParsedArticle]) -> list[Article]:
-    articles = []
-    for item in parsed:
-        article = Article(
-            bulletin=bulletin,
-            position=item.index,
-            title=(item.title or "")[:500],
-            subtitle=(item.subtitle or "")[:500],
-            byline=(item.byline or "")[:255],
-            text=item.text,
-        )
-        # What Article.save() computes (bulk_create does not call save()).
-        article.search_document = document(*(getattr(article, name) for name in Article.SEARCHED_FIELDS))
-        articles.append(article)
-    return Article.objects.bulk_create(articles, batch_size=BATCH_SIZE)
+def _article(bulletin: Bulletin, item: ParsedArticle) -> Row:
+    return {
+        "bulletin_id": bulletin.pk,
+        "position": item.index,
+        "title": (item.title or "")[:500],
+        "subtitle": (item.subtitle or "")[:500],
+        "byline": (item.byline or "")[:255],
+        "text": item.text,
+    }
 
 
-def _link_zones(article: Article, parsed: ParsedArticle, zone_cache: dict, pending: _Pending) -> None:
+def _link_zones(article: Row, parsed: ParsedArticle, zone_cache: dict, pending: _Pending) -> None:
     """The article's zones (what `article.zones.set()` would store: each zone once)."""
-    through = Article.zones.through
     seen: set[int] = set()
     for name in parsed.zones:
         zone = resolve_zone(name, zone_cache)
         if zone is not None and zone.pk not in seen:
             seen.add(zone.pk)
-            pending.article_zones.append(through(article_id=article.pk, zone_id=zone.pk))
+            pending.article_zones.append({"article": article, "zone_id": zone.pk})
+
+
+def _zone_id(name: str | None, zone_cache: dict) -> int | None:
+    zone = resolve_zone(name, zone_cache)
+    return None if zone is None else zone.pk
 
 
 def _store_project(
-    article: Article,
+    article: Row,
     fact: ProjectFact,
     zone_cache: dict,
     fallback_year: int | None,
@@ -217,31 +287,32 @@ def _store_project(
     rates: dict,
 ) -> None:
     year = fact.date.year if fact.date else fallback_year
-    project = Project(
-        name=(fact.name or fact.quote[:60])[:255],
-        zone=resolve_zone(fact.zone, zone_cache),
-        investor=(fact.investor or "")[:255],
-        industry=(fact.industry or "")[:32],
-        stage=fact.stage if fact.stage in ("signed", "started", "operating") else "other",
-        jobs=fact.jobs,
+    project = {
+        "name": (fact.name or fact.quote[:60])[:255],
+        "zone_id": _zone_id(fact.zone, zone_cache),
+        "investor": (fact.investor or "")[:255],
+        "industry": (fact.industry or "")[:32],
+        "stage": fact.stage if fact.stage in ("signed", "started", "operating") else "other",
+        "jobs": fact.jobs,
         **event_date_fields(fact.date),
         **money_fields(fact.amount, year, rates),
-    )
-    # What Project.save() computes (bulk_create does not call save()).
-    project.search_document = document(*(getattr(project, name) for name in Project.SEARCHED_FIELDS))
+    }
     # A new project has exactly this one event, with the project's own stage and date: its
     # timeline (services.refresh_project_timeline) is the project's date and stage as they
     # are, so there is nothing to refresh.
-    event = ProjectEvent(
-        project=project, stage=project.stage, article=article, **event_date_fields(fact.date)
-    )
+    event = {
+        "project": project,
+        "stage": project["stage"],
+        "article": article,
+        **event_date_fields(fact.date),
+    }
     pending.projects.append(project)
     pending.events.append(event)
     pending.mentions.append(_mention(article, Mention.Kind.PROJECT, fact, project=project, event=event))
 
 
 def _store_batch(
-    article: Article,
+    article: Row,
     fact: BatchFact,
     zone_cache: dict,
     fallback_year: int | None,
@@ -249,27 +320,36 @@ def _store_batch(
     rates: dict,
 ) -> None:
     year = fact.date.year if fact.date else fallback_year
-    batch = Batch(
-        zone=resolve_zone(fact.zone, zone_cache),
-        project_count=fact.count,
+    batch = {
+        "zone_id": _zone_id(fact.zone, zone_cache),
+        "project_count": fact.count,
         **event_date_fields(fact.date),
         **money_fields(fact.amount, year, rates),
-    )
+    }
     pending.batches.append(batch)
     pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=batch))
 
 
-def _mention(article: Article, kind: str, fact: ProjectFact | BatchFact, **links) -> Mention:
-    """An unsaved quote (written in bulk by `_write_pending`)."""
-    return Mention(
-        article=article,
-        kind=kind,
-        quote=fact.quote,
-        start=max(fact.quote_start, 0),
-        end=max(fact.quote_end, 0),
-        extracted=fact_to_json(fact),
-        **links,
-    )
+def _mention(
+    article: Row,
+    kind: str,
+    fact: ProjectFact | BatchFact,
+    project: Row | None = None,
+    event: Row | None = None,
+    batch: Row | None = None,
+) -> Row:
+    """A quote's row, its links still rows (resolved to ids by `_write_pending`)."""
+    return {
+        "article": article,
+        "kind": kind,
+        "quote": fact.quote,
+        "start": max(fact.quote_start, 0),
+        "end": max(fact.quote_end, 0),
+        "extracted": fact_to_json(fact),
+        "project": project,
+        "event": event,
+        "batch": batch,
+    }
 
 
 def fact_to_json(fact: ProjectFact | BatchFact) -> dict:

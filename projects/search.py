@@ -51,38 +51,33 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+# A run is a maximal stretch of letters and digits (`str.isalnum()`: `[^\W_]` is exactly that
+# set, tests/test_search_grams.py checks every code point) on one side of CJK_START.
+_CJK = f"[^\\W_\x00-{chr(CJK_START - 1)}]"
+_NOT_CJK = f"[^\\W_{chr(CJK_START)}-\U0010ffff]"
+_RUN = re.compile(f"({_CJK}+)|({_NOT_CJK}+)")
+_CJK_CHAR = re.compile(_CJK)
+_CJK_BIGRAM = re.compile(f"(?=({_CJK}{{2}}))")
+_WORD = re.compile(f"{_NOT_CJK}+")
+
+
 def _runs(text: str) -> list[tuple[str, bool]]:
     """(run, is_cjk) for the letters and digits of the normalised text."""
-    runs: list[tuple[str, bool]] = []
-    current: list[str] = []
-    current_cjk = False
-    for char in normalise(text):
-        if not char.isalnum():
-            if current:
-                runs.append(("".join(current), current_cjk))
-                current = []
-            continue
-        cjk = ord(char) >= CJK_START
-        if current and cjk != current_cjk:
-            runs.append(("".join(current), current_cjk))
-            current = []
-        current.append(char)
-        current_cjk = cjk
-    if current:
-        runs.append(("".join(current), current_cjk))
-    return runs
+    return [(cjk or word, bool(cjk)) for cjk, word in _RUN.findall(normalise(text))]
 
 
 def grams(*texts: str) -> set[str]:
-    """The grams a document made of these texts holds (no gram spans two texts)."""
+    """The grams a document made of these texts holds (no gram spans two texts).
+
+    Regexes over each whole text rather than a loop per run: a CJK bigram is two adjacent
+    CJK characters, which is exactly two adjacent characters of one CJK run."""
     found: set[str] = set()
     for text in texts:
-        for run, cjk in _runs(text):
-            if cjk:
-                found.update(run)
-                found.update(run[i:i + 2] for i in range(len(run) - 1))
-            else:
-                found.update(run[i:i + WORD_GRAM] for i in range(len(run)))
+        folded = normalise(text)
+        found.update(_CJK_CHAR.findall("".join(set(folded))))  # each distinct character once
+        found.update(_CJK_BIGRAM.findall(folded))
+        for run in _WORD.findall(folded):
+            found.update([run[i:i + WORD_GRAM] for i in range(len(run))])
     return found
 
 
@@ -92,8 +87,10 @@ def _quote(lexeme: str) -> str:
 
 def document(*texts: str) -> str:
     """The stored search document: the grams as a tsvector literal (also stored on SQLite,
-    so that a backup restores on either database)."""
-    return " ".join(_quote(g) for g in sorted(grams(*texts)))
+    so that a backup restores on either database). A gram is letters and digits only, so
+    none needs `_quote`'s escaping: the literal is joined in one go."""
+    found = grams(*texts)
+    return "'" + "' '".join(sorted(found)) + "'" if found else ""
 
 
 def term_grams(term: str) -> list[tuple[str, bool]]:

@@ -263,3 +263,84 @@ def test_a_bulk_write_leaves_one_history_row_per_record_and_the_rollup_in_step()
     Project.objects.filter(pk__in=[p.pk for p in saved]).delete()
     store_parse(target, data)  # again: candidates replaced, rollup still right
     assert Project.objects.count() == 5 and rollup_drift() == []
+
+
+# --- through the path an editor takes: upload, the task, "parse again" -------------------------
+
+
+def history_matches_rows(model) -> None:
+    """Every row has one "+" history row holding its values (what a save would have left)."""
+    tracked = [field.attname for field in model.history.model.tracked_fields]
+    for row in model.objects.values(*tracked):
+        created = list(model.history.filter(id=row["id"], history_type="+").values(*tracked))
+        assert created == [row], model
+
+
+def test_upload_and_parse_again_leave_the_rows_history_and_rollup_of_saves_and_deletes(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from projects.rollup import rollup_drift
+    from tests.fault_tools import clean_parse_counts, db_counts, generated_page, log_in, upload
+
+    editor = log_in(client, make_user("editor"))
+    data = generated_page(4, tag="批") + ("\n长沙高新区集中签约\n\n本报讯 " + TEXT + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(editor, data).status_code == 302  # → on_commit → the task (eager) → store_parse
+    bulletin = Bulletin.objects.get()
+    assert bulletin.status == "parsed", bulletin.error
+    expected = clean_parse_counts(data)
+    assert expected["batches"] >= 1 and db_counts() == expected
+    for model in (Project, ProjectEvent, Batch):
+        history_matches_rows(model)
+    assert rollup_drift() == []
+    first = {model: set(model.objects.values_list("pk", flat=True)) for model in (Project, ProjectEvent, Batch)}
+    confirmed = Project.objects.filter(zone__short_name="长沙高新区").first()
+    set_review_status([confirmed], ReviewStatus.CONFIRMED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(reverse("bulletin-reparse", args=[bulletin.pk])).status_code == 302
+    bulletin.refresh_from_db()
+    assert bulletin.status == "parsed", bulletin.error
+    attached = Mention.objects.filter(project=confirmed).count()  # its facts found again: no twins
+    assert attached >= 1
+    twins_avoided = attached - 1
+    assert db_counts() == {**expected, "projects": expected["projects"] - twins_avoided,
+                           "events": expected["events"] - twins_avoided}
+    assert Project.objects.filter(pk=confirmed.pk, review_status="confirmed").exists()
+    for model in (Project, ProjectEvent, Batch):
+        gone = first[model] - set(model.objects.values_list("pk", flat=True))
+        deleted = model.history.filter(history_type="-")
+        assert set(deleted.values_list("id", flat=True)) == gone and deleted.count() == len(gone), model
+        for row in deleted.values("id", *(f.attname for f in model.history.model.tracked_fields if f.attname != "id")):
+            created = model.history.filter(id=row["id"], history_type="+").values(*row).get()
+            assert row == created  # deleted as stored: "-" holds the values "+" held
+    assert Project.history.filter(id=confirmed.pk, history_type="-").count() == 0
+    assert rollup_drift() == []
+
+
+def test_parsing_again_sets_free_what_was_merged_into_or_grouped_under_a_candidate():
+    """A record merged into a candidate, or a project in a candidate batch, counts again once the
+    candidate is deleted (SET_NULL): the rollup cells the delete signals would mark are marked."""
+    from projects.rollup import rollup_drift
+    from tests.factories import make_project
+
+    target = bulletin()
+    store_parse(target, parsed())
+    candidate, batch = Project.objects.get(), Batch.objects.get()
+    zone = Zone.objects.get(short_name="长沙高新区")
+    merged = make_project(zone=zone, review_status="confirmed", merged_into=candidate, date=dt.date(2021, 1, 5))
+    member = make_project(zone=zone, review_status="confirmed", batch=batch, date=dt.date(2020, 2, 2))
+    merged_batch = Batch.objects.create(zone=zone, review_status="confirmed", merged_into=batch,
+                                        date=dt.date(2019, 3, 3), amount_yuan=Decimal("5"))
+    assert rollup_drift() == []
+
+    store_parse(target, parsed())
+
+    merged.refresh_from_db()
+    member.refresh_from_db()
+    merged_batch.refresh_from_db()
+    assert (merged.merged_into_id, member.batch_id, merged_batch.merged_into_id) == (None, None, None)
+    assert not Project.objects.filter(pk=candidate.pk).exists()
+    assert rollup_drift() == []
