@@ -268,6 +268,11 @@ class TotalsCell(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"
 
+    @property
+    def dated(self) -> bool:
+        """Whether the cell's records have a date (the month-less level keeps only this of the month)."""
+        return self.date is not None
+
 
 class CoarseCell(models.Model):
     """Sums of a coarser level of the rollup (see `projects/rollup.py`): derived, never edited."""
@@ -344,3 +349,77 @@ class TotalsBreakdownCell(CoarseCell):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date} {self.stage} {self.industry}: {self.amount}"
+
+
+class TotalsZoneSumCell(models.Model):
+    """Rollup level zone × review status × stage × industry (+ the batch's status and zone), without
+    the month (only whether the records are dated): the stage and industry breakdowns of a zone or
+    province filter with no month range, which otherwise sum every month's full cells of its
+    zones (~4,000 per zone at a million projects; here ~100)."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
+    dated = models.BooleanField()
+    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
+    review_status = models.CharField(max_length=10)
+    stage = models.CharField(max_length=10)
+    industry = models.CharField(max_length=32, blank=True)
+    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
+    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False)
+    projects = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    batch_projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("合计汇总格（开发区×阶段×行业）")
+        verbose_name_plural = _("合计汇总格（开发区×阶段×行业）")
+        indexes = [models.Index(fields=["zone", "review_status"], name="totalszonesum_zone_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.zone_id} {self.stage} {self.industry}: {self.amount}"
+
+
+class TotalsZoneTotalCell(models.Model):
+    """Rollup level zone × review status (+ the batch's status and zone), without the month (only
+    whether the records are dated), stage or industry: each zone's sums — the ranking and the
+    undated figure — for filters with no month range, stage or industry, from a few cells per
+    zone instead of every month's."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
+    dated = models.BooleanField()
+    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
+    review_status = models.CharField(max_length=10)
+    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
+    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False)
+    projects = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    batch_projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("合计汇总格（开发区）")
+        verbose_name_plural = _("合计汇总格（开发区）")
+        indexes = [models.Index(fields=["zone", "review_status"], name="totalszonetotal_zone_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.zone_id} {self.dated} {self.review_status}: {self.amount}"
+
+
+class TotalsMonthCell(CoarseCell):
+    """Rollup level month × review status (+ the batch's status), without zone, stage or industry:
+    the monthly totals (the bars' heights) of filters that name none of those, from a few cells
+    per month."""
+
+    class Meta:
+        verbose_name = _("合计汇总格（月）")
+        verbose_name_plural = _("合计汇总格（月）")
+        indexes = [models.Index(fields=["review_status", "date"], name="totalsmonth_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date} {self.review_status}: {self.amount}"

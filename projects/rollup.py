@@ -15,7 +15,8 @@ query apply the batch-member rule of `projects/totals.py` exactly: a member proj
 skipped when its batch is selected by the same filter, which depends only on those three
 batch fields.
 
-Four levels, all kept by the same recompute (and checked by `rollup_drift`):
+Seven levels, all kept by the same recompute (and each checked by `rollup_drift` against a fresh
+computation from the base tables):
 
 - **full** (`TotalsCell`): the cells above — the only level an industry filter, or a stage
   filter combined with a zone breakdown, can use;
@@ -28,13 +29,29 @@ Four levels, all kept by the same recompute (and checked by `rollup_drift`):
 - **breakdown** (`TotalsBreakdownCell`): the full cells summed over the zone (month × kind ×
   review status × stage × industry × the batch's status) — the stage and industry
   breakdowns of any filter that names no zone or province. Without a zone filter the
-  member rule needs only the batch's status (see `projects.totals._batch_counted`).
+  member rule needs only the batch's status (see `projects.totals._batch_counted`);
+- **month** (`TotalsMonthCell`): the breakdown cells summed over stage and industry (month × kind
+  × review status × the batch's status) — the monthly totals of a filter that names no zone,
+  province, stage or industry (~1,800 cells at a million projects instead of ~48,000 zone cells);
+- **zone sum** (`TotalsZoneSumCell`), without the month — only whether the records are dated: the
+  full cells summed over the months (zone × dated × kind × review status × stage × industry × the
+  batch's status and zone) — the stage and industry breakdowns of a zone or province filter with
+  no month range (~100 cells per zone instead of ~4,000);
+- **zone total** (`TotalsZoneTotalCell`): the zone-sum cells summed over stage and industry (zone ×
+  dated × kind × review status × the batch's status and zone) — each zone's sums (the ranking,
+  the undated figure) of a filter with no month range, stage or industry (~4,700 cells).
 
 A recompute replaces the full, zone and stage cells of its (zone, month) keys (the coarser ones
-summed in Python from the fresh full cells) and then the breakdown cells of its months (summed
-in SQL from the full cells of every zone; a per-month advisory lock keeps two writers of the
-same month from summing each other's uncommitted cells). A rebuild fills the coarser levels
-with one INSERT … SELECT … GROUP BY each over the full cells (`fill_level`).
+summed in Python from the fresh full cells), then the breakdown and month cells of its months
+(summed in SQL from the full cells of every zone, and the month cells from those breakdown
+cells; a per-month advisory lock keeps two writers of the same month from summing each other's
+uncommitted cells), then adds to the zone-sum and zone-total cells of its zones the difference
+between the full cells it replaced and the new ones (`_apply_differences`: re-summing every
+month of each touched zone would read ~4,000 full cells per zone at a million projects; a
+per-zone advisory lock serialises the writers of one zone's cells). A difference is exact as
+long as the stored level was, which `rollup_drift` checks against the base tables. A rebuild
+fills the coarser levels with one INSERT … SELECT … GROUP BY each over the full cells
+(`fill_level`).
 
 How it never drifts: every save or delete of a `Project` or `Batch` (signals, see
 `projects/apps.py`) recomputes the (zone, month) cells it touches — those it was in before
@@ -59,10 +76,20 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connections, router, transaction
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
-from .models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsStageCell, TotalsZoneCell
+from .models import (
+    Batch,
+    Project,
+    TotalsBreakdownCell,
+    TotalsCell,
+    TotalsMonthCell,
+    TotalsStageCell,
+    TotalsZoneCell,
+    TotalsZoneSumCell,
+    TotalsZoneTotalCell,
+)
 
 Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
 
@@ -84,10 +111,24 @@ CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amo
 ZONE_KEYS = ("zone_id", "date", "kind", "review_status", "batch_review_status", "batch_zone_id")
 STAGE_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "batch_review_status", "batch_zone_id")
 BREAKDOWN_KEYS = ("date", "kind", "review_status", "stage", "industry", "batch_review_status")
-LEVEL_KEYS = {"full": CELL_KEYS, "zone": ZONE_KEYS, "stage": STAGE_KEYS, "breakdown": BREAKDOWN_KEYS}
+# Without the month (only whether dated): zone × stage × industry (+ the batch's status and zone).
+ZONE_SUM_KEYS = (
+    "zone_id", "dated", "kind", "review_status", "stage", "industry", "batch_review_status", "batch_zone_id",
+)
+# Without the month, stage and industry: each zone's sums (a subset of ZONE_SUM_KEYS).
+ZONE_TOTAL_KEYS = ("zone_id", "dated", "kind", "review_status", "batch_review_status", "batch_zone_id")
+# Without zone, stage and industry: each month's sums (a subset of BREAKDOWN_KEYS).
+MONTH_KEYS = ("date", "kind", "review_status", "batch_review_status")
+LEVEL_KEYS = {
+    "full": CELL_KEYS, "zone": ZONE_KEYS, "stage": STAGE_KEYS, "breakdown": BREAKDOWN_KEYS,
+    "zone_sum": ZONE_SUM_KEYS, "zone_total": ZONE_TOTAL_KEYS, "month": MONTH_KEYS,
+}
 LEVEL_MODELS = {
     "full": TotalsCell, "zone": TotalsZoneCell, "stage": TotalsStageCell, "breakdown": TotalsBreakdownCell,
+    "zone_sum": TotalsZoneSumCell, "zone_total": TotalsZoneTotalCell, "month": TotalsMonthCell,
 }
+# The month-less levels kept per zone by differences (see `_apply_differences`).
+ZONE_DIFFERENCE_LEVELS = ("zone_sum", "zone_total")
 # The levels kept per (zone, month) key (the breakdown level is kept per month).
 ZONE_LEVELS = ("zone", "stage")
 ZERO = Decimal("0.00")
@@ -95,6 +136,7 @@ ZERO = Decimal("0.00")
 ADVISORY_LOCK_CLASS = 72_631_140
 ADVISORY_LOCK_KEYS = 72_631 * 2**40
 ADVISORY_LOCK_MONTHS = ADVISORY_LOCK_KEYS - 2**20  # one lock per month: the breakdown level
+ADVISORY_LOCK_ZONES = ADVISORY_LOCK_KEYS - 2**21  # one lock per zone: the month-less level
 
 _state = threading.local()
 
@@ -282,6 +324,8 @@ def _lock(keys: list[Key] | None, using: str) -> None:
         ids |= {
             ADVISORY_LOCK_MONTHS + (month.year * 12 + month.month if month else 0) for _zone, month in keys
         }
+        # The month-less cells of a zone are updated by the writers of each of its months.
+        ids |= {ADVISORY_LOCK_ZONES + (zone_id or 0) for zone_id, _month in keys}
         ids = sorted(ids)
         cursor.execute(
             "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
@@ -332,25 +376,135 @@ def _recompute_breakdowns(months: set, using: str) -> None:
         ],
         batch_size=2000,
     )
+    # The month level: the same months' fresh breakdown cells summed over stage and industry.
+    TotalsMonthCell.objects.using(using).filter(q).delete()
+    fill_level("month", TotalsMonthCell, TotalsBreakdownCell, using, where=q)
+
+
+def _dated_full_cells(using: str):
+    """The full cells with the `dated` flag of the month-less level."""
+    return TotalsCell.objects.using(using).annotate(
+        dated=ExpressionWrapper(Q(date__isnull=False), output_field=BooleanField()))
+
+
+def _add_zone_sums(delta: dict[tuple, list], rows, sign: int) -> None:
+    """Add (`sign` 1) or take away (-1) rows of (month-less key…, sums…) into `delta`."""
+    width = len(ZONE_SUM_KEYS)
+    for row in rows:
+        key, values = tuple(row[:width]), row[width:]
+        total = delta.get(key)
+        if total is None:
+            total = delta[key] = [0, 0, 0, ZERO, ZERO]
+        for i, value in enumerate(values):
+            total[i] += sign * value
+
+
+def _apply_differences(zone_sums: dict[tuple, list], using: str) -> None:
+    """Add the change of the full cells (`zone_sums`, by ZONE_SUM_KEYS) to every month-less level
+    kept per zone (each its own sums of those keys)."""
+    for level in ZONE_DIFFERENCE_LEVELS:
+        names = LEVEL_KEYS[level]
+        if names == ZONE_SUM_KEYS:
+            delta = zone_sums
+        else:
+            positions = [ZONE_SUM_KEYS.index(name) for name in names]
+            delta = {}
+            for key, change in zone_sums.items():
+                coarse = tuple(key[i] for i in positions)
+                total = delta.get(coarse)
+                if total is None:
+                    delta[coarse] = list(change)
+                else:
+                    for i, value in enumerate(change):
+                        total[i] += value
+        _apply_zone_sums(delta, LEVEL_MODELS[level], names, using)
+
+
+def _apply_zone_sums(delta: dict[tuple, list], model_class, names: tuple[str, ...], using: str) -> None:
+    """Add the change of the full cells (`delta`, by this month-less level's keys) to the level.
+
+    Why a difference and not a fresh sum: the month-less cells of a zone sum all its months
+    (~4,000 full cells per zone at a million projects), while a recompute touches a few months;
+    re-reading every month of each touched zone would cost the ingest more than the rest of
+    the rollup. The difference is exact as long as the stored level was (`rollup_drift` checks
+    it against the base tables; `rebuild` refills it)."""
+    delta = {key: sums for key, sums in delta.items() if any(sums)}
+    if not delta:
+        return
+    zones = {key[0] for key in delta}
+    model = model_class.objects.using(using)
+    zone_q = Q(zone_id__in=[z for z in zones if z is not None])
+    if None in zones:
+        zone_q |= Q(zone_id__isnull=True)
+    stored: dict[tuple, tuple[int, list]] = {}
+    for pk, *values in model.filter(zone_q).values_list("pk", *names, *CELL_SUMS):
+        key = tuple(values[: len(names)])
+        if key in delta:
+            stored[key] = (pk, list(values[len(names) :]))
+    replaced, created = [], []
+    for key, change in delta.items():
+        pk, sums = stored.get(key, (None, [0, 0, 0, ZERO, ZERO]))
+        if pk is not None:
+            replaced.append(pk)
+        new = [a + b for a, b in zip(sums, change, strict=True)]
+        if new[0] or new[1]:  # projects or batches left in the cell
+            created.append((*key, *new))
+    if replaced:
+        model.filter(pk__in=replaced).delete()
+    _insert_rows(model_class, (*names, *CELL_SUMS), created, using)
+
+
+def _insert_rows(model, names: tuple[str, ...], rows: list[tuple], using: str) -> None:
+    """INSERT plain rows — on PostgreSQL as one array per column (`unnest`): a new bulletin adds a
+    couple of thousand month-less cells, and bulk_create's model instances, a statement with
+    thousands of placeholders (which the driver splits on every call) or `executemany` all
+    cost 50–70 µs a row."""
+    if not rows:
+        return
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name.removesuffix("_id")).column) for name in names)
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in names]
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array per column: one statement, 13 parameters
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(f"{insert} SELECT * FROM unnest({arrays})", columns)
+        else:
+            cursor.executemany(f"{insert} VALUES ({', '.join(['%s'] * len(names))})", rows)
 
 
 def recompute(keys: Iterable[Key], using: str = "default") -> None:
-    """Replace the cells of these (zone, month) keys by a fresh computation, on every level."""
+    """Replace the cells of these (zone, month) keys by a fresh computation, on every level
+    (the month-less level: by the difference between the old and the new full cells)."""
     keys = list(keys)
     if not keys:
         return
     with transaction.atomic(using=using):
         _lock(keys, using)
+        zone_sums: dict[tuple, list] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             cells = computed_cells(chunk, using=using)
+            _add_zone_sums(
+                zone_sums,
+                _dated_full_cells(using).filter(_key_q(chunk)).values_list(*ZONE_SUM_KEYS, *CELL_SUMS),
+                -1,
+            )
+            _add_zone_sums(
+                zone_sums, ([getattr(c, n) for n in (*ZONE_SUM_KEYS, *CELL_SUMS)] for c in cells), 1)
             TotalsCell.objects.using(using).filter(_key_q(chunk)).delete()
-            TotalsCell.objects.using(using).bulk_create(cells, batch_size=2000)
+            _insert_rows(TotalsCell, (*CELL_KEYS, *CELL_SUMS),
+                         [tuple(getattr(c, n) for n in (*CELL_KEYS, *CELL_SUMS)) for c in cells], using)
             for level in ZONE_LEVELS:
                 model = LEVEL_MODELS[level]
                 model.objects.using(using).filter(_key_q(chunk)).delete()
-                model.objects.using(using).bulk_create(coarse_cells(cells, level), batch_size=2000)
+                names = (*LEVEL_KEYS[level], *CELL_SUMS)
+                _insert_rows(model, names, [tuple(getattr(c, n) for n in names)
+                                            for c in coarse_cells(cells, level)], using)
         _recompute_breakdowns({month for _zone, month in keys}, using)
+        _apply_differences(zone_sums, using)
 
 
 def rebuild(using: str = "default", models=None) -> int:
@@ -374,17 +528,22 @@ def rebuild(using: str = "default", models=None) -> int:
 
 
 # The coarser levels in the order `rebuild` takes their models (migrations pass them so).
-COARSE_LEVELS = ("zone", "breakdown", "stage")
+COARSE_LEVELS = ("zone", "breakdown", "stage", "zone_sum", "zone_total", "month")
 
 
-def fill_level(level: str, model, cell_model=TotalsCell, using: str = "default") -> None:
-    """Fill an empty coarser level with the sums of the full cells, in the database (one
+def fill_level(
+    level: str, model, cell_model=TotalsCell, using: str = "default", where: Q | None = None
+) -> None:
+    """Fill an empty coarser level (or, with `where`, its cells of those months) with the sums of
+    the full cells — or of a finer level holding every key it keeps — in the database (one
     INSERT … SELECT … GROUP BY: no rows through Python)."""
     names = LEVEL_KEYS[level]
-    grouped = (
-        cell_model.objects.using(using).order_by().values_list(*names)
-        .annotate(*(Sum(name) for name in CELL_SUMS))
-    )
+    cells = cell_model.objects.using(using)
+    if where is not None:
+        cells = cells.filter(where)
+    if "dated" in names:
+        cells = cells.annotate(dated=ExpressionWrapper(Q(date__isnull=False), output_field=BooleanField()))
+    grouped = cells.order_by().values_list(*names).annotate(*(Sum(name) for name in CELL_SUMS))
     sql, params = grouped.query.get_compiler(using=using).as_sql()
     quote = connections[using].ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in (*names, *CELL_SUMS))
@@ -408,6 +567,19 @@ def fill_stage_level_in_migration(apps, schema_editor) -> None:
     """Fill the stage level from the full cells (migration projects.0007, which adds it)."""
     model, cell_model = (apps.get_model("projects", name) for name in ("TotalsStageCell", "TotalsCell"))
     fill_level("stage", model, cell_model, schema_editor.connection.alias)
+
+
+def fill_zone_sum_level_in_migration(apps, schema_editor) -> None:
+    """Fill the month-less level from the full cells (migration projects.0008, which adds it)."""
+    model, cell_model = (apps.get_model("projects", name) for name in ("TotalsZoneSumCell", "TotalsCell"))
+    fill_level("zone_sum", model, cell_model, schema_editor.connection.alias)
+
+
+def fill_month_less_levels_in_migration(apps, schema_editor) -> None:
+    """Fill the zone-total and month levels from the full cells (migration projects.0009)."""
+    cell_model = apps.get_model("projects", "TotalsCell")
+    for level, name in (("zone_total", "TotalsZoneTotalCell"), ("month", "TotalsMonthCell")):
+        fill_level(level, apps.get_model("projects", name), cell_model, schema_editor.connection.alias)
 
 
 def _stored_cells(level: str, using: str) -> dict[tuple, tuple]:

@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
@@ -88,16 +90,38 @@ def chart_labels() -> dict:
     }
 
 
-def month_table(data: dict) -> list[dict]:
-    """Rows of the monthly table: one per month, a cell per charted series, then the month's total."""
-    return [
-        {
-            "month": month,
-            "cells": [series["amount_display"][i] for series in data["series"]],
-            "total": data["month_totals"][i],
-        }
-        for i, month in enumerate(data["months"])
-    ]
+def month_table(data: dict) -> SafeString:
+    """The rows of the monthly table (HTML): one per month, a cell per charted series, then the
+    month's total and records.
+
+    Built here rather than by template loops: 120 months × 11 cells and the 210 zones of the
+    ranking were ~30 ms of the dashboard's server time in the template engine."""
+    columns = [series["amount_display"] for series in data["series"]]
+    rows = []
+    for i, month in enumerate(data["months"]):
+        cells = "".join(f'<td class="num">{escape(column[i])}</td>' for column in columns)
+        total = data["month_totals"][i]
+        rows.append(
+            f'<tr><th scope="row">{escape(month)}</th>{cells}<td class="num strong">'
+            f'{escape(total["amount_display"])}</td><td class="num">{total["records"]}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # every value escaped above
+
+
+def ranking_table(data: dict) -> SafeString:
+    """The rows of the zone ranking table (HTML), as `month_table` for the same reason."""
+    rows = []
+    for place, row in enumerate(data["ranking"], start=1):
+        zone = escape(row["zone"])
+        if row["list_url"]:
+            zone = f'<a href="{escape(row["list_url"])}">{zone}</a>'
+        rows.append(
+            f'<tr><td class="num">{place}</td><th scope="row">{zone}</th>'
+            f'<td class="num">{escape(row["amount_display"])}</td><td class="num">{row["projects"]}</td>'
+            f'<td class="num">{row["batches"]}</td>'
+            f'<td class="num">{escape(row["approximate_share_display"])}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # every value escaped above
 
 
 @public_read_only
@@ -112,6 +136,7 @@ def home(request):
         "filter": project_filter,
         "data": data,
         "month_rows": month_table(data),
+        "ranking_rows": ranking_table(data),
         "breakdowns": [
             ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),
         ],

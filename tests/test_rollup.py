@@ -21,7 +21,17 @@ from django.http import QueryDict
 
 from projects import rollup, services, totals
 from projects.filters import ProjectFilter
-from projects.models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsStageCell, TotalsZoneCell
+from projects.models import (
+    Batch,
+    Project,
+    TotalsBreakdownCell,
+    TotalsCell,
+    TotalsMonthCell,
+    TotalsStageCell,
+    TotalsZoneCell,
+    TotalsZoneSumCell,
+    TotalsZoneTotalCell,
+)
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +274,10 @@ def test_rollup_equals_the_live_group_by_after_random_operations(seed):
     # coarser: fewer cells than the full level.
     assert 0 < TotalsZoneCell.objects.count() <= TotalsStageCell.objects.count() <= TotalsCell.objects.count()
     assert 0 < TotalsBreakdownCell.objects.count() < TotalsCell.objects.count()
+    assert 0 < TotalsZoneSumCell.objects.count() < TotalsCell.objects.count()
+    assert TotalsZoneSumCell.objects.filter(dated=False).exists()
+    assert 0 < TotalsZoneTotalCell.objects.count() < TotalsZoneSumCell.objects.count()
+    assert 0 < TotalsMonthCell.objects.count() < TotalsBreakdownCell.objects.count()
     assert TotalsZoneCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
     assert TotalsStageCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
 
@@ -280,7 +294,33 @@ def test_every_level_sums_to_the_same_figures():
         return sorted(rows)
 
     assert (by_status(TotalsCell) == by_status(TotalsZoneCell) == by_status(TotalsStageCell)
-            == by_status(TotalsBreakdownCell))
+            == by_status(TotalsBreakdownCell) == by_status(TotalsZoneSumCell) == by_status(TotalsZoneTotalCell)
+            == by_status(TotalsMonthCell))
+
+
+def test_the_month_less_level_follows_every_change_by_differences():
+    """The month-less levels kept per zone are updated by the difference of the full cells a
+    recompute replaces: they must end equal to a fresh sum (rollup_drift), and lose their cells
+    when the records go."""
+    world = World(8)
+    with transaction.atomic(), rollup.deferred():
+        for _ in range(40):
+            world.step()
+    for _ in range(40):
+        world.step()
+    assert TotalsZoneSumCell.objects.exists() and TotalsZoneTotalCell.objects.exists()
+    assert rollup.rollup_drift() == []
+    for batch in Batch.objects.filter(merged_into__isnull=False):
+        batch.delete()
+    for batch in Batch.objects.all():
+        batch.delete()
+    for project in Project.objects.filter(merged_into__isnull=False):
+        project.delete()
+    for project in Project.objects.all():
+        project.delete()
+    assert rollup.rollup_drift() == []
+    assert not TotalsZoneSumCell.objects.exists() and not TotalsZoneTotalCell.objects.exists()
+    assert not TotalsMonthCell.objects.exists()
 
 
 def test_deferred_block_recomputes_once_at_the_end():
@@ -322,12 +362,14 @@ def test_drift_is_found_and_the_command_rebuilds_it(capsys):
     assert {d["stored"] is None for d in drift} == {True, False}
     assert {d["level"] for d in drift} == {"full"}
     # A drifted cell of a coarser level is found too, and rebuilt.
-    for model in (TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell):
+    for model in (TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell, TotalsZoneSumCell, TotalsZoneTotalCell,
+                  TotalsMonthCell):
         coarse = model.objects.order_by("pk").first()
         model.objects.filter(pk=coarse.pk).update(projects=coarse.projects + 1)
     drift = rollup.rollup_drift()
-    assert {d["level"] for d in drift} == {"full", "zone", "stage", "breakdown"}
-    assert len(drift) == 5
+    assert {d["level"] for d in drift} == {
+        "full", "zone", "stage", "breakdown", "zone_sum", "zone_total", "month"}
+    assert len(drift) == 8
     with pytest.raises(Exception, match="rollup cells differ"):
         call_command("rebuild_rollup", "--check")
     call_command("rebuild_rollup")

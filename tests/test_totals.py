@@ -359,3 +359,15 @@ def test_exports_read_the_whole_grid_in_the_same_two_queries(many_zones, django_
         result = totals.for_filter(project_filter, top=2, full_grid=True)
         grid = result.zone_months()
     assert sum(len(months) for months in grid.values()) == len(zone_month_yuan(run(top=2)))
+
+
+def test_zone_breakdowns_without_a_month_range_read_the_month_less_level():
+    """A zone or province filter's stage/industry breakdowns read zone × stage × industry without
+    the month (a few cells per zone) unless a month range needs the months."""
+    from projects.models import TotalsBreakdownCell, TotalsCell, TotalsZoneSumCell
+    from projects.totals import breakdown_level
+
+    assert breakdown_level({"review_status": ["confirmed"]}) is TotalsBreakdownCell
+    assert breakdown_level({"zone": ["x"]}) is TotalsZoneSumCell
+    assert breakdown_level({"province": "陕西省", "industry": "光伏"}) is TotalsZoneSumCell
+    assert breakdown_level({"zone": ["x"], "month_from": "2023-01"}) is TotalsCell
