@@ -31,6 +31,15 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("年")
 
 
+# History rows are read by the record's id (its history pages) and by date and user; the
+# indexes of the tracked columns themselves would be updated for every history row an ingest
+# writes (tens of thousands per issue) and serve no query. Names not on a model are ignored.
+UNINDEXED_IN_HISTORY = (
+    "amount_yuan", "date", "zone", "batch", "merged_into", "review_status", "investor", "industry",
+    "project", "article",
+)
+
+
 class MoneyFields(models.Model):
     """An amount as printed (value in its own currency) and its value in yuan."""
 
@@ -87,7 +96,7 @@ class Batch(MoneyFields, DatedFields):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=UNINDEXED_IN_HISTORY)
 
     class Meta:
         verbose_name = _("批量签约")
@@ -146,7 +155,7 @@ class Project(MoneyFields, DatedFields):
     updated_at = models.DateTimeField(auto_now=True)
     # The grams of name and investor (projects/search.py), GIN-indexed on PostgreSQL.
     search_document = SearchDocumentField()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords(excluded_fields=["search_document"], no_db_index=UNINDEXED_IN_HISTORY)
 
     class Meta:
         verbose_name = _("项目")
@@ -192,7 +201,7 @@ class ProjectEvent(DatedFields):
         related_name="project_events",
     )
     note = models.CharField(_("备注"), max_length=255, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=UNINDEXED_IN_HISTORY)
 
     class Meta:
         verbose_name = _("项目事件")
