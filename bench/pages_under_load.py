@@ -33,7 +33,7 @@ from bench.seed import BENCH_PASSWORD, BENCH_USER  # noqa: E402
 HOST, PORT = "127.0.0.1", 8765
 
 
-def start_server(database: str, workers: int) -> subprocess.Popen:
+def start_server(database: str, workers: int, port: int = PORT) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
@@ -55,7 +55,7 @@ def start_server(database: str, workers: int) -> subprocess.Popen:
             str(gunicorn),
             "config.wsgi",
             "--bind",
-            f"{HOST}:{PORT}",
+            f"{HOST}:{port}",
             "--workers",
             str(workers),
             "--timeout",
@@ -70,7 +70,7 @@ def start_server(database: str, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=5)
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return process
