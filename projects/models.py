@@ -232,7 +232,20 @@ class CurrencyRate(models.Model):
         return f"{self.currency} {self.year}: {self.yuan_per_unit}"
 
 
-class TotalsCell(models.Model):
+class CellSums(models.Model):
+    """What every rollup cell adds up (the same five sums on every level, see `projects/rollup.py`)."""
+
+    projects = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    batch_projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TotalsCell(CellSums):
     """One cell of the zone-month rollup that `projects.totals` reads (see `projects/rollup.py`).
 
     Derived data, never edited: the sums of the not-merged projects and batches of one zone
@@ -258,11 +271,6 @@ class TotalsCell(models.Model):
     batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
                                    db_constraint=False)
     batch_date = models.DateField(null=True)
-    projects = models.PositiveIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    batch_projects = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
-    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("合计汇总格")
@@ -283,18 +291,13 @@ class TotalsCell(models.Model):
         return self.date is not None
 
 
-class CoarseCell(models.Model):
+class CoarseCell(CellSums):
     """Sums of a coarser level of the rollup (see `projects/rollup.py`): derived, never edited."""
 
     kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
     date = models.DateField(null=True)  # first day of the month; null: undated
     review_status = models.CharField(max_length=10)
     batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
-    projects = models.PositiveIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    batch_projects = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
-    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
 
     class Meta:
         abstract = True
@@ -360,7 +363,7 @@ class TotalsBreakdownCell(CoarseCell):
         return f"{self.kind} {self.date} {self.stage} {self.industry}: {self.amount}"
 
 
-class TotalsZoneSumCell(models.Model):
+class TotalsZoneSumCell(CellSums):
     """Rollup level zone × review status × stage × industry (+ the batch's status and zone), without
     the month (only whether the records are dated): the stage and industry breakdowns of a zone or
     province filter with no month range, which otherwise sum every month's full cells of its
@@ -376,11 +379,6 @@ class TotalsZoneSumCell(models.Model):
     batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
     batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
                                    db_constraint=False)
-    projects = models.PositiveIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    batch_projects = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
-    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("合计汇总格（开发区×阶段×行业）")
@@ -391,7 +389,7 @@ class TotalsZoneSumCell(models.Model):
         return f"{self.kind} {self.zone_id} {self.stage} {self.industry}: {self.amount}"
 
 
-class TotalsZoneTotalCell(models.Model):
+class TotalsZoneTotalCell(CellSums):
     """Rollup level zone × review status (+ the batch's status and zone), without the month (only
     whether the records are dated), stage or industry: each zone's sums — the ranking and the
     undated figure — for filters with no month range, stage or industry, from a few cells per
@@ -405,11 +403,6 @@ class TotalsZoneTotalCell(models.Model):
     batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
     batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
                                    db_constraint=False)
-    projects = models.PositiveIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    batch_projects = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
-    approximate_amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("合计汇总格（开发区）")
