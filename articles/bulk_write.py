@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history
 Row = dict[str, Any]
 
 BATCH_SIZE = 1000
+SQLITE_PARAMETERS = 900  # below SQLite's default limit of bound parameters per statement
 # Values a psycopg COPY takes as they are: Django's adaptation of them changes nothing.
 PLAIN_TYPES = {
     "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField",
@@ -59,17 +60,22 @@ def streams(connection) -> bool:
     return connection.vendor == "postgresql"
 
 
+def chunks(ids: list[int], size: int = SQLITE_PARAMETERS) -> Iterator[list[int]]:
+    """`ids` in lists of at most `size` (SQLite refuses statements with more parameters)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def matching(connection, column: str, ids: Iterable[int]) -> Iterator[tuple[str, list]]:
     """`column` is one of `ids`, as SQL conditions with their parameters: one array on
     PostgreSQL (a list of thousands of bound parameters is slow to build and to parse),
-    chunks of at most 900 parameters elsewhere (SQLite limits them)."""
+    `chunks` elsewhere (SQLite limits the parameters)."""
     ids = sorted(ids)
     if connection.vendor == "postgresql":
         if ids:
             yield f"{column} = ANY(%s)", [ids]
         return
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in chunks(ids):
         yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 

@@ -9,13 +9,11 @@ record instead of a new twin.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from articles.parsing.pipeline import gc_paused
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
 from projects import rollup
 from projects.dedup import name_similarity
@@ -78,21 +76,7 @@ class _Pending:
         self.relinks: list[tuple[ProjectEvent, Row]] = []
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during the write: it allocates a few hundred thousand
-    rows, and each full collection rescanned every live object, the parse included (~1 s of
-    a 10 MB write). Reference counting still frees everything; the parser does the same."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_gc_paused()
+@gc_paused()  # the write makes a few hundred thousand rows
 @transaction.atomic
 @rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
@@ -212,7 +196,7 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
     for model, rows in doomed.items():
         freed = bulk_write.delete(model, [pk for pk, _zone_id, _day in rows]).cleared
         for record_model in (Project, Batch):  # merged into a deleted record, or its members
-            for chunk in _chunks(sorted(freed.get(record_model, ()))):
+            for chunk in bulk_write.chunks(sorted(freed.get(record_model, ()))):
                 records = record_model.objects.filter(pk__in=chunk).values_list("zone_id", "date")
                 touched.update(rollup.project_keys(zone_id, day) for zone_id, day in records)
     rollup.mark(touched)
@@ -234,11 +218,6 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
         event.save()
     bulk_write.delete(Article, list(bulletin.articles.values_list("pk", flat=True)))
     return reviewed_projects, reviewed_batches
-
-
-def _chunks(ids: list[int], size: int = 900):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _event_to_relink(project: Project, article: Row, stage: str, pending: _Pending) -> ProjectEvent | None:
