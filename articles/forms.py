@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from projects.widgets import IsoDateInput
 
 from .uploads import too_large_message
 
@@ -18,7 +19,7 @@ class UploadForm(forms.Form):
     issue_date = forms.DateField(
         label=_("出版日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text=_("用于推算“6月28日”“今年3月”等相对日期。"),
     )
 
@@ -47,4 +48,4 @@ class ProjectEditForm(forms.ModelForm):
             "approximate",
             "jobs",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": IsoDateInput()}
