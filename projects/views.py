@@ -250,13 +250,14 @@ def batch_detail(request, pk: int):
 
 
 SEARCH_TOP = 10  # results of each kind on the search page before "more"
-SEARCH_KINDS = ("projects", "articles")
+SEARCH_KINDS = ("projects", "batches", "articles")
 
 
 @public_read_only
 @require_safe
 def search_page(request):
-    """Projects (name, investor, zone) and articles (title, text) containing every term of `q`.
+    """Projects (name, investor, zone), batches (title, zone, quote) and articles (title, text)
+    containing every term of `q`.
 
     Both kinds at once, the first SEARCH_TOP of each, or one kind (`kind=`) page by page.
     Projects: not merged, confirmed — plus candidates with `candidates=1` — selected by the
@@ -276,13 +277,16 @@ def search_page(request):
         articles = search.filter_articles(
             Article.objects.select_related("bulletin").defer("search_document"), query
         ).order_by("-bulletin__issue_date", "-bulletin_id", "position")
+        batches = Batch.objects.filter(merged_into__isnull=True, review_status__in=statuses)
+        if kind in ("", "batches"):  # the filter reads the zones matching the terms now
+            batches = search.filter_batches(batches.select_related("zone"), query).order_by("-date", "-id")
         own = QueryDict(mutable=True)
         own["q"] = query
         if candidates:
             own["candidates"] = "1"
         per_page = PAGE_SIZE if kind else SEARCH_TOP
         results = {}
-        for name, queryset in (("projects", projects), ("articles", articles)):
+        for name, queryset in (("projects", projects), ("batches", batches), ("articles", articles)):
             if kind and kind != name:
                 results[name] = None
                 continue
@@ -299,6 +303,7 @@ def search_page(request):
         context.update({
             "projects": results["projects"],
             "articles": results["articles"],
+            "batches": results["batches"],
             "project_list_query": project_filter.querystring(),
             "own_query": own.urlencode(),
             "query": kind_query.urlencode(),  # what pagination.html carries

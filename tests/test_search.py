@@ -273,14 +273,14 @@ def test_search_page_query_count_is_pinned(analyst, world):
         return len(context)
 
     # session, user, zones matching the terms, project count, projects, article count, articles,
-    # and the user's permissions (2, the nav)
+    # the user's permissions (2, the nav), and batches: zones matching the terms, batch count
     first = count()
     bulletin = make_bulletin()
     for i in range(12):
         make_project(world[0]["gcl_pv"].zone, name=f"协鑫追加项目{i}", review_status="confirmed")
         make_article(bulletin, title=f"协鑫项目{i}", text="协鑫项目签约。")
-    assert (first, count()) == (9, 9)
-    assert count(kind="articles") == 7  # no project queries
+    assert (first, count()) == (11, 11)
+    assert count(kind="articles") == 7  # no project or batch queries
 
 
 @on_postgresql
