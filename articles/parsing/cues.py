@@ -1,5 +1,8 @@
 """Is a sum of money an investment? The words right before (and after) it decide.
 
+The cue words are data (`articles/parsing/data/cues/*.txt`, read by `wordlists`), so a
+linguist adds a word without touching this module; the rules below say what each list does.
+
 `classify(folded_sentence, start, end)` looks back from the amount to the start of its
 clause (at most 30 characters) and takes the *last* cue word found there:
 - an investment cue (总投资, 投资额, 计划投资, 协议投资, 签约金额, 签约投资额, 投入, 增资 …)
@@ -38,35 +41,30 @@ Decisions:
 - The value of a cooperation deal at a fair or roadshow (意向合作金额, 合作意向金额,
   合作金额, 成交金额) is not an investment, even beside 项目 ("20个项目路演，意向合作金额…").
 - A cue followed by 累计 sums a history ("项目投资额累计超过200亿元"): no amount.
+- Anywhere in the amount's clause (clause_veto.txt): an average (平均投资规模), money
+  already paid in (已全部到位), a share deal (认购4600万股) or a fiscal allocation (下达…)
+  make it none; so does a count of projects passing a bound ("其中有4个总投资超过10亿元").
+- A sentence that denies a report (传闻不实) or cites other firms as examples ("如华辰科技拟
+  投资…", example_openers.txt) gives no amount at all (`sentence_vetoed`).
+- This year's share of a project (今年计划投资, part.txt) is a `sub` amount: the project is
+  kept, the figure used only without a total; a works list's 年度计划投资 stays a plan.
 """
 
 from __future__ import annotations
 
 import re
 
+from .wordlists import alternation, words
+
 # Rank of each kind of investment cue: extraction keeps the best-ranked amount per project.
 RANK = {"total": 4, "invest": 3, "loose": 2, "sub": 1, "capital": 0}
 
-_TOTAL = (
-    "总投资额 总投资 投资总额 计划总投资 项目总投资 总投入 协议投资 协议总投资 合同投资 合同总投资 "
-    "签约投资额 签约投资 签约金额 签约额 签约总额 签约资金 意向投资 投资规模 总规模投资 投资估算 "
-    "投资额 计划投资 拟投资 预计投资 项目投资 总造价 协议外资 合同外资"
-).split()
-_INVEST = "投资 投入 增资 注资 斥资 耗资 出资 引资 投建 再投资".split()
-_CAPITAL = "注册资本 注册资金".split()
-_WEAK = "总金额 金额 合计 共计 总计 总额".split()
-_NEGATIVE = (
-    "营业收入 营收 收入 销售收入 销售额 销售 营业额 产值 年产值 总产值 增加值 生产总值 GDP 税金 利税 "
-    "税收 纳税 缴税 缴纳 税 利润 净利润 奖补 补贴 补助 奖励 奖金 扶持 资助 专项资金 引导资金 资金支持 "
-    "基金 规模 市场规模 产业规模 交易额 成交额 交易 贸易 进出口 出口 进口 目标 融资 贷款 授信 信贷 "
-    "估值 市值 资产 收益 节约 节省 订单 合同额 采购 消费 预算 经费 拨付 兑现 减免 退税 增长 增加 "
-    "减少 下降 提高 完成投资 完成 到位资金 实际利用外资 利用外资 外资 固定资产投资 工业投资 技改投资 "
-    "研发投入 研发经费 募集 募资 发行 债券 保费 工资 薪酬 成本 利息 租金 价格 售价 单价 票房 "
-    "年度计划投资 年度投资 年度计划 年计划投资 计划完成投资 "
-    "带动投资 撬动 拉动 吸引投资 社会投资 获得投资 获投资 天使轮 轮投资 "
-    "创业投资 风险投资 股权投资 天使投资 创投 经费 累计投资额 累计完成投资 "
-    "合作金额 合作意向金额 成交金额"
-).split()
+_TOTAL = words("cues/total")
+_INVEST = words("cues/invest")
+_CAPITAL = words("cues/capital")
+_WEAK = words("cues/weak")
+_NEGATIVE = words("cues/negative")
+_PART = words("cues/part")
 _SUB = re.compile(r"一期|首期|二期|三期|四期|其中|先期|分期")
 
 _KIND = {w: "total" for w in _TOTAL}
@@ -74,16 +72,14 @@ _KIND.update({w: "invest" for w in _INVEST})
 _KIND.update({w: "capital" for w in _CAPITAL})
 _KIND.update({w: "weak" for w in _WEAK})
 _KIND.update({w: "negative" for w in _NEGATIVE})
+_KIND.update({w: "sub" for w in _PART})
 _CUE_RE = re.compile("|".join(re.escape(w) for w in sorted(_KIND, key=len, reverse=True)))
 
 # A cue printed as a form label: "总投资：35亿元".
 _LABEL = re.compile(r"(?:总投资|投资总额|投资额|计划投资|项目投资|签约金额|投资)[：:]$")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
 _CONVERSION = re.compile(r"(?:约合|折合|合人民币|约合人民币|折合人民币|相当于)$")
-_NEG_AFTER = re.compile(
-    r"(?:的)?(?:专项资金|引导资金|产业基金|引导基金|投资基金|创投基金|基金|资金支持|扶持资金|资金|奖励|奖补|"
-    r"补贴|补助|贷款|授信|订单|营收|收入|产值|税收|融资|债券|消费券|红包|专项债|利润|销售额|交易额|的?年产值)"
-)
+_NEG_AFTER = re.compile(rf"(?:的)?(?:{alternation('cues/negative_after')})")
 _POS_AFTER = re.compile(r"(?:的)?(?:在[^，,；;。]{1,12}?)?(?:总投资|投资|资金投入)(?!基金|机构|公司|人|者)")
 _LOOSE_AFTER = re.compile(r"的[^，,；;。！？\n]{0,30}?(?:项目|基地|产业园|工厂|生产线)")
 # "投资超10亿元的项目有5个", "10亿元以上项目8个": a threshold for counting, not an amount.
@@ -93,10 +89,21 @@ _THRESHOLD_AFTER = re.compile(
 # "另有3个项目总投资均超过5亿元": a bound shared by several projects, not an amount.
 _DISTRIBUTIVE = re.compile(r"[均都](?:在|为|达|超|超过|不低于|不少于|约|近|逾|高于)?$")
 _SIGNING = re.compile(r"签约|投资|项目|签署|签订|落户")
-_AGGREGATE = re.compile(r"我国|全国|国内|全球|世界|一省|各省|各地|行业|领域|产业链|板块|赛道")
-_REPORTED_EVENT = re.compile(r"签约|签订|签署|开工|落户|落地|投产|竣工|引进|集中")
-_FIRM = re.compile(r"企业|公司|集团|龙头|股份|厂商")
+_AGGREGATE = re.compile(alternation("cues/scope"))
+_REPORTED_EVENT = re.compile(alternation("cues/reported_event"))
+_FIRM = re.compile(alternation("cues/firm"))
 _CUMULATIVE = re.compile(r"累计[^，,；;。]{0,4}$")
+_CLAUSE_VETO = re.compile(alternation("cues/clause_veto"))
+_DENIAL = re.compile(alternation("cues/denial"))
+# "如华辰科技拟投资…": 如 cites an example, but not in 如今, 如期, 如何, 如果 …
+_EXAMPLE = re.compile(rf"(?:{alternation('cues/example_openers')})(?![今期何果此同实意约东皋])")
+# "这批项目中有4个总投资超过10亿元": how many projects pass a bound, not an amount.
+_COUNTED_BOUND = re.compile(
+    r"(?:有|其中)[\d一二两三四五六七八九十]+(?:个|项)(?:项目)?[^，,；;。\d]{0,6}?"
+    r"(?:超过|超|逾|高于|不低于|不少于|突破|在)?$"
+)
+_BOUNDS = ("超过", "超", "逾", "高于", "不低于", "不少于", "突破", "达")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _WINDOW = 30
 
 
@@ -120,7 +127,10 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
         return None, start
     if _NEG_AFTER.match(folded, end) or _THRESHOLD_AFTER.match(folded, end):
         return None, start
-    lo = max(clause_start(folded, start, floor), start - _WINDOW)
+    clause = clause_start(folded, start, floor)
+    if _vetoed(folded, clause, start, end):
+        return None, start
+    lo = max(clause, start - _WINDOW)
     if lo > floor and folded[lo - 1] in "：:" and _LABEL.search(folded, max(floor, lo - 8), lo):
         lo = max(clause_start(folded, lo - 1, floor), start - _WINDOW)  # "总投资：35亿元"
     cues = list(_CUE_RE.finditer(folded, lo, start))
@@ -157,6 +167,31 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
     if _LOOSE_AFTER.match(folded, after):
         return "loose", start
     return None, start
+
+
+def _vetoed(folded: str, clause: int, start: int, end: int) -> bool:
+    """Does the amount's clause make it an average, a paid-in tally, a share deal, a threshold
+    count or a cited example (data/cues/clause_veto.txt, example_openers.txt)?"""
+    close = _CLAUSE_END.search(folded, end, end + 60)
+    clause_end = close.start() if close else min(len(folded), end + 60)
+    if _CLAUSE_VETO.search(folded, clause, clause_end):
+        return True
+    if _COUNTED_BOUND.search(folded, max(clause, start - 16), start) and (
+        folded.startswith(_BOUNDS, start) or folded[start - 1 : start] in "超逾过破于在"
+    ):
+        return True
+    return _EXAMPLE.match(folded, clause) is not None
+
+
+def sentence_vetoed(folded: str, lo: int, hi: int) -> bool:
+    """Is the sentence folded[lo:hi] a denial ("传闻不实") or a list of cited examples?
+    None of its amounts is then a fact of the article."""
+    if _DENIAL.search(folded, lo, hi):
+        return True
+    head = lo
+    while head < hi and folded[head] in " \u3000\t“\"":
+        head += 1
+    return _EXAMPLE.match(folded, head) is not None
 
 
 def _statistic(folded: str, lo: int, cue_end: int, start: int) -> bool:

@@ -40,25 +40,20 @@ from .industries import classify_industry
 from .names import NameSpan, coref_at, find_companies, find_jobs, find_names
 from .textfold import fold
 from .types import Amount, BatchFact, EventDate, ParsedArticle, ProjectFact, RawArticle
+from .wordlists import alternation, words
 from .zones import Gazetteer, load_gazetteer
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”」』）)]?|\n+")
-_STAGE_VERBS = {
-    "signed": "签约|签署|签订|签下|落户|落地|引进|成功引进|入驻|签约落地",
-    "started": "开工|奠基|动工|开建|破土|启动建设|开工建设|集中开工",
-    "operating": "投产|竣工|运营|建成投用|投入使用|投用|建成投产|试生产|量产|开业|正式运行|点火",
-}
+_STAGE_VERBS = {stage: alternation(f"stages/{stage}") for stage in ("signed", "started", "operating")}
 _VERB_RE = re.compile(
     # the guard lists the verbs' first characters: a cheap test at each position
     "(?=["
-    + "".join(sorted({w[0] for v in _STAGE_VERBS.values() for w in v.split("|")}))
+    + "".join(sorted({w[0] for stage in _STAGE_VERBS for w in words(f"stages/{stage}")}))
     + "])"
     + "|".join(f"(?P<{k}>{v})" for k, v in _STAGE_VERBS.items())
 )
 _STAGE_ORDER = {"other": 0, "signed": 1, "started": 2, "operating": 3}
-_FUTURE_BEFORE = re.compile(
-    r"(?:将|将于|计划|预计|拟|力争|争取|有望|确保|待|即将|准备|可望|预期|推动|加快|促进|以便)[^，,；;。]{0,8}$"
-)
+_FUTURE_BEFORE = re.compile(rf"(?:{alternation('stages/future')})[^，,；;。]{{0,8}}$")
 _FUTURE_DATE = re.compile(r"(?:预计|计划|将|将于|力争|争取|有望|拟|拟于|确保|预期|可望|到)$")
 _COUNT = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗|批)(?:[^，,；;。、]{0,16}?)项目"
@@ -296,11 +291,14 @@ class _Extractor:
         stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
         used: set[int] = set()
         amounts = []
-        for start, end, amount in find_amounts(text, s.start, s.end, folded=folded):
+        vetoed = cues.sentence_vetoed(folded, s.start, s.end)
+        for start, end, amount in () if vetoed else find_amounts(text, s.start, s.end, folded=folded):
             kind, cue_start = cues.classify(folded, start, end, s.start)
             if kind is not None:
                 amounts.append((start, end, amount, kind, cue_start))
-        if any(a[3] != "capital" for a in amounts):  # 注册资本 only when nothing better
+        if any(a[3] != "capital" for a in amounts) or not (names or stages):
+            # 注册资本 only when nothing better, and only beside a project or an event (落户):
+            # in a sentence of its own it describes the company, not an investment
             amounts = [a for a in amounts if a[3] != "capital"]
         for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
             amount = self._with_cue(amount, cue_start, start, end)

@@ -23,7 +23,7 @@ from .extract import extract_article
 from .types import Amount, BatchFact, ParsedArticle, ParsedBulletin, ProjectFact, SourceInfo
 from .zones import Gazetteer, load_gazetteer
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "4.0"
 
 
 def parse_bytes(
