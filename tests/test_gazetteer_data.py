@@ -290,3 +290,17 @@ def test_other_zone_spot_checks(by_short):
 def test_suzhou_industrial_park_only_in_gazetteer(hightech, others):
     assert sum(z["short_name"] == "苏州工业园区" for z in hightech) == 1
     assert not any("苏州工业园" in n for z in others for n in _names(z))
+
+
+# --- places: province and coordinates for every zone (articles/parsing/places.py) ------
+
+
+def test_every_zone_lies_in_a_place_of_its_own_province(hightech, others):
+    from zones.gazetteer import place_of_zone
+
+    for entry in hightech + others:
+        place = place_of_zone(entry)
+        assert place is not None, entry["short_name"]
+        assert place.province == entry["province"], entry["short_name"]
+        assert place.latitude is not None and place.longitude is not None, entry["short_name"]
+        assert 3 < place.latitude < 54 and 73 < place.longitude < 136, entry["short_name"]

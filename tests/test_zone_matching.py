@@ -111,3 +111,33 @@ def test_load_gazetteer_restores_a_deleted_zone_and_keeps_curated_ones():
     assert "1 new zones" in out.getvalue()
     assert Zone.objects.filter(short_name="西安经开区", verified=True).exists()
     assert Zone.objects.filter(pk=curated.pk).exists()
+
+
+# --- coordinates: every zone on the map ------------------------------------------------
+
+
+def test_migration_placed_every_gazetteer_zone():
+    zones = Zone.objects.filter(verified=True)
+    assert zones.count() >= 200
+    assert not zones.filter(latitude__isnull=True).exists()
+    assert not zones.filter(longitude__isnull=True).exists()
+    kunshan = Zone.objects.get(short_name="昆山高新区")  # placed at 昆山市, not at 苏州市
+    assert (round(float(kunshan.latitude), 1), round(float(kunshan.longitude), 1)) == (31.4, 121.0)
+
+
+def test_load_gazetteer_restores_cleared_coordinates():
+    Zone.objects.filter(short_name="西安高新区").update(latitude=None, longitude=None)
+    call_command("load_gazetteer", stdout=io.StringIO())
+    zone = Zone.objects.get(short_name="西安高新区")
+    assert 33 < zone.latitude < 35 and 108 < zone.longitude < 110
+
+
+def test_new_zone_from_text_gets_the_province_and_point_of_its_place():
+    zone = resolve_zone("江阴滨江新城")
+    assert (zone.verified, zone.province, zone.city) == (False, "江苏省", "无锡市")
+    assert 31 < zone.latitude < 33 and 119 < zone.longitude < 121
+
+
+def test_new_zone_without_a_known_place_has_no_point():
+    zone = resolve_zone("某某新材料产业园区")
+    assert (zone.province, zone.latitude) == ("", None)

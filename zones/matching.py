@@ -2,12 +2,15 @@
 
 The parser already gives canonical short names for gazetteer zones; here we
 also honour aliases that admins added since, follow zones merged into others,
-and create zones never seen before as unverified, for admins to curate.
+and create zones never seen before as unverified, for admins to curate, placed in
+the province and at the coordinates of the place their name opens with.
 """
 
 from __future__ import annotations
 
 from django.utils.text import slugify
+
+from articles.parsing.places import load_place_index
 
 from .models import Zone, ZoneAlias
 
@@ -38,8 +41,16 @@ def resolve_zone(name: str | None, cache: dict[str, Zone | None] | None = None) 
         return cache[name]
     zone = find_zone(name)
     if zone is None:
+        place = load_place_index().place_in(name)  # 江阴滨江新城 → 江阴市, 江苏省
         zone = Zone.objects.create(
-            short_name=name, slug=_free_slug(name), kind=_kind_of(name), verified=False
+            short_name=name,
+            slug=_free_slug(name),
+            kind=_kind_of(name),
+            verified=False,
+            province=place.province if place else "",
+            city=(place.city or place.name) if place and place.level != "province" else "",
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
         )
     if cache is not None:
         cache[name] = zone

@@ -24,6 +24,10 @@ class Zone(models.Model):
     province = models.CharField(_("省份"), max_length=16, blank=True, db_index=True)
     city = models.CharField(_("城市"), max_length=32, blank=True)
     approved_year = models.PositiveSmallIntegerField(_("批准年份"), null=True, blank=True)
+    # Where the zone's place lies (the county, city or town its name opens with), from the
+    # place data of articles/parsing/places.py: enough to draw a province map, not a survey.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     verified = models.BooleanField(
         _("已核实"), default=False, help_text=_("来自名录或经管理员核实；正文中新发现的开发区默认为未核实。")
     )

@@ -10,17 +10,16 @@ Generated variants of 西安高新区 / 西安高新技术产业开发区: 西�
 西安高新技术开发区, 西安国家高新技术产业开发区, 西安高新技术产业园区 and, when the prefix is
 a city, 西安市高新区. A variant that two zones would share is dropped as ambiguous.
 
-A zone the gazetteer does not know is reported as written when it ends in a zone suffix
-(高新区, 高新技术产业开发区, 经开区, 开发区, 工业园区, 新区 …) and its prefix looks like a place:
-- it opens with a known place name (zones/data/places.txt: provinces, prefecture- and
-  county-level cities, counties and districts that name zones; or a province, city or zone
-  prefix of the gazetteer), followed by at most a short proper name ("淮北凤凰山经济开发区",
-  "涡阳县工业园区"), with no function word in between ("苏州等地开发区" is no zone). The
-  place is found before stop characters are cut, since a place may hold one (界首, 全椒);
-- or it ends in 市/县/州/旗, or (for the strong suffixes 高新区 / 经开区 …) is a 2–4
-  character word after a clause break.
-A bare 产业园 is a zone only straight after a place ("六安产业园"): "储能产业园" names a project.
-Phrases that refer back or count (该高新区, 本高新区, 全国169家国家高新区, 区内) are never zones.
+A zone the gazetteer does not know is reported as written when it ends in a zone suffix and
+a place stands before it: a division of China (articles/parsing/places.py: the package table of
+provinces, cities, counties and districts, plus zones/data/towns.txt) or a place of the
+gazetteer, followed by at most a short proper name without function words ("江阴滨江新城",
+"荆门临空经济区"); a place written with its administrative suffix may carry a longer name
+("西平县先进制造业开发区", "云梦县盐化工产业园"). Without a place there is no zone: "今年高新区",
+"这些高新区", "希望高新区再接再厉" are words around a suffix. A company's own park ("华科集团光谷
+产业园"), a park named in a project ("美拓新疆产业园项目") and zone words inside a company name
+("滨江新区建设投资集团有限公司") are no zones either. A place and 园/分园/片区 right after a zone
+name a part of it ("中关村顺义园"). Every word list is data: zones/data/zone_words.txt.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from .places import load_place_index
 from .textfold import fold
 from .types import ZoneHit
 
@@ -48,47 +48,51 @@ _HIGH_TECH_FORMS = (
     "高新技术产业开发区管委会",
 )
 _ECON_FORMS = ("经开区", "经济技术开发区", "国家级经济技术开发区", "国家级经开区", "经济开发区")
-_STRONG_SUFFIXES = (
-    "高新技术产业开发区",
-    "高新技术开发区",
-    "高新技术产业园区",
-    "国家高新区",
-    "高新区",
-    "经济技术开发区",
-    "经济开发区",
-    "经开区",
-    "自贸试验区",
-)
-_WEAK_SUFFIXES = (
-    "开发区",
-    "工业园区",
-    "产业园区",
-    "科技园区",
-    "高新园区",
-    "新区",
-    "保税区",
-    "综合保税区",
-    "产业园",
-)
-_SUFFIX_RE = re.compile("|".join(sorted(_STRONG_SUFFIXES + _WEAK_SUFFIXES, key=len, reverse=True)))
-# Characters that cannot sit inside a zone's place prefix: a clause or a phrase ends there.
-_STOP_CHARS = set("在与和及的于为是将由对向从至等以把被让赴来到去共该本此各其、")
-_STOP_CHARS |= set("了并也还又已而给跟全首两个家多")
-_STOP_WORDS = re.compile(
-    r"举行|召开|位于|落户|签约|入驻|进驻|推动|打造|建设|助力|支持|发布|获批|成为|认定|升级|"
-    r"全国|国家级|省级|市级|所在|所属|辖区|园区|区内|相关|部分|各类|我国|我省|我市|全省|全市|"
-    # qualities, not places: "世界一流高新区", "创新型特色园区", "跻身百强高新区"
-    r"一流|世界|创新|科技|特色|现代|智慧|绿色|生态|质量|示范|标杆|先进|优秀|百强|全球|领先|知名|综合|"
-    r"新型|升级|省内|国内|周边|重点|主要|其他|多个|所有|区域|地方|城市|成为|建成|跻身|进入|排名|位列|"
-    r"这个|那个|我们|他们|整个|每个|一个"
-)
+WORDS_PATH = DEFAULT_PATH.parent / "zone_words.txt"
+
+
+def read_word_sections(path: Path) -> dict[str, list[str]]:
+    """Sections of a word file: "[section]" headers, then words separated by blanks or new
+    lines; "#" starts a comment."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif line and current is not None:
+            current.extend(line.split())
+    return sections
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+_WORDS = read_word_sections(WORDS_PATH)
+_AFTER_PLACE_ONLY = frozenset(_WORDS["after_place_only"])
+_SUFFIX_RE = _alternation(_WORDS["suffixes"] + _WORDS["after_place_only"])
+_SUB_PARK_RE = re.compile("(?:" + _alternation(_WORDS["sub_parks"]).pattern + ")")
+_STOP_CHARS = frozenset("".join(_WORDS["stop_chars"]))
+_NAME_STOP_CHARS = _STOP_CHARS | frozenset("".join(_WORDS["name_stop_chars"]))
+_BREAK_WORDS = _alternation(_WORDS["break_words"])
+_QUALITY_WORDS = _alternation(_WORDS["quality_words"])
+_STOP_WORDS = _alternation(_WORDS["break_words"] + _WORDS["quality_words"])
+_COMPANY_BEFORE = tuple(_WORDS["company_before"])
+_COMPANY_AFTER = re.compile("[\u4e00-\u9fff]{0,8}?(?:" + _alternation(_WORDS["company_after"]).pattern + ")")
+_PROJECT_PARKS = frozenset(_WORDS["project_parks"])
+_PROJECT_AFTER = tuple(_WORDS["project_after"])
+# "中国（上海）自由贸易试验区": the place in brackets opens the name.
+_BRACKETED_PLACE = re.compile(r"中国（([\u4e00-\u9fff]{2,4})）$")
 _ADMIN_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
-_WINDOW = 10
-# Longest place name in places.txt / the gazetteer that `_place_before` looks for.
+_WINDOW = 12
+# Longest short place name that `_place_before` looks for (西双版纳, 堆龙德庆: 4; a few 5).
 _PLACE_LENGTHS = (5, 4, 3, 2)
-# The proper name between a place and the suffix ("淮北|凤凰山|经济开发区") is this short.
+# The proper name between a place and the suffix ("淮北|凤凰山|经济开发区") is this short; after
+# a place written with its administrative suffix ("西平县|先进制造业|开发区") it may be longer.
 _MAX_REST = 4
-_ADMIN_LEAD = re.compile(r"^(?:市|县|区|省|自治县|自治州|州|旗)")
+_MAX_REST_AFTER_ADMIN = 8
+_ADMIN_LEAD = re.compile(r"^(?:自治县|自治州|市|县|区|省|州|旗|镇|乡)")
 
 
 def _cjk(ch: str) -> bool:
@@ -106,8 +110,16 @@ def _prefix_of(short: str, full: str) -> str | None:
 class Gazetteer:
     """Known zones and their surface forms; `find_zones` is the matcher."""
 
-    def __init__(self, entries: Iterable[Mapping], places: Iterable[str] = ()):
-        places_extra = tuple(places)
+    def __init__(self, entries: Iterable[Mapping], places: Iterable[str] | None = None):
+        """`places`: the place names that open unknown zones; None reads China's divisions
+        (articles/parsing/places.py), as the parser does."""
+        if places is None:
+            index = load_place_index()
+            places_extra = tuple(index.names)
+            # A municipality's name stays in a zone's name (上海临港新片区): only provinces go.
+            province_extra = {p.short for p in index.places if p.level == "province" and p.name[-1] != "市"}
+        else:
+            places_extra, province_extra = tuple(places), set()
         self.entries: dict[str, Mapping] = {}
         explicit: dict[str, str] = {}
         generated: dict[str, set[str]] = {}
@@ -146,7 +158,8 @@ class Gazetteer:
                 self.names[name] = next(iter(shorts))
         places.update(fold(p) for p in places_extra if len(p) >= 2)
         self.places = places
-        self.provinces = provinces
+        self.provinces = provinces | {fold(p) for p in province_extra if len(p) >= 2}
+        self._provinces_longest = sorted(self.provinces, key=len, reverse=True)
         self._lengths: dict[str, list[int]] = {}
         for name in self.names:
             if len(name) >= 2:
@@ -176,21 +189,12 @@ class Gazetteer:
                     break
         return hits
 
-    def _place_in(self, trimmed: str) -> str | None:
-        """The part of `trimmed` from the first known place on, if any."""
-        for i in range(len(trimmed) - 1):
-            for length in (4, 3, 2):
-                if trimmed[i : i + length] in self.places:
-                    return _drop_province(trimmed[i:], self.provinces)
-        if 2 <= len(trimmed) <= 6 and trimmed[-1] in "市县州旗":
-            return trimmed
-        return None
-
-    def _place_before(self, window: str, bare: bool) -> str | None:
+    def _place_before(self, window: str, after_place_only: bool) -> str | None:
         """The tail of `window` that opens with a known place and names a zone, if any.
 
-        What follows the place must be a short proper name without function words
-        (`bare`: nothing at all but an administrative suffix such as 市/县).
+        What follows the place must be a short proper name without function words; after a
+        place written with its administrative suffix (西平县, 云梦县) it may be longer and may
+        hold quality words. `after_place_only` (产业园): a bare place takes no name at all.
         """
         cut = max((i + 1 for i, ch in enumerate(window) if not _cjk(ch)), default=0)
         window = window[cut:]
@@ -199,34 +203,52 @@ class Gazetteer:
                 if i + length > len(window) or window[i : i + length] not in self.places:
                     continue
                 rest = window[i + length :]
-                if _STOP_WORDS.search(rest):
+                if _BREAK_WORDS.search(rest):
                     continue
-                rest = _ADMIN_LEAD.sub("", rest)
-                if (not rest or not bare) and len(rest) <= _MAX_REST and not set(rest) & _STOP_CHARS:
-                    return _drop_province(window[i:], self.provinces)
+                lead = _ADMIN_LEAD.match(rest)
+                if lead:
+                    rest = rest[lead.end() :]
+                if set(rest) & _NAME_STOP_CHARS or _SUFFIX_RE.search(rest):
+                    continue
+                if lead:
+                    if len(rest) > _MAX_REST_AFTER_ADMIN:
+                        continue
+                elif len(rest) > _MAX_REST or _QUALITY_WORDS.search(rest) or (after_place_only and rest):
+                    continue
+                return self._drop_province(window[i:])
         return None
 
     def _unknown_hits(self, folded: str, text: str, known_ends: set[int]) -> list[tuple[int, int, str]]:
         hits = []
         for m in _SUFFIX_RE.finditer(folded):
-            start = m.start()
-            if m.end() in known_ends:
+            start, end = m.start(), m.end()
+            if end in known_ends:
                 continue
             window = folded[max(0, start - _WINDOW) : start]
-            if m.group() == "产业园":
-                prefix = self._place_before(window, bare=True)
-                if prefix:
-                    hits.append((start - len(prefix), m.end(), text[start - len(prefix) : m.end()]))
+            after_place_only = m.group() in _AFTER_PLACE_ONLY
+            prefix = self._place_before(window, after_place_only)
+            if prefix is None:
+                bracket = _BRACKETED_PLACE.search(window)
+                if bracket and bracket.group(1) in self.places:
+                    prefix = bracket.group()
+            if prefix is None:
                 continue
-            trimmed, was_cut = _trim(window)
-            prefix = self._place_before(window, bare=False) or self._place_in(trimmed)
-            if prefix is None and m.group() in _STRONG_SUFFIXES and 2 <= len(trimmed) <= 4:
-                if was_cut or start == len(trimmed):
-                    prefix = trimmed
-            if prefix:
-                s = start - len(prefix)
-                hits.append((s, m.end(), text[s : m.end()]))
+            s = start - len(prefix)
+            if folded.endswith(_COMPANY_BEFORE, 0, s) or _COMPANY_AFTER.match(folded, end):
+                continue  # 华科集团光谷产业园, 滨江新区建设投资集团有限公司
+            if m.group() in _PROJECT_PARKS and folded.startswith(_PROJECT_AFTER, end):
+                continue  # 美拓新疆产业园项目
+            hits.append((s, end, text[s:end]))
         return hits
+
+    def _sub_park(self, folded: str, end: int) -> int:
+        """End of "顺义园" / "南沙片区" right after a zone ending at `end`, else `end`."""
+        for length in _PLACE_LENGTHS:
+            if folded[end : end + length] in self.places:
+                m = _SUB_PARK_RE.match(folded, end + length)
+                if m and not _SUFFIX_RE.match(folded, end + length):
+                    return m.end()
+        return end
 
     def find_zones(self, text: str) -> list[ZoneHit]:
         """Zones named in `text`, left to right, without overlaps (longest name wins)."""
@@ -239,51 +261,33 @@ class Gazetteer:
         last_end = -1
         for start, end, name, is_known in candidates:
             if start >= last_end:
+                part_end = self._sub_park(folded, end)
+                if part_end > end:
+                    name, is_known, end = text[start:part_end], False, part_end
                 hits.append(ZoneHit(name=name, known=is_known, start=start, end=end))
                 last_end = end
         return hits
 
-
-def _drop_province(name: str, provinces: set[str]) -> str:
-    """陕西西咸 → 西咸: a province before a more specific place is not part of the name."""
-    for p in sorted(provinces, key=len, reverse=True):
-        for form in (p + "省", p):
-            if name.startswith(form) and len(name) - len(form) >= 2:
-                return name[len(form) :]
-    return name
-
-
-def _trim(window: str) -> tuple[str, bool]:
-    """The tail of `window` after the last clause break or stop word; whether one was found."""
-    cut = -1
-    for i, ch in enumerate(window):
-        if not _cjk(ch) or ch in _STOP_CHARS:
-            cut = i + 1
-    for m in _STOP_WORDS.finditer(window):
-        cut = max(cut, m.end())
-    if cut < 0:
-        return window, False
-    return window[cut:], True
+    def _drop_province(self, name: str) -> str:
+        """陕西西咸 → 西咸: a province before a more specific place is not part of the name (but
+        山西转型综合改革示范区 keeps it: 转型 is no place)."""
+        for p in self._provinces_longest:
+            for form in (p + "省", p):
+                rest = name[len(form) :]
+                opens_with_place = any(rest[:n] in self.places for n in _PLACE_LENGTHS)
+                if name.startswith(form) and len(rest) >= 2 and opens_with_place:
+                    return rest
+        return name
 
 
 DATA_DIR = DEFAULT_PATH.parent
 # The national high-tech zones, then other zones (经开区 …) the data team curates beside them.
 DEFAULT_FILES = ("gazetteer.json", "other_zones.json")
-PLACES_PATH = DATA_DIR / "places.txt"
 
 
-def load_places(path: Path = PLACES_PATH) -> list[str]:
-    """Place names of places.txt ("省: 名 名 …" lines, # comments); [] when it is missing."""
-    if not path.exists():
-        return []
-    names = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or ":" not in line:
-            continue
-        province, rest = line.split(":", 1)
-        names.append(province.strip())
-        names.extend(rest.split())
-    return names
+def load_places() -> list[str]:
+    """Every place name that opens an unknown zone (full and short forms), from places.py."""
+    return sorted(load_place_index().names)
 
 
 def gazetteer_paths(path: Path | None = None) -> list[Path]:
@@ -304,7 +308,7 @@ def read_entries(paths: list[Path]) -> list[dict]:
 
 @lru_cache(maxsize=4)
 def _load(paths: tuple[str, ...]) -> Gazetteer:
-    return Gazetteer(read_entries([Path(p) for p in paths]), load_places())
+    return Gazetteer(read_entries([Path(p) for p in paths]))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
