@@ -46,7 +46,7 @@ def parsed(*, project_zone: str = "长沙高新区", amount: str = "2000000000",
         subtitle=None,
         byline="本报讯（记者 林晓）",
         text=TEXT,
-        zones=["长沙高新区", "某某未知产业园区"],
+        zones=["长沙高新区", "长沙未知产业园区"],
         projects=[
             ProjectFact(
                 name=name,
@@ -91,8 +91,8 @@ def test_a_parse_becomes_articles_candidates_events_and_quotes():
 
     assert (summary.articles, summary.projects, summary.batches) == (1, 1, 1)
     article = Article.objects.get(bulletin=target)
-    assert {z.short_name for z in article.zones.all()} == {"长沙高新区", "某某未知产业园区"}
-    assert Zone.objects.get(short_name="某某未知产业园区").verified is False
+    assert {z.short_name for z in article.zones.all()} == {"长沙高新区", "长沙未知产业园区"}
+    assert Zone.objects.get(short_name="长沙未知产业园区").verified is False
     project = Project.objects.get()
     assert project.review_status == ReviewStatus.CANDIDATE
     assert (project.amount_yuan, project.date, project.date_precision) == (

@@ -1,9 +1,11 @@
 """Admin for curating zones: new zones found in text, renames, aliases, merges."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Zone, ZoneAlias
+from .services import fold_zone
 
 
 class ZoneAliasInline(admin.TabularInline):
@@ -20,6 +22,20 @@ class ZoneAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("merged_into",)
     inlines = [ZoneAliasInline]
     actions = ["mark_verified"]
+
+    def save_model(self, request, obj, form, change):
+        """Setting 并入 (merged into) folds the zone into that one: its name becomes an alias
+        there and its projects, batches and articles follow (zones/services.py)."""
+        target = obj.merged_into if change and "merged_into" in form.changed_data else None
+        if target is not None:
+            obj.merged_into = None  # the fold sets it, after moving the records
+        super().save_model(request, obj, form, change)
+        if target is not None:
+            moved = fold_zone(obj, target, user=request.user)
+            message = _(
+                "已并入%(target)s，随之移动：项目 %(projects)s、批量签约 %(batches)s、文章 %(articles)s。"
+            )
+            self.message_user(request, message % {"target": target, **moved})
 
     @admin.action(description="标记为已核实")
     def mark_verified(self, request, queryset):

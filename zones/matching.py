@@ -3,7 +3,10 @@
 The parser already gives canonical short names for gazetteer zones; here we
 also honour aliases that admins added since, follow zones merged into others,
 and create zones never seen before as unverified, for admins to curate, placed in
-the province and at the coordinates of the place their name opens with.
+the province and at the coordinates of the place their name opens with — and only
+when the name opens with a place (`江阴滨江新城`, `西平县先进制造业开发区`): a phrase
+that merely ends in a zone word (`今年高新区` from "今年高新区还将安排…") is not a
+zone, and a junk zone would head every dropdown and split the zone's figures.
 """
 
 from __future__ import annotations
@@ -33,24 +36,25 @@ def find_zone(name: str) -> Zone | None:
 
 
 def resolve_zone(name: str | None, cache: dict[str, Zone | None] | None = None) -> Zone | None:
-    """The zone for `name`, created unverified when nobody knows it yet."""
+    """The zone for `name`; a name nobody knows yet is created unverified when it opens with a
+    place (the parser's place lookup), and is no zone (None) when it does not."""
     if not name or not name.strip():
         return None
     name = name.strip()[:64]
     if cache is not None and name in cache:
         return cache[name]
     zone = find_zone(name)
-    if zone is None:
-        place = load_place_index().place_in(name)  # 江阴滨江新城 → 江阴市, 江苏省
+    place = load_place_index().place_in(name) if zone is None else None  # 江阴滨江新城 → 江阴市
+    if zone is None and place is not None:
         zone = Zone.objects.create(
             short_name=name,
             slug=_free_slug(name),
             kind=_kind_of(name),
             verified=False,
-            province=place.province if place else "",
-            city=(place.city or place.name) if place and place.level != "province" else "",
-            latitude=place.latitude if place else None,
-            longitude=place.longitude if place else None,
+            province=place.province,
+            city=(place.city or place.name) if place.level != "province" else "",
+            latitude=place.latitude,
+            longitude=place.longitude,
         )
     if cache is not None:
         cache[name] = zone

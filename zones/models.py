@@ -39,7 +39,9 @@ class Zone(models.Model):
     class Meta:
         verbose_name = _("开发区")
         verbose_name_plural = _("开发区")
-        ordering = ["province", "short_name"]
+        # The gazetteer's (verified) zones first: a zone first seen in text has no province
+        # and would otherwise head every list and dropdown.
+        ordering = ["-verified", "province", "short_name"]
 
     def __str__(self) -> str:
         return self.short_name

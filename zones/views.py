@@ -23,7 +23,7 @@ def zone_list(request):
     zones = (
         Zone.objects.filter(merged_into__isnull=True)
         .annotate(project_count=Count("projects", filter=COUNTED))
-        .order_by("province", "short_name")
+        .order_by("-verified", "province", "short_name")
     )
     query = request.GET.get("q", "").strip()
     if query:
