@@ -216,12 +216,24 @@ def review_batch(request, pk: int):
     return redirect(_next_url(request, batch.get_absolute_url()))
 
 
+def _came_from(request, fallback: str) -> str:
+    """Where the editor opened the edit form from (`?next=`, else the referring page), if it is ours."""
+    for target in (request.POST.get("next"), request.GET.get("next"), request.headers.get("Referer")):
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure()):
+            return target
+    return fallback
+
+
 @permission_required("projects.change_project", raise_exception=True)
 def edit_project(request, pk: int):
     project = get_object_or_404(Project, pk=pk)
     form = ProjectEditForm(request.POST or None, instance=project)
+    back = _came_from(request, project.get_absolute_url())
+    if back == request.path or back.startswith(request.build_absolute_uri(request.path)):
+        back = project.get_absolute_url()  # a failed save referred to the form itself
     if request.method == "POST" and form.is_valid():
         save_project_edit(form.save(commit=False), request.user, changed=form.changed_data)
         messages.success(request, _("已保存：%(name)s") % {"name": project.name})
-        return redirect(project)
-    return render(request, "articles/project_edit.html", {"form": form, "project": project})
+        return redirect(back)
+    return render(request, "articles/project_edit.html", {"form": form, "project": project, "back": back})

@@ -29,9 +29,11 @@ from zones.models import Zone
 
 from . import rollup, search
 from .models import Batch, Project, ReviewStatus, Stage
+from .widgets import MonthInput
 
 YI = Decimal(100_000_000)
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+LOOSE_MONTH_RE = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?$")
 DEFAULT_REVIEW_STATUS = [ReviewStatus.CONFIRMED.value]
 # Filters a batch cannot satisfy (it has no name, investor or industry of its own).
 PROJECT_ONLY = ("q", "industry", "investor")
@@ -54,15 +56,16 @@ def _empty(value) -> bool:
     return hasattr(value, "__len__") and not isinstance(value, str) and len(value) == 0
 
 
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-
 class MonthField(forms.CharField):
-    """A month as YYYY-MM (what <input type="month"> sends)."""
+    """A month as YYYY-MM; `2022-6`, `2022/06`, `2022.6` and `2022年6月` are read as `2022-06`."""
 
     widget = MonthInput
     default_validators = [RegexValidator(MONTH_RE, _("请输入 YYYY-MM 格式的月份。"))]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        loose = LOOSE_MONTH_RE.match(value)
+        return f"{loose[1]}-{int(loose[2]):02d}" if loose and 1 <= int(loose[2]) <= 12 else value
 
 
 class MonthFilter(django_filters.CharFilter):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -29,3 +30,18 @@ class IsoDateInput(forms.DateInput):
         if isinstance(value, dt.date):
             return value.strftime(ISO_DATE)  # never localized, unlike DateInput's format_value
         return super().format_value(value)
+
+
+class MonthInput(forms.TextInput):
+    """A month typed as `2022-06`: a text box, not `<input type="month">`.
+
+    Chromium draws a month input in the browser's own language and width ("--------- ----"
+    when empty, "January 20…" when cut), Firefox and Safari draw a plain text box; a text box
+    with an ISO example reads the same everywhere and in the URL."""
+
+    def __init__(self, attrs=None):
+        base = {
+            "placeholder": _("如 2022-06"), "size": 8, "maxlength": 10,
+            "autocomplete": "off", "class": "month",
+        }
+        super().__init__(attrs={**base, **(attrs or {})})

@@ -322,9 +322,7 @@ def test_an_edit_on_the_review_page_is_recorded(editor, candidates):
         "stage": "signed",
         "date": "2023-05-16",
         "date_precision": "day",
-        "amount": "2000000000",
-        "currency": "CNY",
-        "amount_text": "20亿元",
+        "amount": "20亿元",
         "jobs": "",
     }
     response = editor.post(reverse("edit-project", args=[project.pk]), form)

@@ -119,9 +119,7 @@ def cases(site):
             lambda: {
                 "name": "改过的名字",
                 "stage": "signed",
-                "currency": "CNY",
-                "amount": "1000000000",
-                "amount_text": "10亿元",
+                "amount": "10亿元",
                 "date": "2022-06-28",
                 "date_precision": "day",
             },

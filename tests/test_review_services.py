@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 
+from articles.forms import amount_as_typed
 from projects.dedup import likely_duplicates, name_similarity
 from projects.models import CurrencyRate, Project
 from projects.money import to_yuan
@@ -203,8 +204,8 @@ def edit_form(project: Project, **changes) -> dict:
     data = {
         "name": project.name, "zone": project.zone_id or "", "investor": project.investor,
         "industry": project.industry, "stage": project.stage, "date": project.date or "",
-        "date_precision": project.date_precision, "amount": project.amount or "",
-        "currency": project.currency, "amount_text": project.amount_text, "jobs": project.jobs or "",
+        "date_precision": project.date_precision, "amount": amount_as_typed(project),
+        "jobs": project.jobs or "",
     }
     return {**data, **changes}
 
@@ -214,7 +215,7 @@ def test_editor_edit_of_a_dollar_amount_converts_at_that_years_rate(client_as):
     project = make_project(zone=make_zone())
     response = client_as("editor").post(
         reverse("edit-project", args=[project.pk]),
-        edit_form(project, amount="150000000", currency="USD", amount_text="1.5亿美元", date="2022-03-15"),
+        edit_form(project, amount="1.5亿美元", date="2022-03-15"),
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -228,7 +229,7 @@ def test_edited_dollar_amount_is_converted_at_the_year_of_the_date_the_project_k
     make_event(project, "signed", dt.date(2021, 11, 1), "month")
     client_as("editor").post(
         reverse("edit-project", args=[project.pk]),
-        edit_form(project, amount="100", currency="USD", amount_text="100美元", date="2023-03-15"),
+        edit_form(project, amount="100美元", date="2023-03-15"),
     )
     project.refresh_from_db()
     rate = CurrencyRate.objects.get(currency="USD", year=project.date.year).yuan_per_unit

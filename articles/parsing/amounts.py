@@ -239,3 +239,43 @@ def format_value(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+# The word written after a number in each currency: the shortest word the reader takes for it.
+_CURRENCY_WORDS: dict[str, str] = {}
+for _word, _code in _CURRENCIES.items():
+    if len(_word) < len(_CURRENCY_WORDS.get(_code, _word + "_")):
+        _CURRENCY_WORDS[_code] = _word
+
+
+def _number_text(value: Decimal) -> str:
+    for word in ("亿", "万"):
+        if value >= _MULTIPLIERS[word]:
+            return format_value(value / _MULTIPLIERS[word]) + word
+    return format_value(value)
+
+
+def format_amount(
+    value: Decimal, currency: str, *, approximate: bool = False, value_max: Decimal | None = None
+) -> str:
+    """The text `parse_amount` reads back as this amount: 120亿元, 约3.3亿美元, 6000万元, 10亿—12亿元.
+
+    Editors see a stored amount in this form and type amounts the same way, so an edit form
+    can show a value without ever printing raw yuan (`12000000000.0000`)."""
+    text = _number_text(value)
+    if value_max is not None:
+        text = f"{text}—{_number_text(value_max)}"
+    word = _CURRENCY_WORDS.get(currency)
+    text = f"{text}{word}" if word else f"{text} {currency}"
+    return f"约{text}" if approximate else text
+
+
+def read_whole_amount(text: str) -> Amount | None:
+    """The amount when `text` is one and nothing else ("约120亿元", " 3.3 亿美元 "), else None.
+
+    For what people type into a form: spaces anywhere are ignored."""
+    stripped = "".join(text.split())
+    hits = find_amounts(stripped)
+    if len(hits) == 1 and hits[0][0] == 0 and hits[0][1] == len(stripped):
+        return hits[0][2]
+    return None
