@@ -35,6 +35,8 @@ def main(argv: list[str]) -> int:
                 problems.append(f"  months  {page.wrong_months}  (value, currency, expected, found)")
             if page.missing_zones:
                 problems.append(f"  zones   {page.missing_zones}")
+            if page.fact_misses:
+                problems.append(f"  facts   {page.fact_misses}  (figure, value, expected, found)")
             if not page.split_ok:
                 problems.append(f"  split   expected {page.titles[0]}\n          found    {page.titles[1]}")
             if problems:

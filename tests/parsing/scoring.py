@@ -12,7 +12,14 @@ mirror how that judging is described:
 - split: a page splits right when it has exactly the expected articles with the expected
   headlines (compared without spaces, symbols and emoji; a headline printed with a
   "重磅！" style prefix still counts when one contains the other);
-- no-investment pages: the share of pages without any expected amount that yield none.
+- no-investment pages: the share of pages without any expected amount that yield none;
+- kind, fact zone, date (as in ../shared/dev-pages/README.md): for each matched amount, a
+  batch reported as a batch and a project as a project; the fact's own zone is the expected
+  one, or both are empty (a city's total belongs to no zone); the fact's date agrees with the
+  expected date at the expectation's precision (YYYY, YYYY-MM or YYYY-MM-DD). Zone and date
+  are scored where the expectation gives them (round t on); kind wherever it is given.
+An expected amount marked `"optional": true` is doubtful: reporting it or missing it costs
+nothing (one predicted amount of its value is set aside).
 
 Pure Python and deterministic; `tests/parsing/test_corpus_scores.py` asserts the targets
 and `bench/score_corpus.py` prints the figures with the misses.
@@ -46,6 +53,11 @@ class PageResult:
     wrong_months: list[tuple] = field(default_factory=list)
     missing_zones: list[str] = field(default_factory=list)
     titles: tuple[list, list] = ((), ())
+    # (right, scored) for each per-fact figure, and what went wrong
+    kinds: tuple[int, int] = (0, 0)
+    fact_zones: tuple[int, int] = (0, 0)
+    dates: tuple[int, int] = (0, 0)
+    fact_misses: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +92,23 @@ class Scores:
         expected = self._sum("zones_expected")
         return self._sum("zones_found") / expected if expected else 1.0
 
+    def _ratio(self, attr: str) -> float:
+        right = sum(getattr(p, attr)[0] for p in self.pages)
+        total = sum(getattr(p, attr)[1] for p in self.pages)
+        return right / total if total else 1.0
+
+    @property
+    def kind_accuracy(self) -> float:
+        return self._ratio("kinds")
+
+    @property
+    def fact_zone_accuracy(self) -> float:
+        return self._ratio("fact_zones")
+
+    @property
+    def date_accuracy(self) -> float:
+        return self._ratio("dates")
+
     @property
     def split_accuracy(self) -> float:
         return sum(p.split_ok for p in self.pages) / len(self.pages) if self.pages else 1.0
@@ -103,6 +132,9 @@ class Scores:
             "zone_recall": round(self.zone_recall, 3),
             "split_accuracy": round(self.split_accuracy, 3),
             "no_investment_pages_clean": f"{clean}/{total}",
+            "kind_accuracy": round(self.kind_accuracy, 3),
+            "fact_zone_accuracy": round(self.fact_zone_accuracy, 3),
+            "date_accuracy": round(self.date_accuracy, 3),
         }
 
 
@@ -133,6 +165,79 @@ def predicted_amounts(doc: dict) -> list[tuple[str, str, str | None]]:
             if fact.get("amount"):
                 out.append((fact["amount"]["value"], fact["amount"]["currency"], _month(fact.get("date"))))
     return out
+
+
+def predicted_facts(doc: dict) -> list[dict]:
+    """Every fact with an amount: value, currency, kind (project/batch), zone, date."""
+    out = []
+    for article in doc["articles"]:
+        for kind, facts in (("project", article["projects"]), ("batch", article["batches"])):
+            for fact in facts:
+                if fact.get("amount"):
+                    amount = fact["amount"]
+                    out.append(
+                        {"value": amount["value"], "currency": amount["currency"], "kind": kind,
+                         "zone": fact.get("zone"), "date": fact.get("date")}
+                    )  # fmt: skip
+    return out
+
+
+def _fact_figures(expected: list[dict], predicted: list[dict]) -> tuple[tuple, tuple, tuple, list]:
+    """Kind, own zone and date of each expected amount against the predicted fact of the same
+    value and currency (the one with the right date first, then in page order)."""
+    used: set[int] = set()
+    kinds, zones, dates = [0, 0], [0, 0], [0, 0]
+    misses = []
+    for exp in expected:
+        same = [
+            i
+            for i, p in enumerate(predicted)
+            if i not in used and (p["value"], p["currency"]) == (exp["value"], exp["currency"])
+        ]
+        if not same:
+            continue
+        dated = [
+            i for i in same if exp.get("date") and str(predicted[i]["date"] or "").startswith(exp["date"])
+        ]
+        i = (dated or same)[0]
+        used.add(i)
+        got = predicted[i]
+        if exp.get("kind"):
+            kinds[1] += 1
+            kinds[0] += exp["kind"] == got["kind"]
+            if exp["kind"] != got["kind"]:
+                misses.append(("kind", exp["value"], exp["kind"], got["kind"]))
+        if "zone" in exp:
+            ok = (
+                zone_match(exp["zone"], got["zone"])
+                if exp["zone"] and got["zone"]
+                else not exp["zone"] and not got["zone"]
+            )
+            zones[1] += 1
+            zones[0] += ok
+            if not ok:
+                misses.append(("zone", exp["value"], exp["zone"], got["zone"]))
+        if exp.get("date"):
+            ok = str(got["date"] or "").startswith(exp["date"])
+            dates[1] += 1
+            dates[0] += ok
+            if not ok:
+                misses.append(("date", exp["value"], exp["date"], got["date"]))
+    return tuple(kinds), tuple(zones), tuple(dates), misses
+
+
+def _set_aside_optional(expected: list[dict], predicted: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Drop doubtful expected amounts, and for each one predicted amount of its value."""
+    kept, predicted = [], list(predicted)
+    for exp in expected:
+        if not exp.get("optional"):
+            kept.append(exp)
+            continue
+        for i, p in enumerate(predicted):
+            if (p["value"], p["currency"]) == (exp["value"], exp["currency"]):
+                del predicted[i]
+                break
+    return kept, predicted
 
 
 def zone_match(expected: str, found: str) -> bool:
@@ -173,11 +278,13 @@ def _match(expected: list[tuple], predicted: list[tuple]) -> tuple[int, int, lis
 
 
 def score_page(name: str, expected: dict, doc: dict) -> PageResult:
-    exp_amounts = [
-        (a["value"], a["currency"], a["month"]) for art in expected["articles"] for a in art["amounts"]
-    ]
-    pred_amounts = predicted_amounts(doc)
+    exp_facts, pred_facts = _set_aside_optional(
+        [a for art in expected["articles"] for a in art["amounts"]], predicted_facts(doc)
+    )
+    exp_amounts = [(a["value"], a["currency"], a["month"]) for a in exp_facts]
+    pred_amounts = [(p["value"], p["currency"], _month(p["date"])) for p in pred_facts]
     matched, months_right, missing, extra, wrong = _match(exp_amounts, pred_amounts)
+    kinds, fact_zones, dates, fact_misses = _fact_figures(exp_facts, pred_facts)
     exp_zones = {z for art in expected["articles"] for z in art["zones"]}
     found = predicted_zones(doc)
     found_zones = {z for z in exp_zones if any(zone_match(z, f) for f in found)}
@@ -201,6 +308,10 @@ def score_page(name: str, expected: dict, doc: dict) -> PageResult:
         wrong_months=wrong,
         missing_zones=sorted(exp_zones - found_zones),
         titles=(exp_titles, got_titles),
+        kinds=kinds,
+        fact_zones=fact_zones,
+        dates=dates,
+        fact_misses=fact_misses,
     )
 
 
