@@ -9,6 +9,8 @@ Accepted shapes (matched on `textfold.fold(text)`, so 億元/萬元 work too):
   美元, 欧元, 港元, 日元, 英镑 …, also a prefix: 人民币15亿元, 美元5000万);
   a bare multiplier without currency (120亿, 3000万) is CNY unless a counted noun follows
   (5万平方米, 1万人, 10亿颗 are not money);
+- a counted multiplier as spoken: 3个亿, 4个亿 (= 3亿, 4亿; CNY);
+- a prefix currency of Taiwan pages: 新台币80亿元 / 新臺幣80億元 → TWD;
 - approximate markers before (约, 近, 超, 逾, 超过, 将近, 上百亿…) or after (余, 多, 左右, 以上,
   许) the number;
 - 亿 and 万 in one number: 三亿五千万元, 3亿5000万元 → 350000000;
@@ -66,7 +68,17 @@ _CURRENCIES = {
     "台币": "TWD",
     "泰铢": "THB",
 }
-_PREFIX_CURRENCIES = {"人民币": "CNY", "美元": "USD", "欧元": "EUR", "港币": "HKD", "港元": "HKD"}
+_PREFIX_CURRENCIES = {
+    "人民币": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "港币": "HKD",
+    "港元": "HKD",
+    "新台币": "TWD",  # 新臺幣80億元 (folded): Taiwan pages put the currency first
+    "台币": "TWD",
+}
+# Spoken "3个亿", "4个亿": a count of 亿 (or 万) is the same sum as 3亿.
+_COUNTED_MULTIPLIERS = ("亿", "万", "千万", "百万")
 
 
 def _alt(words) -> str:
@@ -88,12 +100,13 @@ _RANGE_SEP = r"\s?(?:—{1,2}|－|-|–|~|～|至|到)\s?"
 # exploring the optional groups (2.5× faster scans, same matches).
 _AMOUNT_RE = re.compile(
     rf"""
-    (?=[\d一二两三四五六七八九十百千零人美欧港])
+    (?=[\d一二两三四五六七八九十百千零人美欧港新台])
     (?<![\d.])
     (?P<pcur>{_alt(_PREFIX_CURRENCIES)})?
     (?:(?P<lo>{_NUM})(?P<lomul>{_MUL})?(?:{_CUR})?{_RANGE_SEP})?
     (?P<num>{_NUM})
     (?P<in1>{_APPROX_IN})?
+    (?P<ge>个(?=亿|万|千万|百万))?
     (?P<mul>{_MUL})?
     (?P<in2>{_APPROX_IN})?
     (?P<cur>{_CUR})?
@@ -102,7 +115,10 @@ _AMOUNT_RE = re.compile(
     re.VERBOSE,
 )
 # Approximate markers just before a number.
-_APPROX_BEFORE = re.compile(r"(?:大约|约合|约|将近|接近|近|超过|超|逾|不少于|不低于|至少|高于|上)$")
+# 约 of 签约/合约/履约 … is a word of its own, not "about": "签约10亿元" is exact.
+_APPROX_BEFORE = re.compile(
+    r"(?:大约|约合|(?<![签合预节制履公条特违毁解])约|将近|接近|近|超过|超|逾|不少于|不低于|至少|高于|上)$"
+)
 # A bare multiplier ("3000万") followed by one of these counts things, not money.
 _COUNTED = set("人次个件台套吨颗片只支平方千瓦度字条份张辆户家项粒米公亩根栋间位名盏株头册部架艘座块亿万")
 _VAGUE_BEFORE = set("数几若")
@@ -176,7 +192,10 @@ def _match_amount(m: re.Match, folded: str, original: str) -> tuple[int, int, Am
     if value is None or value <= 0:
         return None
     factor = _MULTIPLIERS[mul] if mul else Decimal(1)
-    currency = _CURRENCIES.get(cur or "", None) or _PREFIX_CURRENCIES.get(pcur or "", "CNY")
+    if pcur and cur == "元":
+        currency = _PREFIX_CURRENCIES[pcur]  # 新台币80亿元, 美元5000万元: 元 is that currency's unit
+    else:
+        currency = _CURRENCIES.get(cur or "", None) or _PREFIX_CURRENCIES.get(pcur or "", "CNY")
     value_max = None
     if m.group("lo"):
         lo = _to_decimal(m.group("lo"))

@@ -1,9 +1,15 @@
 """Same-length folding of text for matching: traditional → simplified, width, punctuation.
 
 Every rule module matches against `fold(text)` rather than `text`, so one regex serves
-簡體 and 繁體 pages alike. The fold maps one character to exactly one character, so an
-offset found in the folded text is the same offset in the original: quotes and spans are
-always cut from the text as printed.
+簡體 and 繁體 pages alike. The fold keeps the length, so an offset found in the folded text
+is the same offset in the original: quotes and spans are always cut from the text as printed.
+
+Traditional → simplified is OpenCC's t2s conversion (the `opencc` package: phrase-aware,
+maintained dictionaries), used only when the text holds a character t2s changes, so
+simplified text pays one character-class scan. t2s is character-for-character for almost
+all text; when a conversion changes the length anyway, each line is converted on its own and
+a line that still changes length falls back to OpenCC's single-character mapping, which is
+one-to-one by construction. Width, financial numerals and punctuation are folded by a table.
 
 Speed: `str.translate` with a dict looks up every character in Python's mapping protocol;
 most text has no foldable character at all, so `fold` finds the foldable characters with
@@ -15,21 +21,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Traditional forms that occur in investment news, mapped to simplified. Only
-# one-to-one pairs: a multi-character mapping would break offsets.
-_TRAD = (
-    "億亿萬万簽签約约開开項项資资總总額额產产發发區区園园設设業业華华東东廣广電电"
-    "協协議议達达實实際际餘余個个幾几兩两將将來来於于與与稅税營营銷销補补貼贴勵励"
-    "專专導导規规場场標标動动運运轉转歐欧幣币點点過过約约計计劃划擬拟預预總总礎础"
-    "頭头兒儿貨货據据權权組组織织網网絡络體体車车廠厂線线礦矿鋼钢鐵铁機机械械裝装"
-    "備备製制樂乐縣县廳厅門门員员龍龙鄉乡灣湾島岛陽阳慶庆寧宁遼辽蘇苏嶺岭濱滨漢汉"
-    "澤泽滬沪陝陕貴贵雲云廈厦臺台馬马億亿億亿漲涨區区頓顿貿贸進进務务態态費费維维"
-    "舉举辦办們们這这為为創创術术產产訊讯記记聯联興兴築筑徵征獎奖勵励紀纪錄录億亿"
-    "擴扩續续優优質质數数億亿萬万簽签訂订約约暨暨竣竣啟启動动奠奠準准備备擊击億亿"
-    "層层藝艺愛爱聖圣張张陳陈劉刘楊杨趙赵黃黄吳吴鄭郑謝谢韓韩馮冯鄧邓蕭萧許许羅罗"
-    "億亿兆兆圓圆參参貳贰陸陆國国經经濟济醫医藥药環环綠绿儲储鋰锂氫氢軟软換换儀仪統统"
-    "産产絶绝單单價价長长閉闭線线庫库號号間间後后並并積积極极與与邊边"
-)
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+
+def _single_characters() -> dict[str, str]:
+    """Every CJK character t2s changes on its own → its one simplified character (~20 ms)."""
+    chars = [chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00))]
+    converted = _T2S.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # never seen; then convert one by one
+        converted = [_T2S.convert(ch) for ch in chars]
+    return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
+
+
+_TRAD_CHARS = _single_characters()
+_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in sorted(_TRAD_CHARS)) + "]")
 # Financial (anti-forgery) numerals and the circled zero, folded to ordinary numerals.
 _NUMERALS = "壹一贰二貳二叁三肆四伍五柒七捌八玖九拾十佰百仟千〇零"
 # ASCII punctuation that clean.normalise makes full-width; fold it to full-width too.
@@ -37,8 +44,8 @@ _PUNCT = ";；:：(（)）!！?？"  # "," stays: it is also a thousands separat
 
 
 def _build_table() -> dict[int, int]:
-    table: dict[int, int] = {}
-    for src in (_TRAD, _NUMERALS, _PUNCT):
+    table: dict[int, int] = {ord(a): ord(b) for a, b in _TRAD_CHARS.items()}
+    for src in (_NUMERALS, _PUNCT):
         for i in range(0, len(src) - 1, 2):
             a, b = src[i], src[i + 1]
             if a != b:
@@ -56,7 +63,7 @@ def _build_table() -> dict[int, int]:
 
 
 _TABLE = _build_table()
-_CHARS = {chr(k): chr(v) for k, v in _TABLE.items()}
+_CHARS = {chr(k): chr(v) for k, v in _TABLE.items() if chr(k) not in _TRAD_CHARS}
 _FOLDABLE = re.compile("[" + "".join(re.escape(c) for c in sorted(_CHARS)) + "]")
 
 
@@ -69,7 +76,27 @@ def _fold_cached(text: str) -> str:
     return _fold(text)
 
 
+def to_simplified(text: str) -> str:
+    """OpenCC t2s of `text`, of the same length (see the module docstring); `text` itself when
+    it holds no traditional character."""
+    if not _TRADITIONAL.search(text):
+        return text
+    converted = _T2S.convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = []
+    for line in text.splitlines(keepends=True):
+        done = _T2S.convert(line)
+        lines.append(done if len(done) == len(line) else _TRADITIONAL.sub(_simplify_char, line))
+    return "".join(lines)
+
+
+def _simplify_char(match: re.Match) -> str:
+    return _TRAD_CHARS[match.group()]
+
+
 def _fold(text: str) -> str:
+    text = to_simplified(text)
     return _FOLDABLE.sub(_replace, text) if _FOLDABLE.search(text) else text
 
 
