@@ -4,6 +4,10 @@ Re-running it (after the parser improves) replaces the bulletin's unreviewed
 candidates and keeps what editors decided: a fact that matches a project or
 batch already reviewed from this bulletin gets its quote attached to that
 record instead of a new twin.
+
+Projects that belong to a batch of their article (`articles.batch_members`) are linked to
+it, so that the batch and its members are not both counted; on a re-parse too, where a
+reviewed project that belongs to no batch is linked to the batch found again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from projects.search import document
 from zones.matching import resolve_zone
 
 from . import bulk_write
+from .batch_members import member_links, unmatched_names
 from .bulk_write import Row
 from .models import Article, Bulletin, Mention
 
@@ -74,6 +79,10 @@ class _Pending:
         self.article_zones: list[Row] = []
         # Events of reviewed projects that a quote of this parse links to its new article.
         self.relinks: list[tuple[ProjectEvent, Row]] = []
+        # Reviewed projects (in no batch) that belong to a batch of this parse.
+        self.reviewed_members: list[tuple[Project, Row]] = []
+        # Member names a batch lists that name no project of its article: (zone id, names, batch).
+        self.named_members: list[tuple[int | None, list[str], Row]] = []
 
 
 @gc_paused()  # the write makes a few hundred thousand rows
@@ -97,9 +106,22 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
         pending.articles.append(article)
         summary.articles += 1
         _link_zones(article, parsed_article, zone_cache, pending)
-        for fact in parsed_article.projects:
+        # The batches first (a member project points at its batch), stored in parse order below.
+        reviewed_of_batch = [_match_batch(fact, reviewed_batches) for fact in parsed_article.batches]
+        batch_rows = [
+            _stored(reviewed) if reviewed is not None else _batch(fact, zone_cache, fallback_year, rates)
+            for fact, reviewed in zip(parsed_article.batches, reviewed_of_batch, strict=True)
+        ]
+        members = member_links(parsed_article)
+        for batch_index, names in unmatched_names(parsed_article).items():
+            zone_id = _zone_id(parsed_article.batches[batch_index].zone, zone_cache)
+            pending.named_members.append((zone_id, names, batch_rows[batch_index]))
+        for index, fact in enumerate(parsed_article.projects):
+            batch = batch_rows[members[index]] if index in members else None
             reviewed = _match(fact.name or "", fact.zone, reviewed_projects)
             if reviewed is not None:
+                if batch is not None and reviewed.batch_id is None:
+                    pending.reviewed_members.append((reviewed, batch))
                 event = _event_to_relink(reviewed, article, fact.stage, pending)
                 mention = _mention(
                     article, Mention.Kind.PROJECT, fact, project=_stored(reviewed), event=_stored(event)
@@ -107,15 +129,14 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
                 pending.mentions.append(mention)
                 summary.attached_to_reviewed += 1
                 continue
-            _store_project(article, fact, zone_cache, fallback_year, pending, rates)
+            _store_project(article, fact, zone_cache, fallback_year, pending, rates, batch)
             summary.projects += 1
-        for fact in parsed_article.batches:
-            reviewed = _match_batch(fact, reviewed_batches)
+        for fact, reviewed, batch in zip(parsed_article.batches, reviewed_of_batch, batch_rows, strict=True):
+            pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=batch))
             if reviewed is not None:
-                pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=_stored(reviewed)))
                 summary.attached_to_reviewed += 1
                 continue
-            _store_batch(article, fact, zone_cache, fallback_year, pending, rates)
+            pending.batches.append(batch)
             summary.batches += 1
     _write_pending(pending)
     bulletin.format = parsed.source.format
@@ -160,9 +181,10 @@ def _write_pending(pending: _Pending) -> None:
         event.article_id = article["id"]
         event._change_reason = "article of a new parse"
         event.save()
-    bulk_write.insert(Project, pending.projects, prepare=_add_document(Project))
-    bulk_write.insert(ProjectEvent, _resolve(pending.events, "project", "article"))
     bulk_write.insert(Batch, pending.batches)
+    bulk_write.insert(Project, _resolve(pending.projects, "batch"), prepare=_add_document(Project))
+    bulk_write.insert(ProjectEvent, _resolve(pending.events, "project", "article"))
+    _link_members(pending)
     rollup.mark(
         rollup.project_keys(row["zone_id"], row["date"]) for row in (*pending.projects, *pending.batches)
     )
@@ -257,6 +279,31 @@ def _zone_id(name: str | None, zone_cache: dict) -> int | None:
     return None if zone is None else zone.pk
 
 
+def _link_members(pending: _Pending) -> None:
+    """Link the reviewed projects found to belong to a new batch, and the known projects a
+    batch names that its article does not report: only a project of the batch's zone with
+    exactly that name, in no batch, not merged or rejected, and only when one is (saved one by
+    one: each link is in the project's history and moves its rollup cells)."""
+    for project, batch in pending.reviewed_members:
+        project.batch_id = batch["id"]
+        project._change_reason = "member of a batch of a new parse"
+        project.save()
+    for zone_id, names, batch in pending.named_members:
+        if zone_id is None:
+            continue
+        known = Project.objects.filter(
+            zone_id=zone_id, name__in=names, batch__isnull=True, merged_into__isnull=True
+        ).exclude(review_status=ReviewStatus.REJECTED)
+        by_name: dict[str, list[Project]] = {}
+        for project in known:
+            by_name.setdefault(project.name, []).append(project)
+        for found in by_name.values():
+            if len(found) == 1:
+                found[0].batch_id = batch["id"]
+                found[0]._change_reason = "named by a batch of a new parse"
+                found[0].save()
+
+
 def _store_project(
     article: Row,
     fact: ProjectFact,
@@ -264,6 +311,7 @@ def _store_project(
     fallback_year: int | None,
     pending: _Pending,
     rates: dict,
+    batch: Row | None = None,
 ) -> None:
     year = fact.date.year if fact.date else fallback_year
     project = {
@@ -273,6 +321,7 @@ def _store_project(
         "industry": (fact.industry or "")[:32],
         "stage": fact.stage if fact.stage in ("signed", "started", "operating") else "other",
         "jobs": fact.jobs,
+        "batch": batch,
         **event_date_fields(fact.date),
         **money_fields(fact.amount, year, rates),
     }
@@ -290,23 +339,15 @@ def _store_project(
     pending.mentions.append(_mention(article, Mention.Kind.PROJECT, fact, project=project, event=event))
 
 
-def _store_batch(
-    article: Row,
-    fact: BatchFact,
-    zone_cache: dict,
-    fallback_year: int | None,
-    pending: _Pending,
-    rates: dict,
-) -> None:
+def _batch(fact: BatchFact, zone_cache: dict, fallback_year: int | None, rates: dict) -> Row:
+    """A new batch's row (appended to the pending batches by the caller, in parse order)."""
     year = fact.date.year if fact.date else fallback_year
-    batch = {
+    return {
         "zone_id": _zone_id(fact.zone, zone_cache),
         "project_count": fact.count,
         **event_date_fields(fact.date),
         **money_fields(fact.amount, year, rates),
     }
-    pending.batches.append(batch)
-    pending.mentions.append(_mention(article, Mention.Kind.BATCH, fact, batch=batch))
 
 
 def _mention(
@@ -351,7 +392,7 @@ def fact_to_json(fact: ProjectFact | BatchFact) -> dict:
             name=fact.name, investor=fact.investor, stage=fact.stage, jobs=fact.jobs, industry=fact.industry
         )
     else:
-        data.update(count=fact.count)
+        data.update(count=fact.count, members=list(fact.members))
     return data
 
 

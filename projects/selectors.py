@@ -24,8 +24,9 @@ def project_detail(pk: int) -> Project:
 
 def batch_detail(pk: int) -> Batch:
     mentions = Mention.objects.select_related("article__bulletin")
+    members = Project.objects.filter(merged_into__isnull=True).order_by("-date", "-id")
     return (
         Batch.objects.select_related("zone")
-        .prefetch_related(Prefetch("mentions", queryset=mentions), "projects")
+        .prefetch_related(Prefetch("mentions", queryset=mentions), Prefetch("projects", queryset=members))
         .get(pk=pk)
     )

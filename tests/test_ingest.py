@@ -145,7 +145,7 @@ def test_a_write_that_fails_half_way_leaves_nothing(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "_store_batch", explode)
+    monkeypatch.setattr(ingest, "_link_members", explode)  # after batches, projects and events are written
     with pytest.raises(RuntimeError):
         store_parse(target, parsed())
     assert Article.objects.count() == 0

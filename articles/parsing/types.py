@@ -102,6 +102,9 @@ class BatchFact:
     quote: str
     quote_start: int
     quote_end: int
+    # Names of the batch's projects when the text lists them ("甲、乙等7个项目",
+    # "上述两个项目"): each is the `name` of a project of the same article when one is reported.
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
