@@ -32,6 +32,9 @@ def zone_names(text: str) -> list[str]:
         ("中国（上海）自由贸易试验区新推措施。", "中国（上海）自由贸易试验区"),  # bracketed place
         ("安徽六安经济开发区签约", "六安经济开发区"),  # a province before a city is dropped
         ("山西转型综合改革示范区发布清单。", "山西转型综合改革示范区"),  # but kept before a non-place
+        ("横琴粤澳深度合作区新增企业。", "横琴粤澳深度合作区"),  # 合作区 after a town
+        ("合肥软件园今年引进企业80家。", "合肥软件园"),  # 软件园 straight after a city
+        ("南京市江宁区科技园发布榜单。", "南京市江宁区科技园"),  # 科技园 after a district
     ],
 )
 def test_zone_outside_the_gazetteer_opened_by_a_place(text, zone):
@@ -51,6 +54,9 @@ def test_zone_outside_the_gazetteer_opened_by_a_place(text, zone):
         "广东、天津、福建三地自贸区进入挂牌倒计时。",  # a count of zones
         "中原经济区规划获批。",  # 中原 is a region word, not a place
         "和平开发区这个说法并不准确。",  # 和平 alone is an ordinary word (place_stop_words.txt)
+        "苏南国家自主创新示范区建设提速。",  # a quality word after a bare place
+        "全省示范区建设现场会召开。",  # no place at all
+        "建设智能制造产业园。",  # a park without a place is a project
     ],
 )
 def test_words_around_a_suffix_are_no_zone(text):
