@@ -71,8 +71,10 @@ def _alternation(words: Iterable[str]) -> re.Pattern:
 
 _WORDS = read_word_sections(WORDS_PATH)
 _AFTER_PLACE_ONLY = frozenset(_WORDS["after_place_only"])
+_PROVINCE_ZONES = frozenset(_WORDS["province_zones"])
 _SUFFIX_RE = _alternation(_WORDS["suffixes"] + _WORDS["after_place_only"])
 _SUB_PARK_RE = re.compile("(?:" + _alternation(_WORDS["sub_parks"]).pattern + ")")
+_SUB_AREA_RE = re.compile("(?:" + _alternation(_WORDS["sub_parks"] + _WORDS["sub_areas"]).pattern + ")")
 _STOP_CHARS = frozenset("".join(_WORDS["stop_chars"]))
 _NAME_STOP_CHARS = _STOP_CHARS | frozenset("".join(_WORDS["name_stop_chars"]))
 _BREAK_WORDS = _alternation(_WORDS["break_words"])
@@ -189,13 +191,15 @@ class Gazetteer:
                     break
         return hits
 
-    def _place_before(self, window: str, after_place_only: bool) -> str | None:
+    def _place_before(self, window: str, suffix: str) -> str | None:
         """The tail of `window` that opens with a known place and names a zone, if any.
 
         What follows the place must be a short proper name without function words; after a
         place written with its administrative suffix (西平县, 云梦县) it may be longer and may
-        hold quality words. `after_place_only` (产业园): a bare place takes no name at all.
+        hold quality words. After a bare place, a suffix of `after_place_only` (产业园) takes
+        no name at all, and a province alone opens only the suffixes of `province_zones`.
         """
+        after_place_only = suffix in _AFTER_PLACE_ONLY
         cut = max((i + 1 for i, ch in enumerate(window) if not _cjk(ch)), default=0)
         window = window[cut:]
         for i in range(len(window) - 1):
@@ -210,6 +214,9 @@ class Gazetteer:
                     rest = rest[lead.end() :]
                 if set(rest) & _NAME_STOP_CHARS or _SUFFIX_RE.search(rest):
                     continue
+                place = _ADMIN_SUFFIX.sub("", window[i : i + length])
+                if not rest and place in self.provinces and suffix not in _PROVINCE_ZONES:
+                    continue  # 湖北高新区: the province's zones together
                 if lead:
                     if len(rest) > _MAX_REST_AFTER_ADMIN:
                         continue
@@ -225,8 +232,7 @@ class Gazetteer:
             if end in known_ends:
                 continue
             window = folded[max(0, start - _WINDOW) : start]
-            after_place_only = m.group() in _AFTER_PLACE_ONLY
-            prefix = self._place_before(window, after_place_only)
+            prefix = self._place_before(window, m.group())
             if prefix is None:
                 bracket = _BRACKETED_PLACE.search(window)
                 if bracket and bracket.group(1) in self.places:
@@ -241,11 +247,13 @@ class Gazetteer:
             hits.append((s, end, text[s:end]))
         return hits
 
-    def _sub_park(self, folded: str, end: int) -> int:
-        """End of "顺义园" / "南沙片区" right after a zone ending at `end`, else `end`."""
+    def _sub_park(self, folded: str, end: int, known: bool) -> int:
+        """End of "顺义园" (or, after an unknown zone, "南沙片区") right after a zone ending at
+        `end`, else `end`."""
+        pattern = _SUB_PARK_RE if known else _SUB_AREA_RE
         for length in _PLACE_LENGTHS:
             if folded[end : end + length] in self.places:
-                m = _SUB_PARK_RE.match(folded, end + length)
+                m = pattern.match(folded, end + length)
                 if m and not _SUFFIX_RE.match(folded, end + length):
                     return m.end()
         return end
@@ -261,7 +269,7 @@ class Gazetteer:
         last_end = -1
         for start, end, name, is_known in candidates:
             if start >= last_end:
-                part_end = self._sub_park(folded, end)
+                part_end = self._sub_park(folded, end, is_known)
                 if part_end > end:
                     name, is_known, end = text[start:part_end], False, part_end
                 hits.append(ZoneHit(name=name, known=is_known, start=start, end=end))

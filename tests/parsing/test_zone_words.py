@@ -65,3 +65,23 @@ def test_words_around_a_suffix_are_no_zone(text):
 
 def test_province_list_does_not_split_known_divisions():
     assert zone_names("乐山市五通桥区工业园区") == ["乐山市五通桥区工业园区"]
+
+
+@pytest.mark.parametrize(
+    ("text", "zones"),
+    [
+        ("湖北高新区：创新高地加速隆起", []),  # a province's zones together
+        ("湖北省高新区营收增长", []),
+        ("重庆高新区签约", ["重庆高新区"]),  # a municipality is a city
+        ("广东自贸区南沙片区新设企业", ["广东自贸区南沙片区"]),  # a part of an unknown zone
+    ],
+)
+def test_provinces_and_parts(text, zones):
+    assert zone_names(text) == zones
+
+
+def test_an_area_of_a_known_zone_is_that_zone():
+    from articles.parsing.zones import load_gazetteer
+
+    hits = load_gazetteer().find_zones("项目位于哈尔滨高新区松北片区。")
+    assert [(h.name, h.known) for h in hits] == [("哈尔滨高新区", True)]
