@@ -8,10 +8,23 @@ reach the roles without hand work.
 
 from __future__ import annotations
 
+from django.utils.translation import pgettext_lazy
+
 ANALYSTS = "analysts"
 EDITORS = "editors"
 ADMINS = "admins"
 ROLES = (ANALYSTS, EDITORS, ADMINS)
+# The groups keep these English names (code and migrations refer to them); people read these.
+ROLE_LABELS = {
+    ANALYSTS: pgettext_lazy("role", "分析员"),
+    EDITORS: pgettext_lazy("role", "编辑"),
+    ADMINS: pgettext_lazy("role", "管理员"),
+}
+
+
+def role_label(name: str) -> str:
+    """A role group's name in the reader's language (another group's name as it is)."""
+    return str(ROLE_LABELS.get(name, name))
 
 TRACKED_MODELS = {
     "zones": ("zone", "zonealias"),

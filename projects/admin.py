@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Mention
 
+from .history import AdminHistoryHelper
 from .models import Batch, CurrencyRate, Project, ProjectEvent, ReviewStatus
 from .services import merge_projects, save_project_edit, set_review_status
 
@@ -37,6 +38,13 @@ class MergeTargetForm(forms.Form):
     )
 
 
+class ReadableHistoryMixin:
+    """History in the admin in the site's words: names, labels, 亿元, dates at their precision."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return AdminHistoryHelper(self.model, historical_record)
+
+
 class ReviewActionsMixin:
     """Confirm / reject actions that save row by row, so history records each decision."""
 
@@ -58,7 +66,7 @@ class ReviewActionsMixin:
 
 
 @admin.register(Project)
-class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "zone",
@@ -108,7 +116,7 @@ class ProjectAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class BatchAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "zone", "project_count", "amount_text", "amount_yuan", "date", "review_status")
     list_filter = ("review_status", "approximate", "zone__province")
     search_fields = ("title", "zone__short_name", "amount_text")
@@ -119,7 +127,7 @@ class BatchAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProjectEvent)
-class ProjectEventAdmin(SimpleHistoryAdmin):
+class ProjectEventAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ("project", "stage", "date", "date_precision", "article")
     list_filter = ("stage",)
     search_fields = ("project__name",)
@@ -127,7 +135,7 @@ class ProjectEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CurrencyRate)
-class CurrencyRateAdmin(SimpleHistoryAdmin):
+class CurrencyRateAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ("currency", "year", "yuan_per_unit", "source")
     list_filter = ("currency",)
     search_fields = ("currency",)

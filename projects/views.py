@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_safe
 from accounts.access import public_read_only
 from articles.models import Article
 
-from . import exports, search, selectors, totals
+from . import exports, history, search, selectors, totals
 from .filters import ProjectFilter
 from .models import Batch, Project, ReviewStatus
 
@@ -235,7 +235,7 @@ def project_detail(request, pk: int):
         raise Http404 from exc
     return render(request, "projects/project_detail.html", {
         "project": project,
-        "history": project.history.select_related("history_user").order_by("-history_date")[:50],
+        "history": history.entries(project),
     })
 
 
@@ -246,7 +246,7 @@ def batch_detail(request, pk: int):
         batch = selectors.batch_detail(pk)
     except Batch.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "projects/batch_detail.html", {"batch": batch})
+    return render(request, "projects/batch_detail.html", {"batch": batch, "history": history.entries(batch)})
 
 
 SEARCH_TOP = 10  # results of each kind on the search page before "more"
