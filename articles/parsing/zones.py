@@ -84,8 +84,10 @@ _COMPANY_BEFORE = tuple(_WORDS["company_before"])
 _COMPANY_AFTER = re.compile("[\u4e00-\u9fff]{0,8}?(?:" + _alternation(_WORDS["company_after"]).pattern + ")")
 _PROJECT_PARKS = frozenset(_WORDS["project_parks"])
 _PROJECT_AFTER = tuple(_WORDS["project_after"])
-# "中国（上海）自由贸易试验区": the place in brackets opens the name.
-_BRACKETED_PLACE = re.compile(r"中国（([\u4e00-\u9fff]{2,4})）$")
+# "中国（上海）自由贸易试验区", "中德（沈阳）高端装备制造产业园": the place in brackets opens the name.
+_BRACKETED_PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}（([\u4e00-\u9fff]{2,4})）([\u4e00-\u9fff]*)$")
+# A town written with 镇 (no town list is complete) opens a zone too: "小榄镇工业园区", when two or
+# three characters before 镇 hold no stop character and open a phrase.
 _ADMIN_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
 _WINDOW = 12
 # Longest short place name that `_place_before` looks for (西双版纳, 堆龙德庆: 4; a few 5).
@@ -234,9 +236,7 @@ class Gazetteer:
             window = folded[max(0, start - _WINDOW) : start]
             prefix = self._place_before(window, m.group())
             if prefix is None:
-                bracket = _BRACKETED_PLACE.search(window)
-                if bracket and bracket.group(1) in self.places:
-                    prefix = bracket.group()
+                prefix = self._bracketed_or_town(window)
             if prefix is None:
                 continue
             s = start - len(prefix)
@@ -246,6 +246,28 @@ class Gazetteer:
                 continue  # 美拓新疆产业园项目
             hits.append((s, end, text[s:end]))
         return hits
+
+    def _bracketed_or_town(self, window: str) -> str | None:
+        """A prefix opened by a place in brackets ("中国（上海）", "中德（沈阳）高端装备制造") or by a
+        town written as one ("小榄镇", "望亭镇科技"), with a short name after it, if any."""
+        m = _BRACKETED_PLACE.search(window)
+        if m and m.group(1) in self.places:
+            return m.group() if _clean_name(m.group(2), _MAX_REST_AFTER_ADMIN) else None
+        town_end = window.rfind("镇")
+        if town_end < 2 or not _clean_name(window[town_end + 1 :], _MAX_REST):
+            return None
+        for length in (3, 2):
+            town, before = window[town_end - length : town_end], window[: max(0, town_end - length)]
+            if len(town) < length or set(town) & (_STOP_CHARS | set("乡镇")) or _STOP_WORDS.search(town):
+                continue
+            if (
+                not before
+                or not _cjk(before[-1])
+                or before[-1] in _STOP_CHARS
+                or _BREAK_WORDS.search(before[-2:])
+            ):
+                return window[town_end - length :]
+        return None
 
     def _sub_park(self, folded: str, end: int, known: bool) -> int:
         """End of "顺义园" (or, after an unknown zone, "南沙片区") right after a zone ending at
@@ -327,3 +349,13 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
 def find_zones(text: str, gazetteer: Gazetteer | None = None) -> list[ZoneHit]:
     """Zones named in `text` with the given or the default gazetteer."""
     return (gazetteer or load_gazetteer()).find_zones(text)
+
+
+def _clean_name(rest: str, longest: int) -> bool:
+    """Whether `rest` can be the proper name between a place and a zone suffix."""
+    return (
+        len(rest) <= longest
+        and not set(rest) & _NAME_STOP_CHARS
+        and not _BREAK_WORDS.search(rest)
+        and not _SUFFIX_RE.search(rest)
+    )

@@ -33,7 +33,10 @@ def zone_names(text: str) -> list[str]:
         ("安徽六安经济开发区签约", "六安经济开发区"),  # a province before a city is dropped
         ("山西转型综合改革示范区发布清单。", "山西转型综合改革示范区"),  # but kept before a non-place
         ("横琴粤澳深度合作区新增企业。", "横琴粤澳深度合作区"),  # 合作区 after a town
-        ("合肥软件园今年引进企业80家。", "合肥软件园"),  # 软件园 straight after a city
+        ("合肥软件园今年引进企业80家。", "合肥软件园"),
+        ("小榄镇工业园区新增项目3个。", "小榄镇工业园区"),  # a town written with 镇
+        ("项目位于黄桥镇工业园区。", "黄桥镇工业园区"),
+        ("中德（沈阳）高端装备制造产业园签约。", "中德（沈阳）高端装备制造产业园"),  # bracketed place  # 软件园 straight after a city
         ("南京市江宁区科技园发布榜单。", "南京市江宁区科技园"),  # 科技园 after a district
     ],
 )
@@ -57,6 +60,9 @@ def test_zone_outside_the_gazetteer_opened_by_a_place(text, zone):
         "苏南国家自主创新示范区建设提速。",  # a quality word after a bare place
         "全省示范区建设现场会召开。",  # no place at all
         "建设智能制造产业园。",  # a park without a place is a project
+        "全市各乡镇工业园区加快发展。",  # 乡镇 is no town
+        "该镇工业园区扩容。",  # a reference back
+        "推进新型城镇开发区建设。",
     ],
 )
 def test_words_around_a_suffix_are_no_zone(text):
