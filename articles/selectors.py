@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from projects.models import ReviewStatus
+
 from .models import Article, Bulletin, Mention
 
 
@@ -43,6 +45,25 @@ def bulletin_list() -> QuerySet[Bulletin]:
         .annotate(article_count=Count("articles"))
         .order_by("-created_at", "-id")
     )
+
+
+def review_counts(bulletins: list[Bulletin]) -> None:
+    """Set `review_counts` ({"candidate": n, "confirmed": n, "rejected": n}) on each bulletin:
+    the projects and batches its articles quote, each once, by review status (merged ones
+    left out: their quotes moved to the project they were merged into). Two queries for a
+    page of the issue list, whatever its size."""
+    counts: dict[int, dict[str, int]] = {b.pk: dict.fromkeys(ReviewStatus.values, 0) for b in bulletins}
+    quoted = Mention.objects.filter(article__bulletin__in=list(counts)).order_by()
+    for record in ("project", "batch"):
+        rows = (
+            quoted.filter(**{f"{record}__merged_into__isnull": True})
+            .values_list("article__bulletin_id", f"{record}__review_status")
+            .annotate(n=Count(f"{record}_id", distinct=True))
+        )
+        for bulletin_id, status, n in rows:
+            counts[bulletin_id][status] = counts[bulletin_id].get(status, 0) + n
+    for bulletin in bulletins:
+        bulletin.review_counts = counts[bulletin.pk]
 
 
 def bulletin_with_articles(pk: int) -> Bulletin:

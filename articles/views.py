@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import public_read_only
-from projects.dedup import likely_duplicates
+from projects.dedup import likely_duplicates_of
 from projects.models import Batch, Project, ReviewStatus
 from projects.services import merge_projects, save_project_edit, set_review_status
 
@@ -27,6 +27,7 @@ from .uploads import UploadRefused, accept_upload, request_reparse, safe_file_na
 @require_safe
 def bulletin_list(request):
     page = Paginator(selectors.bulletin_list(), 50).get_page(request.GET.get("page"))
+    selectors.review_counts(page.object_list)
     return render(request, "articles/bulletin_list.html", {"page": page})
 
 
@@ -61,6 +62,9 @@ def bulletin_detail(request, pk: int):
         bulletin = selectors.bulletin_with_articles(pk)
     except Bulletin.DoesNotExist as exc:
         raise Http404 from exc
+    mentions = [m for article in bulletin.articles.all() for m in article.mentions.all()]
+    candidates = [m.project for m in mentions if _is_candidate(m.project)]
+    duplicates = likely_duplicates_of(candidates)  # one query for the whole page
     articles = []
     for article in bulletin.articles.all():
         mentions = list(article.mentions.all())
@@ -69,10 +73,7 @@ def bulletin_detail(request, pk: int):
                 "article": article,
                 "segments": selectors.highlight_segments(article.text, mentions),
                 "mentions": [
-                    {
-                        "mention": m,
-                        "duplicates": likely_duplicates(m.project) if _is_candidate(m.project) else [],
-                    }
+                    {"mention": m, "duplicates": duplicates.get(m.project_id, []) if m.project_id else []}
                     for m in mentions
                 ],
             }

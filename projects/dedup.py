@@ -8,9 +8,14 @@ overlap of the names' character pairs once the generic words are set aside.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
+
+from django.db.models import Q
 
 from .models import Project
+from .search import CJK_START, _quote, tsquery, uses_index
 
 GENERIC_WORDS = re.compile(
     r"项目|工程|基地|产业园|园区|建设|生产线|一期|二期|三期|首期|配套|基础设施|暨|年产|有限公司|股份|科技|集团"
@@ -43,20 +48,90 @@ def same_investor(a: str, b: str) -> bool:
 
 def likely_duplicates(project: Project, limit: int = MAX_CANDIDATES) -> list[tuple[Project, float]]:
     """Known projects (same zone, not merged away) that this one probably repeats, best first."""
-    if project.zone_id is None:
-        return []
+    return likely_duplicates_of([project], limit)[project.pk]
+
+
+def likely_duplicates_of(
+    projects: Iterable[Project], limit: int = MAX_CANDIDATES
+) -> dict[int, list[tuple[Project, float]]]:
+    """`likely_duplicates` of many projects (a review page) in one query.
+
+    The query keeps, in each project's zone, the projects that can reach the threshold: on
+    PostgreSQL through the name-and-investor grams (GIN) and the investor index, since a name
+    similarity ≥ NAME_SIMILARITY_THRESHOLD needs one shared character pair of the names'
+    distinctive parts, or two when the part has four pairs or more; a same investor needs one
+    investor inside the other. (The index cannot see pairs that are not two Chinese characters,
+    so names alike only in Latin letters or digits, or a two-character name inside a long one,
+    are found through their investor only.) Elsewhere (SQLite, small databases) every project
+    of those zones is read. The scoring itself is the same Python for both."""
+    projects = list(projects)
+    found: dict[int, list[tuple[Project, float]]] = {project.pk: [] for project in projects}
+    zoned = [project for project in projects if project.zone_id is not None]
+    if not zoned:
+        return found
     others = (
-        Project.objects.filter(zone_id=project.zone_id, merged_into__isnull=True)
-        .exclude(pk=project.pk)
+        Project.objects.filter(merged_into__isnull=True)
         .exclude(review_status="rejected")
-        .only("id", "name", "investor", "review_status", "zone_id", "date", "amount_text")
+        .only(*SHOWN_FIELDS)
+        .select_related("zone")
     )
-    scored = []
+    if uses_index(others):
+        condition = Q(pk__in=[])
+        for project in zoned:
+            condition |= Q(zone_id=project.zone_id) & _could_match(project)
+        others = others.filter(condition)
+    else:
+        others = others.filter(zone_id__in={project.zone_id for project in zoned})
+    by_zone: dict[int, list[Project]] = {}
     for other in others:
-        score = name_similarity(project.name, other.name)
-        if same_investor(project.investor, other.investor):
-            score = max(score, 0.9)
-        if score >= NAME_SIMILARITY_THRESHOLD:
-            scored.append((other, round(score, 2)))
-    scored.sort(key=lambda pair: (-pair[1], pair[0].review_status != "confirmed", pair[0].pk))
-    return scored[:limit]
+        by_zone.setdefault(other.zone_id, []).append(other)
+    for project in zoned:
+        scored = []
+        for other in by_zone.get(project.zone_id, ()):
+            if other.pk == project.pk:
+                continue
+            score = name_similarity(project.name, other.name)
+            if same_investor(project.investor, other.investor):
+                score = max(score, 0.9)
+            if score >= NAME_SIMILARITY_THRESHOLD:
+                scored.append((other, round(score, 2)))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].review_status != "confirmed", pair[0].pk))
+        found[project.pk] = scored[:limit]
+    return found
+
+
+MAX_INVESTOR = 40  # characters of an investor whose every piece is looked up
+
+# What a suggestion shows (name, investor, zone, amount, date, stage, status).
+SHOWN_FIELDS = (
+    "id", "name", "investor", "review_status", "zone_id", "zone__short_name", "date", "date_precision",
+    "amount_text", "amount_yuan", "approximate", "stage", "batch_id",
+)
+
+
+def _pairs(key: str) -> list[str]:
+    """The character pairs of a name's distinctive part that the grams index holds (two CJK)."""
+    pairs = [key[i : i + 2] for i in range(len(key) - 1)]
+    return list(dict.fromkeys(pair for pair in pairs if all(ord(ch) >= CJK_START for ch in pair)))
+
+
+def _could_match(project: Project) -> Q:
+    """Rows that may score ≥ the threshold against `project` (a superset, see above)."""
+    condition = Q(pk__in=[])
+    key = name_key(project.name)
+    pairs = _pairs(key)
+    if len(key) == 1 and ord(key) >= CJK_START:
+        condition |= Q(search_document__grams=_quote(key))
+    elif 0 < len(pairs) < 4:
+        condition |= Q(search_document__grams=" | ".join(map(_quote, pairs)))
+    elif pairs:
+        two = " | ".join(f"({_quote(a)} & {_quote(b)})" for a, b in itertools.combinations(pairs, 2))
+        condition |= Q(search_document__grams=two)
+    investor = project.investor.strip()[:MAX_INVESTOR]
+    if investor:
+        inside = tsquery([investor])  # `project`'s investor inside the other's
+        if inside:
+            condition |= Q(search_document__grams=inside)
+        parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
+        condition |= Q(investor__in=sorted(parts))  # the other's investor inside `project`'s
+    return condition

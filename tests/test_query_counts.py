@@ -60,7 +60,7 @@ PAGES = {
     # the project, its prefetched events (with articles and bulletins) and quotes, history
     "project page": (lambda w: f"/projects/{w['pA1'].pk}/", 8),
     "batch page": (lambda w: f"/batches/{w['BA'].pk}/", 8),  # + its history (issue 13.5)
-    "bulletin list": (lambda w: "/bulletins/", 6),
+    "bulletin list": (lambda w: "/bulletins/", 8),  # + review counts of projects and of batches
     "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 8),
     "article page": (lambda w: f"/bulletins/articles/{w['article'].pk}/", 6),
 }
