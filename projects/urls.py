@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/results/", views.dashboard_results, name="dashboard-results"),
     path("api/totals/", views.totals_api, name="totals-api"),
     path("exports/<slug:kind>.<slug:fmt>", views.export, name="export"),
     path("projects/", views.project_list, name="project-list"),

@@ -12,8 +12,6 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
@@ -90,60 +88,65 @@ def chart_labels() -> dict:
     }
 
 
-def month_table(data: dict) -> SafeString:
-    """The rows of the monthly table (HTML): one per month, a cell per charted series, then the
-    month's total and records.
-
-    Built here rather than by template loops: 120 months × 11 cells and the 210 zones of the
-    ranking were ~30 ms of the dashboard's server time in the template engine."""
+def month_rows(data: dict, project_filter: ProjectFilter) -> list[tuple]:
+    """The monthly table's rows, zipped here so that its template only loops: (month, the
+    project list of that month when it has records — the drill-down a keyboard reaches —, the
+    charted series' amounts, the month's total figure)."""
     columns = [series["amount_display"] for series in data["series"]]
-    rows = []
-    for i, month in enumerate(data["months"]):
-        cells = "".join(f'<td class="num">{escape(column[i])}</td>' for column in columns)
-        total = data["month_totals"][i]
-        rows.append(
-            f'<tr><th scope="row">{escape(month)}</th>{cells}<td class="num strong">'
-            f'{escape(total["amount_display"])}</td><td class="num">{total["records"]}</td></tr>'
-        )
-    return mark_safe("\n".join(rows))  # every value escaped above
+    cells = zip(*columns, strict=True) if columns else itertools.repeat((), len(data["months"]))
+    rest = project_filter.querystring(month_from=None, month_to=None)
+    base = f"{reverse('project-list')}?{rest}&" if rest else f"{reverse('project-list')}?"
+    return [
+        (month, f"{base}month_from={month}&month_to={month}" if total["records"] else None, amounts, total)
+        for month, amounts, total in zip(data["months"], cells, data["month_totals"], strict=True)
+    ]
 
 
-def ranking_table(data: dict) -> SafeString:
-    """The rows of the zone ranking table (HTML), as `month_table` for the same reason."""
-    rows = []
-    for place, row in enumerate(data["ranking"], start=1):
-        zone = escape(row["zone"])
-        if row["list_url"]:
-            zone = f'<a href="{escape(row["list_url"])}">{zone}</a>'
-        rows.append(
-            f'<tr><td class="num">{place}</td><th scope="row">{zone}</th>'
-            f'<td class="num">{escape(row["amount_display"])}</td><td class="num">{row["projects"]}</td>'
-            f'<td class="num">{row["batches"]}</td>'
-            f'<td class="num">{escape(row["approximate_share_display"])}</td></tr>'
-        )
-    return mark_safe("\n".join(rows))  # every value escaped above
+def _dashboard(request) -> dict:
+    """What the page and its fragment both render (figures, the four tables, the chart data)."""
+    project_filter = _filter(request)
+    top = _top(request)
+    data = chart_payload(project_filter, totals.for_filter(project_filter, top=top), top)
+    return {
+        "filter": project_filter,
+        "data": data,
+        "month_rows": month_rows(data, project_filter),
+        "breakdowns": [
+            ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),
+        ],
+        "has_month_range": project_filter.has_month_range,
+    }
 
 
 @public_read_only
 @require_safe
 def home(request):
-    """The dashboard: totals per month, the zone ranking and the breakdowns, for the filter."""
-    project_filter = _filter(request)
-    top = _top(request)
-    result = totals.for_filter(project_filter, top=top)
-    data = chart_payload(project_filter, result, top)
+    """The dashboard: totals per month, the zone ranking and the breakdowns, for the filter.
+    Every figure and table is in this first HTML (the page works without JavaScript); with it,
+    htmx swaps in `dashboard_results` when the filter changes."""
     return render(request, "projects/dashboard.html", {
-        "filter": project_filter,
-        "data": data,
-        "month_rows": month_table(data),
-        "ranking_rows": ranking_table(data),
-        "breakdowns": [
-            ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),
-        ],
+        **_dashboard(request),
         "labels": chart_labels(),
         "top_choices": TOP_CHOICES,
-        "has_month_range": project_filter.has_month_range,
+        "live_url": reverse("dashboard-results"),
     })
+
+
+@public_read_only
+@require_safe
+def dashboard_results(request):
+    """The dashboard's figures, tables and chart data for the filter, as an HTML fragment: the
+    same partials the page includes, so each table is built in one place. The export links and
+    the status line come along as out-of-band swaps, and `HX-Replace-Url` puts the filter in the
+    address bar, so that the address always reproduces the view."""
+    response = render(request, "projects/_dashboard_fragment.html", _dashboard(request))
+    shown = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if kept := [value for value in values if value]:
+            shown.setlist(name, kept)
+    query = shown.urlencode()
+    response["HX-Replace-Url"] = f"{reverse('home')}?{query}" if query else reverse("home")
+    return response
 
 
 @public_read_only

@@ -54,7 +54,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_dashboard_and_endpoint_need_a_login(client, world):
-    for url in ("/", "/api/totals/", "/exports/totals.csv", "/projects/"):
+    for url in ("/", "/dashboard/results/", "/api/totals/", "/exports/totals.csv", "/projects/"):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -62,6 +62,7 @@ def test_dashboard_and_endpoint_need_a_login(client, world):
 def test_public_read_only_opens_the_dashboard(client, world, settings):
     settings.PUBLIC_READ_ONLY = True
     assert client.get("/").status_code == 200
+    assert client.get("/dashboard/results/").status_code == 200
     assert client.get("/api/totals/").status_code == 200
 
 
@@ -159,8 +160,12 @@ def test_dashboard_renders_figures_and_a_table_under_every_chart(analyst, world)
     assert "291.73" in html and "日期不详" in html and "83.0%" in html
     # The monthly table: 西安高新区 122.00 in 2022-06, and the month's total 242.00.
     months = html[html.index('id="table-months"'):html.index("</table>", html.index('id="table-months"'))]
-    assert re.search(r"2022-06</th>\s*<td class=\"num\">122.00</td>", months)
-    assert "242.00" in months
+    row = re.search(r'<th scope="row"><a href="([^"]+)">2022-06</a></th>\s*<td class="num">122.00</td>', months)
+    assert row and "242.00" in months
+    # the month leads to its projects (the drill-down a keyboard reaches, as a bar click does)
+    link = urlsplit(row.group(1).replace("&amp;", "&"))
+    assert link.path == reverse("project-list")
+    assert parse_qs(link.query) == {"review_status": ["confirmed"], "month_from": ["2022-06"], "month_to": ["2022-06"]}
     data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>',
                                 html, re.S).group(1))
     assert data["total"]["amount_yuan"] == EXPECTED["total_yuan"]
@@ -168,12 +173,17 @@ def test_dashboard_renders_figures_and_a_table_under_every_chart(analyst, world)
 
 def test_dashboard_has_no_inline_script_bodies(analyst, world):
     html = analyst.get("/").content.decode()
-    for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    fragment = analyst.get(reverse("dashboard-results")).content.decode()
+    for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html + fragment, re.S):
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
         if "src=" in attributes:
             assert not body.strip()
-    assert "vendor/chart.umd.min" in html and "js/dashboard" in html
-    assert "onclick=" not in html.lower()
+    assert "vendor/chart.umd.min" in html and "js/dashboard" in html and "vendor/htmx.min" in html
+    for markup in (html, fragment):
+        assert "onclick=" not in markup.lower() and "hx-on" not in markup and " style=" not in markup
+    # htmx would otherwise add a <style> element, which the CSP (style-src 'self') refuses
+    config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', html).group(1))
+    assert config["includeIndicatorStyles"] is False and config["allowEval"] is False
 
 
 def test_dashboard_shows_no_raw_database_names(analyst, world):
@@ -195,6 +205,89 @@ def test_dashboard_switches_language(analyst, world):
     response = analyst.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert analyst.get("/").status_code == 200
+
+
+# --- the fragment htmx swaps in when the filter changes ---------------------------------------
+
+TABLES = ("months", "ranking", "stage", "industry")
+
+
+def table(html: str, name: str) -> str:
+    return re.search(rf'<table[^>]* id="table-{name}">.*?</table>', html, re.S).group(0)
+
+
+def figures(html: str) -> str:
+    return re.search(r'<div class="figures">.*?</div>\s*<section', html, re.S).group(0)
+
+
+def dashboard_data(html: str) -> dict:
+    return json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S)
+                      .group(1))
+
+
+@pytest.mark.parametrize("query", [
+    "", "zone=成都高新区&zone=乐山高新区&month_from=2022-06", "stage=signed&top=5",
+    "review_status=candidate&review_status=confirmed", "investor=没有这个投资方",
+])
+def test_the_fragment_renders_the_same_tables_and_figures_as_the_page(analyst, world, query):
+    page = analyst.get(f"/?{query}").content.decode()
+    response = analyst.get(f"{reverse('dashboard-results')}?{query}")
+    fragment = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<html" not in fragment and 'id="filter-form"' not in fragment  # the results only
+    for name in TABLES:
+        assert table(fragment, name) == table(page, name), name
+    assert figures(fragment) == figures(page)
+    assert dashboard_data(fragment) == dashboard_data(page) == api(analyst, query)
+
+
+def test_the_fragment_carries_the_export_links_status_and_address_of_its_filter(analyst, world):
+    query = "zone=成都高新区&province=&month_from=2022-07&month_to=&top=8"
+    response = analyst.get(f"{reverse('dashboard-results')}?{query}")
+    fragment = response.content.decode()
+
+    # the address bar gets the filter as the form sent it, without the empty fields
+    replaced = urlsplit(response["HX-Replace-Url"])
+    assert replaced.path == "/"
+    assert parse_qs(replaced.query) == {"zone": ["成都高新区"], "month_from": ["2022-07"], "top": ["8"]}
+    # out-of-band: the export links for this filter, the selected zones, the status line
+    exports = re.search(r'<div class="exports" id="exports"[^>]*hx-swap-oob="true">(.*?)</div>', fragment, re.S)
+    assert exports and 'data-export="totals_csv"' in exports.group(1)
+    for href in re.findall(r'href="([^"]+)"', exports.group(1)):
+        assert parse_qs(urlsplit(href.replace("&amp;", "&")).query)["zone"] == ["成都高新区"]
+    assert re.search(r'<span id="selected-zones" hx-swap-oob="innerHTML">成都高新区</span>', fragment)
+    assert re.search(r'<p id="dashboard-status" hx-swap-oob="innerHTML">[^<]*14.73[^<]*</p>', fragment)
+    assert table(fragment, "ranking").count("<tr>") == 2  # the header and 成都高新区
+
+
+def test_only_the_status_line_is_a_live_region(analyst, world):
+    html = analyst.get("/").content.decode()
+    assert "aria-live" not in html
+    assert re.findall(r'<[^>]*role="status"[^>]*>', html) == [
+        '<p class="dashboard-status" id="dashboard-status" role="status">']
+
+
+@pytest.mark.parametrize("query", ["", "investor=没有这个投资方", "month_from=2030-01&month_to=2030-02"])
+def test_every_row_of_every_table_spans_its_header(analyst, world, query):
+    html = analyst.get(f"/?{query}").content.decode()
+    for name in TABLES:
+        head, body = re.search(r"<thead>(.*?)</thead>\s*<tbody>(.*?)</tbody>", table(html, name), re.S).groups()
+        columns = len(re.findall(r"<th scope=\"col\"", head))
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        assert rows, name
+        for row in rows:
+            cells = re.findall(r"<t[dh](?: colspan=\"(\d+)\")?[ >]", row)
+            assert sum(int(span or 1) for span in cells) == columns, (name, row)
+
+
+def test_the_filter_form_asks_htmx_for_the_fragment(analyst, world):
+    html = analyst.get("/").content.decode()
+    form = re.search(r'<form [^>]*id="filter-form"[^>]*>', html, re.S).group(0)
+    assert f'hx-get="{reverse("dashboard-results")}"' in form and 'hx-target="#dashboard-results"' in form
+    assert 'action=""' in form and 'method="get"' in form  # without JavaScript: a plain GET of the page
+    # the project list shares the form, without htmx
+    assert "hx-get" not in analyst.get("/projects/").content.decode()
 
 
 # --- exports ---------------------------------------------------------------------------------
@@ -320,6 +413,18 @@ def test_dashboard_query_count(analyst, world, django_assert_num_queries):
     # zone × month query (it took 3 more queries, computed live, before the rollup)
     with django_assert_num_queries(11):
         analyst.get("/?zone=西安高新区&month_from=2022-07")
+
+
+def test_fragment_query_count(analyst, world, django_assert_num_queries):
+    # session, user, the two grouped totals queries: no form choices, no permission checks
+    with django_assert_num_queries(4):
+        analyst.get(reverse("dashboard-results"))
+    for i in range(30):
+        project(world["A"], f"更多项目{i}", "1", world["pA1"].date)
+    with django_assert_num_queries(4):
+        analyst.get(reverse("dashboard-results"))
+    with django_assert_num_queries(5):  # + zone validation
+        analyst.get(f"{reverse('dashboard-results')}?zone=西安高新区&month_from=2022-07")
 
 
 def test_endpoint_query_count(analyst, world, django_assert_num_queries):

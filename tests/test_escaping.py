@@ -119,6 +119,8 @@ def site_pages(world) -> list[str]:
     return [
         "/",
         "/?zone=evil-zone",
+        "/dashboard/results/",
+        "/dashboard/results/?zone=evil-zone",
         f"/projects/?q={SCRIPT}",
         "/projects/",
         project.get_absolute_url(),

@@ -97,6 +97,7 @@ def editor_only(get, post):
 SITE = {
     # projects/
     "home": read(),
+    "dashboard-results": read(),
     "totals-api": read(),
     "export": read(),
     "project-list": read(),

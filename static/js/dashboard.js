@@ -1,9 +1,10 @@
 /* Dashboard and zone-page charts (Chart.js from static/vendor).
  *
- * The server renders every figure as a table; this file draws the charts from the data
- * embedded with json_script, and on the dashboard re-fetches the chart data endpoint
- * (/api/totals/) whenever the filter changes, updating charts, tables, figures, export
- * links and the URL (history.replaceState) so that the address always reproduces the view.
+ * The server renders every figure and table (templates/projects/_dashboard_results.html); this
+ * file only draws the charts, from the data embedded with json_script. When the filter changes,
+ * htmx (hx-* attributes on the filter form) swaps the server's new results into
+ * #dashboard-results and puts the filter in the address bar; the charts are then drawn anew
+ * from the data that came with them.
  */
 (function () {
   "use strict";
@@ -18,13 +19,6 @@
   function readJSON(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function make(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
   }
 
   /* One formatter for every tick: toLocaleString with options builds a new Intl.NumberFormat per
@@ -99,10 +93,10 @@
     });
   }
 
-  function monthChart(canvas, state, labels) {
+  function monthChart(canvas, data, labels) {
     return chartOnce(canvas, {
       type: "bar",
-      data: { labels: state.data.months, datasets: monthDatasets(state.data) },
+      data: { labels: data.months, datasets: monthDatasets(data) },
       options: {
         // normalized: the months are unique and in order, so Chart.js skips sorting and
         // checking them; sampleSize: "YYYY-MM" labels are all as wide, so measuring 12 of up
@@ -123,7 +117,7 @@
               },
               footer: function (items) {
                 if (!items.length) return "";
-                var total = state.data.month_totals[items[0].dataIndex];
+                var total = data.month_totals[items[0].dataIndex];
                 return labels.total + "：" + total.amount_display + " " + labels.unit;
               }
             }
@@ -135,7 +129,7 @@
           var month = chart.data.labels[elements[0].index];
           var overrides = { month_from: month, month_to: month };
           if (!dataset.other && dataset.slug) overrides.zone = dataset.slug;
-          window.location.href = listUrl(state.data.links.project_list, state.data.query, overrides);
+          window.location.href = listUrl(data.links.project_list, data.query, overrides);
         },
         onHover: function (event, elements) {
           event.native.target.style.cursor = elements.length ? "pointer" : "default";
@@ -147,7 +141,7 @@
   /* ---- horizontal bars: ranking, stage, industry ------------------------------------------ */
 
   function barChart(canvas, rows, labels, options) {
-    return chartOnce(canvas, {
+    var chart = chartOnce(canvas, {
       type: "bar",
       data: barData(rows, options.labelKey, options.colour),
       options: {
@@ -167,6 +161,8 @@
         onClick: options.onClick || null
       }
     });
+    chart.$rows = rows;
+    return chart;
   }
 
   function barData(rows, labelKey, colour) {
@@ -176,215 +172,49 @@
     };
   }
 
-  function setBarRows(chart, rows, labelKey, colour) {
-    chart.$rows = rows;
-    chart.data = barData(rows, labelKey, colour);
-    chart.update();
-  }
-
-  /* ---- tables -------------------------------------------------------------------------- */
-
-  function emptyRow(tbody, columns, labels) {
-    var tr = make("tr");
-    var td = make("td", labels.no_data);
-    td.colSpan = columns;
-    tr.appendChild(td);
-    tbody.appendChild(tr);
-  }
-
-  function fillMonthTable(table, data, labels) {
-    var head = make("tr");
-    head.appendChild(headCell(table.tHead.rows[0].cells[0].textContent));
-    data.series.forEach(function (series) { head.appendChild(headCell(series.zone, "num")); });
-    var cells = table.tHead.rows[0].cells;
-    head.appendChild(headCell(cells[cells.length - 2].textContent, "num"));
-    head.appendChild(headCell(cells[cells.length - 1].textContent, "num"));
-    table.tHead.replaceChildren(head);
-    var tbody = make("tbody");
-    data.months.forEach(function (month, i) {
-      var tr = make("tr");
-      var th = make("th", month);
-      th.scope = "row";
-      tr.appendChild(th);
-      data.series.forEach(function (series) { tr.appendChild(make("td", series.amount_display[i], "num")); });
-      tr.appendChild(make("td", data.month_totals[i].amount_display, "num strong"));
-      tr.appendChild(make("td", data.month_totals[i].records, "num"));
-      tbody.appendChild(tr);
-    });
-    if (!data.months.length) emptyRow(tbody, 3, labels);
-    table.replaceChild(tbody, table.tBodies[0]);
-  }
-
-  function headCell(text, className) {
-    var th = make("th", text, className);
-    th.scope = "col";
-    return th;
-  }
-
-  function fillRankingTable(table, rows, labels) {
-    var tbody = make("tbody");
-    rows.forEach(function (row, i) {
-      var tr = make("tr");
-      tr.appendChild(make("td", i + 1, "num"));
-      var th = make("th");
-      th.scope = "row";
-      if (row.list_url) {
-        var a = make("a", row.zone);
-        a.href = row.list_url;
-        th.appendChild(a);
-      } else {
-        th.textContent = row.zone;
-      }
-      tr.appendChild(th);
-      [row.amount_display, row.projects, row.batches, row.approximate_share_display].forEach(function (value) {
-        tr.appendChild(make("td", value, "num"));
-      });
-      tbody.appendChild(tr);
-    });
-    if (!rows.length) emptyRow(tbody, 6, labels);
-    table.replaceChild(tbody, table.tBodies[0]);
-  }
-
-  function fillBreakdownTable(table, rows, labels) {
-    var tbody = make("tbody");
-    rows.forEach(function (row) {
-      var tr = make("tr");
-      var th = make("th", row.label);
-      th.scope = "row";
-      tr.appendChild(th);
-      [row.amount_display, row.projects, row.batches, row.approximate_share_display].forEach(function (value) {
-        tr.appendChild(make("td", value, "num"));
-      });
-      tbody.appendChild(tr);
-    });
-    if (!rows.length) emptyRow(tbody, 5, labels);
-    table.replaceChild(tbody, table.tBodies[0]);
-  }
-
-  function fillFigures(root, data) {
-    root.querySelectorAll("[data-field]").forEach(function (node) {
-      var value = node.getAttribute("data-field").split(".").reduce(function (obj, key) {
-        return obj == null ? obj : obj[key];
-      }, data);
-      node.textContent = value == null ? "—" : String(value);
-    });
-  }
-
   /* ---- the dashboard ------------------------------------------------------------------- */
 
-  function dashboard(data, labels) {
-    var state = { data: data, request: 0 };
-    var charts = {};
-    var form = document.getElementById("filter-form");
+  function dashboard(labels) {
     var root = document.getElementById("dashboard");
+    var charts = [];
 
     function draw() {
+      charts.forEach(function (chart) { chart.destroy(); });
+      charts = [];
+      var data = readJSON("dashboard-data");
+      if (!data) return;
       var canvas = document.getElementById("chart-months");
-      if (canvas) charts.months = monthChart(canvas, state, labels);
+      if (canvas) charts.push(monthChart(canvas, data, labels));
       canvas = document.getElementById("chart-ranking");
       if (canvas) {
-        charts.ranking = barChart(canvas, state.data.ranking.slice(0, RANKING_BARS), labels, {
+        charts.push(barChart(canvas, data.ranking.slice(0, RANKING_BARS), labels, {
           labelKey: "zone", colour: PALETTE[0],
           onClick: function (event, elements, chart) {
             if (!elements.length) return;
             var row = chart.$rows[elements[0].index];
             if (row.list_url) window.location.href = row.list_url;
           }
-        });
-        charts.ranking.$rows = state.data.ranking.slice(0, RANKING_BARS);
+        }));
       }
       canvas = document.getElementById("chart-stage");
-      if (canvas) {
-        charts.stage = barChart(canvas, state.data.by_stage, labels, { labelKey: "label", colour: PALETTE[2] });
-        charts.stage.$rows = state.data.by_stage;
-      }
+      if (canvas) charts.push(barChart(canvas, data.by_stage, labels, { labelKey: "label", colour: PALETTE[2] }));
       canvas = document.getElementById("chart-industry");
-      if (canvas) {
-        charts.industry = barChart(canvas, state.data.by_industry, labels, { labelKey: "label", colour: PALETTE[1] });
-        charts.industry.$rows = state.data.by_industry;
-      }
+      if (canvas) charts.push(barChart(canvas, data.by_industry, labels, { labelKey: "label", colour: PALETTE[1] }));
     }
 
-    function render() {
-      var data = state.data;
-      if (charts.months) {
-        charts.months.data.labels = data.months;
-        charts.months.data.datasets = monthDatasets(data);
-        charts.months.update();
-      }
-      if (charts.ranking) setBarRows(charts.ranking, data.ranking.slice(0, RANKING_BARS), "zone", PALETTE[0]);
-      if (charts.stage) setBarRows(charts.stage, data.by_stage, "label", PALETTE[2]);
-      if (charts.industry) setBarRows(charts.industry, data.by_industry, "label", PALETTE[1]);
-      fillMonthTable(document.getElementById("table-months"), data, labels);
-      fillRankingTable(document.getElementById("table-ranking"), data.ranking, labels);
-      fillBreakdownTable(document.getElementById("table-stage"), data.by_stage, labels);
-      fillBreakdownTable(document.getElementById("table-industry"), data.by_industry, labels);
-      fillFigures(root, data);
-      document.querySelectorAll("[data-export]").forEach(function (link) {
-        var href = data.links.exports[link.getAttribute("data-export")];
-        if (href) link.href = href;
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.target.id === "dashboard-results") draw();
+    });
+    // The language switch (a form with a `next` field on every page) keeps the view now shown.
+    document.body.addEventListener("htmx:replacedInHistory", function () {
+      var url = window.location.pathname + window.location.search;
+      document.querySelectorAll("input[name=next]").forEach(function (input) { input.value = url; });
+    });
+    ["htmx:responseError", "htmx:sendError"].forEach(function (name) {
+      document.body.addEventListener(name, function () {
+        document.getElementById("dashboard-status").textContent = labels.failed;
       });
-    }
-
-    function formQuery() {
-      var params = new URLSearchParams();
-      new FormData(form).forEach(function (value, key) {
-        if (value !== "") params.append(key, value);
-      });
-      return params.toString();
-    }
-
-    function refresh() {
-      var query = formQuery();
-      var ticket = ++state.request;
-      root.setAttribute("aria-busy", "true");
-      fetch(state.data.links.api + (query ? "?" + query : ""), {
-        headers: { Accept: "application/json" }, credentials: "same-origin"
-      }).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      }).then(function (data) {
-        if (ticket !== state.request) return;  // a newer request is on its way
-        state.data = data;
-        render();
-        var url = window.location.pathname + (query ? "?" + query : "");
-        window.history.replaceState(null, "", url);
-        document.querySelectorAll("input[name=next]").forEach(function (input) { input.value = url; });
-        root.removeAttribute("aria-busy");
-        root.setAttribute("data-query", query);
-        document.dispatchEvent(new CustomEvent("dashboard:updated", { detail: data }));
-      }).catch(function () {
-        if (ticket !== state.request) return;
-        root.removeAttribute("aria-busy");
-        window.alert(labels.failed);
-      });
-    }
-
-    var timer = null;
-    function later(delay) {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(refresh, delay);
-    }
-
-    var zoneSelect = form && form.querySelector("select[name=zone]");
-    var zoneLabel = document.querySelector("[data-selected-zones]");
-    if (zoneSelect && zoneLabel) {
-      var allZones = zoneLabel.getAttribute("data-all");
-      zoneSelect.addEventListener("change", function () {
-        var names = Array.prototype.map.call(zoneSelect.selectedOptions, function (option) {
-          return option.value;
-        });
-        zoneLabel.textContent = names.length ? names.join("、") : allZones;
-      });
-    }
-
-    if (form) {
-      form.addEventListener("submit", function (event) { event.preventDefault(); later(0); });
-      form.addEventListener("change", function () { later(150); });
-      form.addEventListener("input", function (event) {
-        if (event.target.type === "text" || event.target.type === "number") later(600);
-      });
-    }
+    });
     draw();
     root.setAttribute("data-ready", "true");
   }
@@ -418,8 +248,7 @@
     if (typeof window.Chart === "undefined") return;  // tables stay as the fallback
     window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     var labels = readJSON("dashboard-labels") || {};
-    var data = readJSON("dashboard-data");
-    if (data) dashboard(data, labels);
+    if (document.getElementById("dashboard")) dashboard(labels);
     var zone = readJSON("zone-chart-data");
     if (zone) zoneChart(zone, labels);
   }

@@ -63,7 +63,7 @@ def test_changing_a_filter_updates_charts_tables_url_and_exports(browser, analys
     def check(context):
         page = login(context)
         open_dashboard(page)
-        with page.expect_response(lambda r: "/api/totals/" in r.url):
+        with page.expect_response(lambda r: "/dashboard/results/" in r.url):
             page.select_option("#id_zone", ["成都高新区"])
         page.wait_for_function(
             "() => Chart.getChart(document.getElementById('chart-months')).data.datasets.length === 1")
@@ -75,7 +75,7 @@ def test_changing_a_filter_updates_charts_tables_url_and_exports(browser, analys
         assert "zone=" in page.get_attribute("[data-export=totals_csv]", "href")
         assert page.inner_text("[data-selected-zones]") == "成都高新区"
 
-        with page.expect_response(lambda r: "/api/totals/" in r.url):
+        with page.expect_response(lambda r: "/dashboard/results/" in r.url):
             page.check("input[name=review_status][value=candidate]")
         page.select_option("#id_zone", ["西安高新区"])
         page.wait_for_function(f"() => document.querySelector(\"{TOTAL}\").textContent === '149.00'")
@@ -85,6 +85,82 @@ def test_changing_a_filter_updates_charts_tables_url_and_exports(browser, analys
         page.reload()  # the URL reproduces the view
         page.wait_for_selector("#dashboard[data-ready=true]")
         assert page.inner_text(TOTAL) == "149.00"
+
+    browser(check)
+
+
+# Installed before the page's own scripts: every Content-Security-Policy violation the page causes.
+RECORD_CSP_VIOLATIONS = """window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));"""
+
+
+PAINTED_CANVASES = """() => Array.from(document.querySelectorAll('#dashboard canvas')).filter(c => {
+    const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return c.clientHeight > 0 && pixels.some((value, i) => i % 4 === 3 && value > 0);
+}).map(c => c.id)"""
+
+
+def test_a_filter_change_swaps_in_the_server_rendered_tables_without_a_reload(browser, analyst):
+    build_world()
+
+    def check(context):
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        page = login(context)
+        page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/") as first:
+            open_dashboard(page)
+        assert "script-src 'self'" in first.value.headers["content-security-policy"]
+        page.evaluate("() => { window.__samePage = true; }")
+        before = page.inner_text("#table-months")
+
+        with page.expect_response(lambda r: "/dashboard/results/" in r.url) as fragment:
+            page.select_option("#id_zone", ["成都高新区"])
+        assert fragment.value.status == 200
+        page.wait_for_function("() => document.querySelectorAll('#table-ranking tbody tr').length === 1")
+        page.wait_for_function("() => Chart.getChart(document.getElementById('chart-months'))"
+                               ".data.datasets.length === 1")
+
+        assert page.evaluate("() => window.__samePage") is True  # swapped in, not a new page
+        swapped = {name: page.inner_text(f"#table-{name}") for name in ("months", "ranking", "stage", "industry")}
+        assert swapped["months"] != before
+        assert page.inner_text("#dashboard-status").count("14.73") == 1  # the live status says what changed
+        month_link = page.get_attribute("#table-months tbody tr:first-child th a", "href")
+        assert parse_qs(urlsplit(month_link).query)["month_from"] == ["2022-07"]
+        page.wait_for_timeout(200)  # past htmx's settling: the new charts are still drawn
+        assert page.evaluate(PAINTED_CANVASES) == ["chart-months", "chart-ranking", "chart-stage", "chart-industry"]
+        assert page.evaluate("() => window.__csp") == []
+
+        # The same filter as a full page: the same tables (each is rendered by one template).
+        full = context.new_page()
+        full.goto(page.url)
+        full.wait_for_selector("#dashboard[data-ready=true]")
+        assert {name: full.inner_text(f"#table-{name}") for name in swapped} == swapped
+        full.close()
+
+        # The language switch keeps the filter the address bar now shows.
+        with page.expect_navigation():
+            page.click("header button[name=language][value=en]")
+        page.wait_for_selector("#dashboard[data-ready=true]")
+        assert parse_qs(urlsplit(page.url).query)["zone"] == ["成都高新区"]
+        assert page.inner_text(TOTAL) == "14.73"
+        assert page.evaluate("() => window.__csp") == []
+
+    browser(check)
+
+
+def test_a_failed_update_says_so_in_the_status_line(browser, analyst):
+    build_world()
+
+    def check(context):
+        page = login(context)
+        page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
+        open_dashboard(page)
+        page.route("**/dashboard/results/**", lambda route: route.fulfill(status=500, body="error"))
+        page.select_option("#id_zone", ["成都高新区"])
+        page.wait_for_function("() => document.getElementById('dashboard-status').textContent !== ''")
+        assert "更新失败" in page.inner_text("#dashboard-status")
+        assert page.inner_text(TOTAL) == EXPECTED["total_display"]  # the figures shown stay as they were
 
     browser(check)
 
