@@ -13,7 +13,11 @@ Rules (each one a line of the tests):
 - Relative words: 今年 → issue year; 今年3月; 去年 / 去年底 (→ previous year, month 12);
   前年; 上月 / 上个月; 本月; 年底 / 年末 (→ month 12); 年初 / 上半年 → the year only.
 - Back-references use the context: 同月 / 当月 → the previous date's month; 当天 / 当日 /
-  同日 → its day; 次日 → the day after; 同年 / 当年 → its year.
+  同日 → its day (None when the previous date has no day: "2021年建成。同日…" is no date);
+  次日 → the day after; 同年 / 当年 → its year.
+- 今天 / 今日 → the issue date; 昨天 / 昨日 → the day before; 前天 → two days before.
+- A year opening a noun phrase right after a dated clause ("7月2日，2024年南城区第三季度
+  重点项目开工") qualifies the projects: the day stays.
 - 近日 / 日前 / 近期 / 本周 / 上周 are *vague*: `find_dates` reports them with `vague=True`
   and resolves them to the issue month. Extraction uses a vague date only as the article's
   fallback, when no explicit date is nearer to a fact.
@@ -52,13 +56,14 @@ _PATTERNS = [
     ("d", r"(?<![\d年月.])(?P<d>3[01]|[12]\d|0?[1-9])日(?=[，,上下中晚凌]|$)"),
     ("rel_m", r"(?P<rel>上个?月|本月|这个月|上月|当月|同月)"),
     ("rel_d", r"(?P<rel>当天|当日|同日|次日|同一天|翌日)"),
+    ("rel_day", r"(?P<rel>今天|今日|昨天|昨日|前天)"),
     ("rel_cy", r"(?P<rel>同年|当年)(?P<tail>底|末|年底|年末)?"),
     ("bare_y", r"(?<![今去前明本上同当\d])(?P<tail>年底|年末|年初)"),
     ("vague", r"(?P<rel>近日|日前|近期|近来|本周|上周|这几天|日内|前不久|不久前)"),
 ]
 # Every alternative starts with one of these characters; a leading class lets the regex
 # engine skip the rest of the text at one test per character (find_dates is the hot loop).
-_FIRST = "0-9一二三四五六七八九十〇零今去前明本上当同次翌近日这不年"
+_FIRST = "0-9一二三四五六七八九十〇零今去前明本上当同次翌近日这不年昨"
 _DATE_RE = re.compile(
     f"(?=[{_FIRST}])(?:"
     + "|".join(f"(?P<k{i}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', p)})" for i, (_, p) in enumerate(_PATTERNS))
@@ -164,9 +169,14 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
         if issue_date is None:
             return None
         return _month_shift(issue_date, -1 if rel.startswith("上") else 0)
+    if kind == "rel_day":  # 今天 / 昨天 / 前天: days before the issue
+        if issue_date is None:
+            return None
+        when = issue_date - timedelta(days={"昨天": 1, "昨日": 1, "前天": 2}.get(rel, 0))
+        return EventDate(when.year, when.month, when.day)
     if kind == "rel_d":
         if context is None or context.day is None:
-            return context if context is not None and rel in ("当天", "当日", "同日", "同一天") else None
+            return None  # 同日 after a year or a month only (a company's history) names no day
         if rel in ("次日", "翌日"):
             nxt = date(context.year, context.month, context.day) + timedelta(days=1)
             return EventDate(nxt.year, nxt.month, nxt.day)
@@ -185,6 +195,10 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
     return None
 
 
+# After a year, these start a time phrase or a verb, not a noun: "2024年以来", "2024年起".
+_TIME_AFTER_YEAR = set("以起至到前后来内初底末上下中度全是将已要")
+
+
 def _qualifies_noun(
     folded: str, start: int, end: int, year: EventDate | None, context: EventDate | None
 ) -> bool:
@@ -193,8 +207,12 @@ def _qualifies_noun(
     running date of that year."""
     if year is None or context is None or context.month is None or context.year != year.year:
         return False
+    nxt = folded[end : end + 1]
+    if nxt in ("，", ",", "、", ""):
+        return False
     opens_clause = start == 0 or folded[start - 1] in "，,；;。：:（(\n 　"
-    return not opens_clause and folded[end : end + 1] not in ("，", ",", "")
+    # "7月2日，2024年南城区第三季度…": a noun follows, not a verb or a time word
+    return not opens_clause or (nxt not in _TIME_AFTER_YEAR and "\u4e00" <= nxt <= "\u9fff")
 
 
 def find_dates(

@@ -20,8 +20,10 @@ the date of its most advanced realised stage (signed < started < operating), els
 amount. Without any date in the article the date is None: we do not guess the issue month.
 
 Zones: the article's zones are those of its title first, then those of the body by
-frequency. A fact's zone is the zone named nearest to it in its sentence, else the
-article's main zone (so "该高新区" / bare "高新区" resolve to it).
+frequency. A fact's zone is the zone named nearest to it in its sentence, else none when the
+sentence names a city, province or event, else the zone named last before it in its
+paragraph, else the article's zone when the sentence refers to it (该区, 园区) or the article
+names only one (see attribution.py); else none.
 """
 
 from __future__ import annotations
@@ -32,14 +34,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from . import cues
+from . import attribution, cues
 from .amounts import chinese_to_int, find_amounts
 from .clean import is_section_head
 from .dates import DateMention, find_dates
 from .industries import classify_industry
 from .names import NameSpan, coref_at, find_companies, find_jobs, find_names
 from .textfold import fold
-from .types import Amount, BatchFact, EventDate, ParsedArticle, ProjectFact, RawArticle
+from .types import Amount, BatchFact, EventDate, ParsedArticle, ProjectFact, RawArticle, ZoneHit
 from .wordlists import alternation, words
 from .zones import Gazetteer, load_gazetteer
 
@@ -56,15 +58,23 @@ _STAGE_ORDER = {"other": 0, "signed": 1, "started": 2, "operating": 3}
 _FUTURE_BEFORE = re.compile(rf"(?:{alternation('stages/future')})[^，,；;。]{{0,8}}$")
 _FUTURE_DATE = re.compile(r"(?:预计|计划|将|将于|力争|争取|有望|拟|拟于|确保|预期|可望|到)$")
 _COUNT = re.compile(
-    r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗|批)(?:[^，,；;。、]{0,16}?)项目"
+    r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?P<unit>个|项|宗|批)(?:[^，,；;。、“”\"\d]{0,16}?)(?:项目|工程)"
     r"|项目(?:共|总数|数量)?(?:达|为|共计|合计|总计)?(?P<n2>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗)"
 )
+# "总投资290亿元的一批重大工程": a batch right after its total, its count unknown.
+_BATCH_AFTER = re.compile(r"的?(?:一批|多个|若干|一系列|数十个|数个)")
+# "甲、乙等7个项目": the names listed before a count are the batch's members.
+_LIST_SEP = ("、", "和", "及", "以及", "与")
+_MEMBERS_COUNT = re.compile(r"等(?:[\d一二两三四五六七八九十百]+(?:个|项|宗)|多个|一批|若干)")
+# "上述两个项目总投资50亿元": a batch of the projects just listed.
+_BACK_REFERENCE = re.compile(r"(?:上述|以上|这|这些)(?P<n>[\d一二两三四五六七八九十]*)(?:个|项)?项目")
 _BATCH_WORDS = re.compile(
     r"这些项目|上述项目|上述[两二三四五六七八九十\d]+个项目|各项目|集中签约|签约投资额|签约总额|签约金额|协议总投资|"
-    r"签约项目总投资|合计|共计|总计|累计签约"
+    r"签约项目总投资|合计|共计|总计|累计签约|一批"
 )
 _BATCH_SUBJECT = re.compile(r"(?:本次|此次|这次|当天|现场|集中)签约(?:的)?项目(?!中)")
 _RECENT_ENTITIES = 60
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 _BUILDS = re.compile(
     r"(?:，|,)?(?:用于|主要|计划|将)?(?:建设|新建|打造|扩建|建|投建|实施|布局|设立|兴建|上马)"
 )
@@ -89,6 +99,28 @@ class _Mention:
     investor: str | None = None
     jobs: int | None = None
     zone: str | None = None
+
+
+@dataclass
+class _BatchMention:
+    """An amount read as a batch total: its sentence, span, count and member names."""
+
+    sentence: _Sentence
+    start: int
+    end: int
+    amount: Amount
+    count: int | None  # None when the text gives no count ("一批项目")
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    """What makes an amount a batch total: a count (or a batch word) and the names it lists."""
+
+    count: int | None
+    pos: int  # where the count or batch word is
+    members: list[str] = field(default_factory=list)
+    listed: bool = False  # the members follow the amount: "10亿元的甲、乙等3个项目"
 
 
 @dataclass
@@ -136,6 +168,7 @@ class _Dates:
     def __init__(self, text: str, sentences: list[_Sentence], issue_date: date | None):
         self.folded = fold(text)
         self.dateline: EventDate | None = None
+        self.dateline_pos = -1
         self.future: list[int] = []  # positions of dates after the issue: plans
         self.by_para: dict[int, list[DateMention]] = {}
         self.starts: dict[int, list[int]] = {}
@@ -147,27 +180,45 @@ class _Dates:
         heads = {p for p, (lo, hi) in spans.items() if is_section_head(text[lo:hi].strip())}
         first_para = min((p for p in spans if p not in heads), default=0)
         vague_fallback = None
+        now_markers: list[tuple[int, int]] = []  # (paragraph, index in kept) of 同日 without a day
         for para, (lo, hi) in sorted(spans.items()):
             kept = []
             for d in find_dates(text[lo:hi], issue_date):
                 d = DateMention(d.start + lo, d.end + lo, d.text, d.date, d.vague, d.explicit_year)
+                if d.date is None and d.text in _SAME_DAY:
+                    now_markers.append((para, len(kept)))  # "同日" after a history date: now
+                    kept.append(d)
+                    continue
                 if d.date is None:
                     continue
                 if _in_book_title(self.folded, lo, d.start):
                     continue  # 《2019年重点建设项目计划》 names a document, it dates no event
+                if _HISTORY_BEFORE.search(self.folded, max(lo, d.start - 4), d.start) or _HISTORY_AFTER.match(
+                    self.folded, d.end
+                ):
+                    continue  # "成立于2015年", "较去年增长": a company's history or a comparison
                 later = _after_issue(d.date, issue_date)
                 if later:
                     self.future.append(d.start)
                 plan = not d.vague and (_is_plan(self.folded, lo, d) or later)
                 if para == first_para and self.dateline is None and not plan:
-                    self.dateline = d.date
+                    self.dateline, self.dateline_pos = d.date, d.start
                 if d.vague:
                     vague_fallback = vague_fallback or d.date
                 elif not plan:
                     kept.append(d)
             self.by_para[para] = kept
             self.starts[para] = [d.start for d in kept]
-        self.dateline = self.dateline or vague_fallback
+        # No date at all: the paper reports what is new, so the issue's month.
+        self.issue_month = EventDate(issue_date.year, issue_date.month) if issue_date else None
+        self.dateline = self.dateline or vague_fallback or self.issue_month
+        for para, index in now_markers:
+            d = self.by_para[para][index]
+            self.by_para[para][index] = DateMention(d.start, d.end, d.text, self.dateline, d.vague)
+        for para, kept in self.by_para.items():
+            if any(d.date is None for d in kept):  # no dateline either: the marker dates nothing
+                self.by_para[para] = [d for d in kept if d.date is not None]
+                self.starts[para] = [d.start for d in self.by_para[para]]
 
     def planned(self, sentence: _Sentence, pos: int) -> bool:
         """Is a date after the issue in the clause before `pos` ("2025年全部建成投产")?"""
@@ -180,6 +231,12 @@ class _Dates:
         kept = self.by_para.get(sentence.para, [])
         starts = self.starts.get(sentence.para, [])
         i = bisect_left(starts, pos)
+        clause = cues.clause_start(self.folded, pos, sentence.start)
+        if _NOW.search(self.folded, clause, pos) and (i == 0 or kept[i - 1].start < clause):
+            # "二期于2021年投产，此次三期总投资…": now, not the history before
+            if sentence.start <= self.dateline_pos < clause:
+                return self.issue_month
+            return self.dateline
         if i > 0 and kept[i - 1].start >= sentence.start:
             return kept[i - 1].date  # before the fact, in its sentence
         if i < len(kept) and kept[i].start < sentence.end:
@@ -188,6 +245,16 @@ class _Dates:
         if j > 0:
             return kept[j - 1].date  # an earlier sentence of the paragraph
         return self.dateline
+
+
+_SAME_DAY = ("同日", "当天", "当日", "同一天")
+# A date in a company's history or a comparison dates no event of the article.
+_HISTORY_BEFORE = re.compile(
+    r"(?:成立于|创立于|创办于|始建于|组建于|注册于|创建于|成立|较|比|同比|相比|相较于?|比上年)$"
+)
+_HISTORY_AFTER = re.compile(r"(?:同期|成立|创立|创办|始建|组建|注册成立)")
+# Words that put a fact's clause in the present: "此次三期总投资…".
+_NOW = re.compile(r"此次|本次|这次|目前|如今|现阶段")
 
 
 def _is_plan(folded: str, lo: int, d: DateMention) -> bool:
@@ -250,9 +317,14 @@ class _Extractor:
         self.dates = _Dates(self.text, self.sentences, issue_date)
         self.zones = self._article_zones()
         self.entities: list[_Entity] = []
-        self.batches: list[tuple[_Sentence, int, Amount, int | None, int, int]] = []
+        self.batches: list[_BatchMention] = []
         self.last_entity: _Entity | None = None
         self._zone_cache: tuple[int, list] = (-1, [])
+        self._para_zone_cache: dict[int, list[ZoneHit]] = {}
+        self._para_spans: dict[int, tuple[int, int]] = {}
+        for sentence in self.sentences:
+            lo, hi = self._para_spans.get(sentence.para, (sentence.start, sentence.end))
+            self._para_spans[sentence.para] = (min(lo, sentence.start), max(hi, sentence.end))
         self._jobs_cache: tuple[int, int | None] = (-1, None)
         self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name), on demand
 
@@ -272,13 +344,34 @@ class _Extractor:
         return order
 
     def _zone_near(self, s: _Sentence, pos: int) -> str | None:
-        """The zone named nearest to `pos` in its sentence, else the article's main zone."""
+        """The zone a fact at `pos` belongs to, or None (see attribution's module doc)."""
         if self._zone_cache[0] != s.start:
             self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
         hits = self._zone_cache[1]
         if hits:
             return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
-        return self.zones[0] if self.zones else None
+        folded = self.folded
+        if self.zones and attribution.refers_to_zone(folded, s.start, s.end):
+            return self.zones[0]
+        close = _CLAUSE_END.search(folded, pos, s.end)
+        if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
+            return None
+        earlier = [h for h in self._para_zones(s.para) if h.end <= s.start]
+        if earlier:
+            return earlier[-1].name
+        if len(self.zones) == 1 or (self.zones and attribution.names_zone_word(folded, s.start, s.end)):
+            return self.zones[0]
+        return None
+
+    def _para_zones(self, para: int) -> list[ZoneHit]:
+        """Zones of a paragraph (offsets in the article), found once per paragraph."""
+        if para not in self._para_zone_cache:
+            lo, hi = self._para_spans[para]
+            self._para_zone_cache[para] = [
+                ZoneHit(h.name, h.known, h.start + lo, h.end + lo)
+                for h in self.gazetteer.find_zones(self.text[lo:hi])
+            ]
+        return self._para_zone_cache[para]
 
     # --- sentences -------------------------------------------------------------
     def run(self) -> None:
@@ -302,9 +395,9 @@ class _Extractor:
             amounts = [a for a in amounts if a[3] != "capital"]
         for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
             amount = self._with_cue(amount, cue_start, start, end)
-            count, count_pos = self._batch_count(s, start, end, cue_start)
+            prev_end = amounts[i - 1][1] if i > 0 else s.start
+            group = None if kind == "sub" else self._batch_group(s, names, start, end, cue_start, prev_end)
             name = self._name_for(names, amounts, i, start, end, cue_start, s, used)
-            is_batch = count is not None and count != 1 and kind != "sub"
             attached = (
                 name is not None
                 and not name.counted
@@ -313,14 +406,22 @@ class _Extractor:
                     or folded[end : name.start] in ("的", "元的")
                 )
             )  # "A项目（总投资10亿元）", "总投资10亿元的A项目": that project's, whatever the count
-            if is_batch and not attached and (name is None or name.counted or name.start < count_pos):
-                self.batches.append((s, cue_start, amount, count if count > 0 else None, start, end))
-                if name is not None:
+            if group is not None and (
+                group.listed
+                or (not attached and (name is None or name.counted or name.start < group.pos))
+                or (name is not None and name.name in group.members)
+            ):
+                self.batches.append(_BatchMention(s, start, end, amount, group.count, group.members))
+                if name is not None and not group.members:
                     used.add(name.start)
                 continue
             if name is not None:
                 used.add(name.start)
-            verb = _nearest_stage(stages, end, *_item_bounds(folded, s, start, end))
+            lo_item, hi_item = _item_bounds(folded, s, start, end)
+            clause = cues.clause_start(folded, cue_start, s.start)
+            if _NOW.search(folded, clause, start):
+                lo_item = max(lo_item, clause)  # "二期于2021年投产，此次三期总投资…": not that verb
+            verb = _nearest_stage(stages, end, lo_item, hi_item)
             mention = _Mention(
                 sentence=s,
                 pos=cue_start,
@@ -398,28 +499,111 @@ class _Extractor:
             return Amount(amount.value, amount.currency, amount.approximate, text, amount.value_max)
         return amount
 
-    def _batch_count(self, s: _Sentence, start: int, end: int, cue_start: int) -> tuple[int | None, int]:
-        """(count, position) if the amount is a batch total: count >0, or 0 for a batch without one."""
+    def _batch_group(
+        self, s: _Sentence, names: list[NameSpan], start: int, end: int, cue_start: int, prev_end: int
+    ) -> _Group | None:
+        """What makes the amount at folded[start:end] a batch total, if anything.
+
+        A count of projects anywhere before it in its sentence (back to the previous amount
+        or ；: "此次集中签约重大项目共40个，涉及…，总投资302亿元") or in its own clause after
+        it; a batch word (这些项目, 集中签约, 一批 …) in its clause; names listed with a count
+        right after it ("559.8亿元的甲、乙等14项重点项目"). 其中 between the count and the
+        amount hands the amount to one of the counted projects, and "1个项目" is a project.
+        """
         folded = self.folded
         clause = cues.clause_start(folded, cue_start, s.start)
-        prev = cues.clause_start(folded, max(s.start, clause - 1), s.start) if clause > s.start else clause
-        if re.search(r"其中", folded[clause:start]):
-            return None, start
-        nxt = re.search(r"[，,；;。]", folded[end : s.end])
-        hi = end + nxt.start() if nxt else s.end
+        if "其中" in folded[clause:start]:
+            return None
+        listed = self._listed_after(names, end, s.end)
+        if listed is not None:
+            return listed
+        group_start = folded.rfind("；", s.start, cue_start) + 1 or s.start
+        lo = max(group_start, prev_end)
+        nxt = _CLAUSE_END.search(folded, end, s.end)
+        hi = nxt.start() if nxt else s.end
         best = None
-        for m in _COUNT.finditer(folded, prev, hi):
-            n = _count_value(m.group("n") or m.group("n2"))
-            if n is None:
+        for m in _COUNT.finditer(folded, lo, hi):
+            if m.start() < start and "其中" in folded[m.end() : start]:
                 continue
-            if best is None or abs(m.start() - start) < abs(best[0] - start):
-                best = (m.start(), n)
+            if best is None or abs(m.start() - start) < abs(best.start() - start):
+                best = m
         if best is not None:
-            return best[1], best[0]
+            n = _count_value(best.group("n") or best.group("n2"))
+            if best.group("unit") == "批":
+                n = None  # "一批项目": a batch whose size is not given
+            if n == 1:
+                return None
+            back = _BACK_REFERENCE.search(folded, max(lo, best.start() - 2), best.end())
+            members = self._earlier_names(back, s) if back else self._members(names, best.start(), n)
+            return _Group(n, best.start(), members)
+        if _BATCH_AFTER.match(folded, end) and folded.startswith("的", end):
+            return _Group(None, end)
         words = _BATCH_WORDS.search(folded, clause, start) or _BATCH_SUBJECT.search(folded, s.start, start)
         if words:
-            return 0, words.start()
-        return None, start
+            back = _BACK_REFERENCE.search(folded, clause, start)
+            members = self._earlier_names(back, s) if back else []
+            return _Group(None, words.start(), members)
+        back = _BACK_REFERENCE.search(folded, clause, start)
+        if back is not None:
+            n = _count_value(back.group("n")) if back.group("n") else None
+            if n != 1:
+                return _Group(n, back.start(), self._earlier_names(back, s))
+        return None
+
+    def _listed_after(self, names: list[NameSpan], end: int, hi: int) -> _Group | None:
+        """ "10亿元的甲、乙等3个项目": names listed right after the amount, closed by a count."""
+        folded = self.folded
+        chain: list[NameSpan] = []
+        pos = end
+        for n in names:
+            if n.start < pos:
+                continue
+            gap = folded[pos : n.start]
+            if not (gap in ("的", "", "元的") if not chain else gap in _LIST_SEP):
+                break
+            chain.append(n)
+            pos = n.end
+        if not chain:
+            return None
+        m = _MEMBERS_COUNT.match(folded, pos, hi)
+        if m is None:
+            return None
+        count = _COUNT.match(folded, m.start() + 1)
+        n = _count_value(count.group("n")) if count and count.group("n") else None
+        return _Group(n, m.start(), [c.name for c in chain], listed=True)
+
+    def _members(self, names: list[NameSpan], count_pos: int, count: int | None) -> list[str]:
+        """Names listed right before "等N个项目" at `count_pos`, in order."""
+        folded = self.folded
+        if not folded.startswith("等", count_pos - 1):
+            return []
+        out: list[NameSpan] = []
+        pos = count_pos - 1
+        for n in reversed(names):
+            if n.end > pos:
+                continue
+            gap = folded[n.end : pos]
+            if gap not in (("",) if not out else _LIST_SEP):
+                break
+            out.append(n)
+            pos = n.start
+        return [n.name for n in reversed(out)]
+
+    def _earlier_names(self, back: re.Match, s: _Sentence) -> list[str]:
+        """ "上述两个项目": the names of the last projects mentioned before the sentence."""
+        raw = back.group("n")
+        n = _count_value(raw) if raw else None
+        names: list[str] = []
+        for entity in reversed(self.entities):
+            first = entity.mentions[0]
+            if first.sentence.start >= s.start or not entity.names:
+                continue
+            if n is None and first.sentence.para != s.para and names:
+                break
+            names.append(entity.names[0])
+            if n is not None and len(names) == n:
+                break
+        return list(reversed(names))
 
     def _name_for(self, names, amounts, i, start, end, cue_start, s: _Sentence, used: set[int]):
         """The project an amount belongs to, among the names of its sentence (see module doc)."""
@@ -563,11 +747,14 @@ class _Extractor:
     def batch_facts(self) -> list[BatchFact]:
         out: list[BatchFact] = []
         seen: dict[tuple, BatchFact] = {}
-        for s, _cue, amount, count, start, _end in self.batches:
+        for batch in self.batches:
+            s, amount, count, start = batch.sentence, batch.amount, batch.count, batch.start
             key = (amount.value, amount.currency)
             if key in seen:
                 if seen[key].count is None and count is not None:
                     seen[key].count = count
+                if not seen[key].members:
+                    seen[key].members = list(batch.members)
                 continue
             quote = self.text[s.start : s.end]
             lead = len(quote) - len(quote.lstrip())
@@ -579,6 +766,7 @@ class _Extractor:
                 quote=quote.strip(),
                 quote_start=s.start + lead,
                 quote_end=s.start + lead + len(quote.strip()),
+                members=list(batch.members),
             )
             seen[key] = fact
             out.append(fact)

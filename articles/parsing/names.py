@@ -25,7 +25,7 @@ _NAME_RUN = re.compile(_NAME_CHARS.pattern + r"*\Z")
 _ENUM_COMMA = re.compile("、")
 # Boundaries: the name starts after the last one of these in its left context.
 _BOUNDARY = re.compile(
-    r"签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
+    r"此次|本次|这次|该次|签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
     r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|是|了|的|在|于|就|将|与|对|"
     r"把|由|等|共|个|(?<=[\d一二两三四五六七八九十])项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
     # verbs that take 项目 as object: "狠抓项目", "主攻项目建设" are not names

@@ -117,6 +117,7 @@ def _batch(b: BatchFact) -> dict:
         "quote": b.quote,
         "quote_start": b.quote_start,
         "quote_end": b.quote_end,
+        "members": list(b.members),
     }
 
 

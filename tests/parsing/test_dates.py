@@ -135,3 +135,38 @@ def test_year_inside_a_noun_phrase_keeps_the_running_date():
     assert dates == [EventDate(2022, 6, 20), EventDate(2022, 6, 20)]
     frame = [m.date for m in find_dates("6月20日，园区举行会议。2022年，全区签约项目30个", ISSUE)]
     assert frame[-1] == EventDate(2022)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天", EventDate(2022, 7, 1)),
+        ("今日", EventDate(2022, 7, 1)),
+        ("昨天", EventDate(2022, 6, 30)),
+        ("前天", EventDate(2022, 6, 29)),
+    ],
+)
+def test_today_and_yesterday_count_back_from_the_issue(text, expected):
+    assert resolve_event_date(text, ISSUE) == expected
+    assert resolve_event_date(text, None) is None
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [(EventDate(2021), None), (EventDate(2021, 5), None), (EventDate(2022, 6, 3), EventDate(2022, 6, 3))],
+)
+def test_same_day_needs_a_day_to_refer_to(context, expected):
+    assert resolve_event_date("同日", ISSUE, context) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7月2日，2024年南城区第三季度重点项目集中开工", EventDate(2024, 7, 2)),
+        ("7月2日，2024年以来全区签约项目30个", EventDate(2024)),
+        ("7月2日，2024年，全区签约项目30个", EventDate(2024)),
+    ],
+)
+def test_year_opening_a_noun_phrase_after_a_dated_clause(text, expected):
+    found = [d.date for d in find_dates(text, date(2024, 7, 5)) if d.date is not None]
+    assert found[-1] == expected

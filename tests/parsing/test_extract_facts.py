@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
-from articles.parsing.types import EventDate
+from articles.parsing.extract import extract_article
+from articles.parsing.types import EventDate, RawArticle
+from articles.parsing.zones import Gazetteer
 
-from .helpers import amounts, extract, yi
+from .helpers import GAZETTEER, amounts, extract, yi
 
 
 def only_project(text: str, **kw):
@@ -272,8 +274,10 @@ def test_quotes_are_slices_of_the_text():
 
 
 def test_plan_date_is_never_the_dateline():
+    # no event date in the article: the issue's month (what the paper reports is new), not 年底
     p = only_project("该项目由平台公司投资建设，总投资4.6亿元，预计年底竣工。")
-    assert p.date is None and p.stage == "other"
+    assert p.date == EventDate(2022, 7) and p.stage == "other"
+    assert only_project("该项目总投资4.6亿元，预计年底竣工。", issue=None).date is None
 
 
 def test_name_does_not_reach_over_an_earlier_head():
@@ -290,3 +294,108 @@ def test_projects_listed_inside_a_batch_sentence():
         ("精密轴承项目", yi(5)[0]),
     ]
     assert [(b.count, str(b.amount.value)) for b in article.batches] == [(3, yi(22)[0])]
+
+
+# ---------------------------------------------------------------- round 4: batch or project
+
+BATCH_KINDS = [
+    # a count two or more clauses before its total
+    ("此次集中签约重大项目共40个，涉及总部经济、创新经济等，总投资302亿元。", 40, yi(302)),
+    ("新签约亿元以上项目26个，同比增长18%，总投资达132.5亿元。", 26, yi(132.5)),
+    ("今天，21个外资项目签约落户，涉及智能制造等领域，签约方多为头部企业，总投资额超过17亿美元。", 21, yi(17, "USD")),
+    # "一批" after the total: a batch of unknown size
+    ("同时，总投资290亿元的一批重大工程集中开工。", None, yi(290)),
+    # a slogan in quotes is no count ("三个一批"), 其中 before a sub-count keeps it a batch
+    ("本次纳入“三个一批”项目106个，总投资77.5亿元。", 106, yi(77.5)),
+    ("其中，“签约一批”项目34个，总投资22.3亿元。", 34, yi(22.3)),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "amount"), BATCH_KINDS)
+def test_batch_totals_far_from_their_count(text, count, amount):
+    article = extract(text)
+    assert [(b.count, (str(b.amount.value), b.amount.currency)) for b in article.batches] == [(count, amount)]
+    assert all(p.amount is None for p in article.projects)
+
+
+@pytest.mark.parametrize(
+    ("text", "members"),
+    [
+        ("总额55.8亿元的新型显示产业园、绿色算力中心等14项重点项目落地。", ["新型显示产业园", "绿色算力中心"]),
+        ("甲新材料项目、乙储能项目等7个项目集中签约，合计总投资30亿元。", ["甲新材料项目", "乙储能项目"]),
+        ("西安高新区签约甲光伏项目，乙储能项目开工。上述两个项目总投资50亿元。", ["甲光伏项目", "乙储能项目"]),
+        ("此次签约项目12个，总投资80亿元。", []),
+    ],
+)
+def test_batch_members_are_the_projects_it_lists(text, members):
+    article = extract(text)
+    assert len(article.batches) == 1
+    assert article.batches[0].members == members
+    names = {p.name for p in article.projects}
+    assert set(members) <= names  # each member is a project of the article (no amount of its own)
+
+
+def test_one_counted_project_is_a_project():
+    article = extract("此次签约1个项目，总投资5亿元。")
+    assert article.batches == [] and amounts(article) == [yi(5)]
+
+
+# ---------------------------------------------------------------- round 4: whose figure
+
+FACT_ZONES = [
+    # the zone the sentence names
+    ("近日，乐山高新区签约项目5个，总投资30亿元。", "乐山高新区"),
+    # a city's or an event's total, though the article is about a zone
+    ("乐山高新区举行大会。\n全市共签约27个项目，总投资90亿元。", None),
+    ("乐山高新区举行大会。\n当天，周口市签约项目27个，总投资90亿元。", None),
+    ("乐山高新区举行大会。\n在招商推介会上，现场签约项目12个，总投资48亿元。", None),
+    # the zone named earlier in the paragraph
+    ("日前，乐山高新区一批重大项目集中签约。此次签约项目共40个，总投资302亿元。", "乐山高新区"),
+    # a reference back to the article's zone beats a place after the figure
+    ("乐山高新区召开大会。\n该高新区新增签约项目5个，签约投资额20亿元，走在乐山市前列。", "乐山高新区"),
+]
+
+
+# the helpers' gazetteer and a few places, as zones/data/places.txt gives them
+PLACES = Gazetteer(list(GAZETTEER.entries.values()), places=["周口", "上海"])
+
+
+def extract_with_places(text: str):
+    return extract_article(RawArticle(None, None, None, text), gazetteer=PLACES, issue_date=date(2022, 7, 1))
+
+
+@pytest.mark.parametrize(("text", "zone"), FACT_ZONES)
+def test_a_facts_zone_is_its_sentences(text, zone):
+    article = extract_with_places(text)
+    facts = [*article.projects, *article.batches]
+    assert len(facts) == 1, facts
+    assert facts[0].zone == zone
+
+
+def test_a_digest_item_does_not_take_the_first_items_zone():
+    text = "乐山高新区项目开工\n乐山高新区5个项目开工。\n某地工程计划发布\n今天，上海市签约项目10个，总投资60亿元。"
+    article = extract_with_places(text)
+    assert [b.zone for b in article.batches] == [None]
+
+
+# ---------------------------------------------------------------- round 4: when
+
+FACT_DATES = [
+    ("二期项目于2021年建成投产，此次三期项目总投资4.5亿美元。", "三期项目", EventDate(2022, 7)),
+    ("6月3日，乐山高新区光伏项目签约，总投资10亿元，较去年增长35%。", "乐山高新区光伏项目", EventDate(2022, 6, 3)),
+    ("该公司成立于2015年。同日，乐山高新区光伏项目签约，总投资10亿元。", "乐山高新区光伏项目", EventDate(2022, 7)),
+    ("今天，乐山高新区光伏项目签约，总投资10亿元。", "乐山高新区光伏项目", EventDate(2022, 7, 1)),
+    ("昨天（6月30日），乐山高新区光伏项目签约，总投资10亿元。", "乐山高新区光伏项目", EventDate(2022, 6, 30)),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "when"), FACT_DATES)
+def test_event_date_not_history_nor_comparison(text, name, when):
+    article = extract(text)
+    facts = {p.name: p for p in article.projects}
+    assert facts[name].date == when
+
+
+def test_year_to_date_tally_has_the_year_only():
+    article = extract("今年以来，乐山高新区签约项目30个，总投资120亿元。")
+    assert article.batches[0].date == EventDate(2022)

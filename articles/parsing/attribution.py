@@ -1,0 +1,68 @@
+"""Whose figure is it? The zone a fact belongs to, or none for a city's or an event's total.
+
+A fact's zone is the zone its own sentence names (the nearest one). Without one:
+- a sentence that refers back to the article's zone (该高新区, 本区: data/scope/
+  zone_reference.txt) belongs to it;
+- a sentence that names another scope — a place with an administrative suffix (周口市,
+  吉林省, 喀什地区), a province or a zone's city named bare (山东16市, 落地西宁), or a word of
+  data/scope/not_zone.txt (全市, 博览会, 推介会 …) — gives no zone: "全市共签约27个项目"
+  is the city's tally, not its high-tech zone's;
+- else the nearest zone named earlier in the same paragraph ("X区一批项目集中签约。此次…");
+- else the article's zone, when the sentence holds a bare zone word (全区, 园区, 高新区 …,
+  data/scope/zone_words.txt) or the article names a single zone in all;
+- else none. The article's main zone is never a mere default: a digest of news items
+  names many zones, and a figure of one item is not the first item's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .wordlists import alternation
+from .zones import Gazetteer
+
+_NOT_ZONE = re.compile(alternation("scope/not_zone"))
+_REFERENCE = re.compile(alternation("scope/zone_reference"))
+_ZONE_WORDS = re.compile(alternation("scope/zone_words"))
+_ADMIN = re.compile(r"自治州|自治县|地区|省|市|县|区|州|盟|旗")
+_PLACE_LENGTHS = (4, 3, 2)
+
+
+@lru_cache(maxsize=4)
+def _bare_places(gazetteer: Gazetteer) -> frozenset[str]:
+    """Places named without a suffix that still mean the place: provinces and zone cities."""
+    out = set(gazetteer.provinces)
+    for entry in gazetteer.entries.values():
+        for key in ("province", "city"):
+            name = _ADMIN.sub("", entry.get(key) or "")
+            if len(name) >= 2:
+                out.add(name)
+    return frozenset(out)
+
+
+def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] name a city, province or event that a figure may belong to?
+    (The caller passes the sentence up to the end of the fact's clause: "…走在乐山市最前列"
+    after the figure ranks the zone, it does not own the figure.)"""
+    if _NOT_ZONE.search(folded, lo, hi):
+        return True
+    places, bare = gazetteer.places, _bare_places(gazetteer)
+    for i in range(lo, hi - 1):
+        for length in _PLACE_LENGTHS:
+            word = folded[i : i + length]
+            if len(word) < length:
+                continue
+            if word in bare or (word in places and _ADMIN.match(folded, i + length, hi)):
+                return True
+    return False
+
+
+def refers_to_zone(folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] refer back to the article's zone (该高新区, 本区 …)?"""
+    return _REFERENCE.search(folded, lo, hi) is not None
+
+
+def names_zone_word(folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] hold a bare zone word (全区, 园区, 高新区 …)?"""
+    return _ZONE_WORDS.search(folded, lo, hi) is not None
