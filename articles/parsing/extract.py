@@ -758,6 +758,9 @@ class _Extractor:
                 continue
             quote = self.text[s.start : s.end]
             lead = len(quote) - len(quote.lstrip())
+            verb = _nearest_stage(
+                [v for v in _stages(self.folded, s) if not self.dates.planned(s, v[0])], start, s.start, s.end
+            )
             fact = BatchFact(
                 zone=self._zone_near(s, start),
                 count=count,
@@ -767,10 +770,39 @@ class _Extractor:
                 quote_start=s.start + lead,
                 quote_end=s.start + lead + len(quote.strip()),
                 members=list(batch.members),
+                stage=verb[1] if verb else "other",
             )
             seen[key] = fact
             out.append(fact)
         return out
+
+
+def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None:
+    """Make every batch member the name of a project of the article (the JSON contract):
+    a member merged into a project under another name takes that name; a member reported
+    nowhere else becomes a project of its own, without an amount, dated like its batch."""
+    for batch in batches:
+        linked: list[str] = []
+        for member in batch.members:
+            fact = next((p for p in projects if p.name == member), None)
+            fact = fact or next((p for p in projects if p.name and _same_name(member, p.name)), None)
+            if fact is None:
+                fact = ProjectFact(
+                    name=member,
+                    zone=batch.zone,
+                    investor=None,
+                    amount=None,
+                    stage=batch.stage,
+                    date=batch.date,
+                    quote=batch.quote,
+                    quote_start=batch.quote_start,
+                    quote_end=batch.quote_end,
+                    industry=classify_industry(member),
+                )
+                projects.append(fact)
+            if fact.name not in linked:
+                linked.append(fact.name)
+        batch.members = linked
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -805,6 +837,7 @@ def extract_article(
         for p in extractor.projects()
         if p.amount is None or p.name or (p.amount.value, p.amount.currency) not in batch_amounts
     ]
+    _link_members(batches, projects)
     return ParsedArticle(
         index=index,
         title=article.title,

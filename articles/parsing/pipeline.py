@@ -118,6 +118,7 @@ def _batch(b: BatchFact) -> dict:
         "quote_start": b.quote_start,
         "quote_end": b.quote_end,
         "members": list(b.members),
+        "stage": b.stage,
     }
 
 

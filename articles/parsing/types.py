@@ -105,6 +105,7 @@ class BatchFact:
     # Names of the batch's projects when the text lists them ("甲、乙等7个项目",
     # "上述两个项目"): each is the `name` of a project of the same article when one is reported.
     members: list[str] = field(default_factory=list)
+    stage: str = "other"  # of the signing or start the batch sentence reports (STAGES)
 
 
 @dataclass

@@ -36,6 +36,19 @@ def _date(value, where: str) -> None:
     assert value is None or (isinstance(value, str) and _DATE.match(value)), f"{where}: bad date {value!r}"
 
 
+def _members(batch: dict, article: dict, where: str) -> None:
+    """`members`: a list of distinct non-empty names, each a project of the article when the
+    article reports that project with a name (see docs/parse-output.md)."""
+    assert "members" in batch, f"{where}: missing 'members'"
+    members = batch["members"]
+    assert isinstance(members, list), f"{where}.members: not a list"
+    assert all(isinstance(m, str) and m for m in members), f"{where}.members: not non-empty strings"
+    assert len(set(members)) == len(members), f"{where}.members: repeated names"
+    names = {p["name"] for p in article["projects"] if p["name"]}
+    for m in members:
+        assert m in names, f"{where}.members: {m!r} is no project of the article"
+
+
 def validate(doc: dict) -> None:
     """Check every key and type of a `to_contract` / `parse_bulletin` JSON document."""
     _keys(doc, {"source": dict, "articles": list}, "document")
@@ -75,3 +88,5 @@ def validate(doc: dict) -> None:
             )
             _amount(b["amount"], f"{bw}.amount")
             _date(b["date"], f"{bw}.date")
+            _members(b, article, bw)
+            assert b.get("stage", "other") in _STAGES, f"{bw}.stage {b.get('stage')!r}"

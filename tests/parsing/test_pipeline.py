@@ -89,3 +89,34 @@ def test_speed_at_least_one_megabyte_per_second():
     parse_bytes(data, issue_date=date(2022, 7, 1), gazetteer=GAZETTEER)
     elapsed = time.perf_counter() - start
     assert len(data) / elapsed > 1_000_000, f"{len(data) / elapsed / 1e6:.2f} MB/s"
+
+
+MEMBERS_PAGE = """乐山高新区集中签约
+
+6月15日，乐山高新区电子材料项目、储能电池项目等5个项目集中签约，合计总投资56亿元。
+全市共签约27个项目，总投资90亿元。
+"""
+
+
+def test_batch_members_and_null_zone_in_the_contract():
+    doc = to_contract(parse_bytes(MEMBERS_PAGE.encode(), issue_date=date(2022, 7, 1), gazetteer=GAZETTEER))
+    validate(doc)
+    (article,) = doc["articles"]
+    batches = {b["count"]: b for b in article["batches"]}
+    assert batches[5]["members"] == ["乐山高新区电子材料项目", "储能电池项目"]
+    assert batches[5]["zone"] == "乐山高新区" and batches[5]["stage"] == "signed"
+    assert batches[27]["members"] == [] and batches[27]["zone"] is None  # the city's total
+    projects = {p["name"]: p for p in article["projects"]}
+    assert set(batches[5]["members"]) <= set(projects)
+    assert all(projects[m]["amount"] is None for m in batches[5]["members"])
+
+
+@pytest.mark.parametrize(
+    ("members", "error"),
+    [(["无此项目"], "is no project"), (["储能电池项目", "储能电池项目"], "repeated"), ("储能电池项目", "not a list")],
+)
+def test_validator_checks_members(members, error):
+    doc = to_contract(parse_bytes(MEMBERS_PAGE.encode(), issue_date=date(2022, 7, 1), gazetteer=GAZETTEER))
+    doc["articles"][0]["batches"][0]["members"] = members
+    with pytest.raises(AssertionError, match=error):
+        validate(doc)

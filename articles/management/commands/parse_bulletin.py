@@ -1,7 +1,7 @@
 """`python manage.py parse_bulletin FILE [--issue-date YYYY-MM-DD]`: the parse, as JSON.
 
 Runs exactly the code the Celery task runs (articles.parsing.pipeline) and
-writes nothing to the database; the output follows shared/docs/parse-output.md.
+writes nothing to the database; the output follows docs/parse-output.md.
 """
 
 from __future__ import annotations
