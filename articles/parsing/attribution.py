@@ -1,10 +1,13 @@
 """Whose figure is it? The zone a fact belongs to, or none for a city's or an event's total.
 
-A fact's zone is the zone its own sentence names (the nearest one). Without one:
+A fact's zone is the zone its own sentence names (the last one before it in its ；-item,
+else the nearest). Without one:
 - a sentence that refers back to the article's zone (该高新区, 本区: data/scope/
   zone_reference.txt) belongs to it;
+- a sentence opening with 其中 / 同时 / 此外 belongs with the one before it: its zone;
 - a sentence that names another scope — a place with an administrative suffix (周口市,
-  吉林省, 喀什地区), a province or a zone's city named bare (山东16市, 落地西宁), or a word of
+  吉林省, 喀什地区), a province or a zone's city standing alone (山东16市, 落地西宁; not the
+  opening of a company's name: 江苏恒远动力), or a word of
   data/scope/not_zone.txt (全市, 博览会, 推介会 …) — gives no zone: "全市共签约27个项目"
   is the city's tally, not its high-tech zone's;
 - else the nearest zone named earlier in the same paragraph ("X区一批项目集中签约。此次…");
@@ -27,6 +30,8 @@ _REFERENCE = re.compile(alternation("scope/zone_reference"))
 _ZONE_WORDS = re.compile(alternation("scope/zone_words"))
 _ADMIN = re.compile(r"自治州|自治县|地区|省|市|县|区|州|盟|旗")
 _PLACE_LENGTHS = (4, 3, 2)
+_PLACE_BEFORE = re.compile(r"(?:在|于|落户|落地|来自|赴|到|全)$")
+_PLACE_AFTER = re.compile(r"[\d，。、,；;！？）)和与及等]|两地|地区|各地|全境")
 
 
 @lru_cache(maxsize=4)
@@ -53,9 +58,19 @@ def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bo
             word = folded[i : i + length]
             if len(word) < length:
                 continue
-            if word in bare or (word in places and _ADMIN.match(folded, i + length, hi)):
+            if word in places and _ADMIN.match(folded, i + length, hi):
+                return True
+            if word in bare and _stands_alone(folded, i, i + length, hi):
                 return True
     return False
+
+
+def _stands_alone(folded: str, start: int, end: int, hi: int) -> bool:
+    """Is a bare place the place itself ("在南昌开工", "落地西宁，", "山东16市") rather than the
+    opening of a company's name ("江苏恒远动力投资建设")?"""
+    if _PLACE_BEFORE.search(folded, max(0, start - 3), start):
+        return True
+    return end >= hi or _PLACE_AFTER.match(folded, end) is not None
 
 
 def refers_to_zone(folded: str, lo: int, hi: int) -> bool:

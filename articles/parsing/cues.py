@@ -183,6 +183,14 @@ def _vetoed(folded: str, clause: int, start: int, end: int) -> bool:
     return _EXAMPLE.match(folded, clause) is not None
 
 
+_NEW_COMPANY = re.compile(alternation("cues/new_company"))
+
+
+def new_company(folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] report a company set up now (设立, 揭牌 …; data/cues/new_company.txt)?"""
+    return _NEW_COMPANY.search(folded, lo, hi) is not None
+
+
 def sentence_vetoed(folded: str, lo: int, hi: int) -> bool:
     """Is the sentence folded[lo:hi] a denial ("传闻不实") or a list of cited examples?
     None of its amounts is then a fact of the article."""

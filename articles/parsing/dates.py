@@ -15,6 +15,8 @@ Rules (each one a line of the tests):
 - Back-references use the context: 同月 / 当月 → the previous date's month; 当天 / 当日 /
   同日 → its day (None when the previous date has no day: "2021年建成。同日…" is no date);
   次日 → the day after; 同年 / 当年 → its year.
+- A quarter opening a clause ("一季度，…", "前三季度，…") gives the year only, like a span
+  of months; inside a noun phrase ("第三季度重点项目") it is no date.
 - 今天 / 今日 → the issue date; 昨天 / 昨日 → the day before; 前天 → two days before.
 - A year opening a noun phrase right after a dated clause ("7月2日，2024年南城区第三季度
   重点项目开工") qualifies the projects: the day stays.
@@ -57,13 +59,15 @@ _PATTERNS = [
     ("rel_m", r"(?P<rel>上个?月|本月|这个月|上月|当月|同月)"),
     ("rel_d", r"(?P<rel>当天|当日|同日|次日|同一天|翌日)"),
     ("rel_day", r"(?P<rel>今天|今日|昨天|昨日|前天)"),
+    # only opening a clause ("一季度，…"): "第三季度重点项目" names the projects, not a time
+    ("quarter", r"(?<![^，,。；;：:\s])(?P<rel>第?[一二三四]季度|前[二三]季度)(?=[，,]|$)"),
     ("rel_cy", r"(?P<rel>同年|当年)(?P<tail>底|末|年底|年末)?"),
     ("bare_y", r"(?<![今去前明本上同当\d])(?P<tail>年底|年末|年初)"),
     ("vague", r"(?P<rel>近日|日前|近期|近来|本周|上周|这几天|日内|前不久|不久前)"),
 ]
 # Every alternative starts with one of these characters; a leading class lets the regex
 # engine skip the rest of the text at one test per character (find_dates is the hot loop).
-_FIRST = "0-9一二三四五六七八九十〇零今去前明本上当同次翌近日这不年昨"
+_FIRST = "0-9一二三四五六七八九十〇零今去前明本上当同次翌近日这不年昨第"
 _DATE_RE = re.compile(
     f"(?=[{_FIRST}])(?:"
     + "|".join(f"(?P<k{i}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', p)})" for i, (_, p) in enumerate(_PATTERNS))
@@ -174,6 +178,9 @@ def _resolve(kind: str, m: re.Match, issue_date: date | None, context: EventDate
             return None
         when = issue_date - timedelta(days={"昨天": 1, "昨日": 1, "前天": 2}.get(rel, 0))
         return EventDate(when.year, when.month, when.day)
+    if kind == "quarter":  # 一季度: a span of months, so the year alone (the running or issue year)
+        year = context.year if context is not None else (issue_date.year if issue_date else None)
+        return EventDate(year) if year is not None else None
     if kind == "rel_d":
         if context is None or context.day is None:
             return None  # 同日 after a year or a month only (a company's history) names no day

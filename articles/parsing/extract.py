@@ -17,7 +17,9 @@ fact, else after it unless it is a plan: 预计2023年投产), else the nearest 
 its paragraph, else the article's dateline (the first event date of its first paragraph;
 近日/日前 → the issue month, used only when no explicit date is nearer). A project's date is
 the date of its most advanced realised stage (signed < started < operating), else of its
-amount. Without any date in the article the date is None: we do not guess the issue month.
+amount. Without any date in the article: a year in its headline ("…2021年第二批重点项目清单"), else
+the issue's month (a paper reports what is new), else None. A wire lead kept as the byline
+("中新网合肥7月3日电") is the dateline before all of these.
 
 Zones: the article's zones are those of its title first, then those of the body by
 frequency. A fact's zone is the zone named nearest to it in its sentence, else none when the
@@ -59,7 +61,8 @@ _FUTURE_BEFORE = re.compile(rf"(?:{alternation('stages/future')})[^，,；;。]{
 _FUTURE_DATE = re.compile(r"(?:预计|计划|将|将于|力争|争取|有望|拟|拟于|确保|预期|可望|到)$")
 _COUNT = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?P<unit>个|项|宗|批)(?:[^，,；;。、“”\"\d]{0,16}?)(?:项目|工程)"
-    r"|项目(?:共|总数|数量)?(?:达|为|共计|合计|总计)?(?P<n2>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗)"
+    r"|项目(?:共|总数|数量)?(?:达|为|共计|合计|总计)?(?:近|约|超过|超|逾)?"
+    r"(?P<n2>\d+|[一二两三四五六七八九十百]+)(?:个|项|宗)"
 )
 # "总投资290亿元的一批重大工程": a batch right after its total, its count unknown.
 _BATCH_AFTER = re.compile(r"的?(?:一批|多个|若干|一系列|数十个|数个)")
@@ -74,6 +77,7 @@ _BATCH_WORDS = re.compile(
 )
 _BATCH_SUBJECT = re.compile(r"(?:本次|此次|这次|当天|现场|集中)签约(?:的)?项目(?!中)")
 _RECENT_ENTITIES = 60
+_PART_OF = re.compile(r"\s*(?:其中|另外|此外|同时)")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 _BUILDS = re.compile(
     r"(?:，|,)?(?:用于|主要|计划|将)?(?:建设|新建|打造|扩建|建|投建|实施|布局|设立|兴建|上马)"
@@ -85,6 +89,7 @@ class _Sentence:
     start: int
     end: int
     para: int
+    closed: bool = True  # ends with 。！？ — False for a headline or a caption line
 
 
 @dataclass
@@ -111,6 +116,7 @@ class _BatchMention:
     amount: Amount
     count: int | None  # None when the text gives no count ("一批项目")
     members: list[str] = field(default_factory=list)
+    zone: str | None = None
 
 
 @dataclass
@@ -145,12 +151,12 @@ def _sentences(text: str) -> list[_Sentence]:
     for m in _SENTENCE_END.finditer(text):
         end = m.end() if "\n" not in m.group() else m.start()
         if text[start:end].strip():
-            out.append(_Sentence(start, end, para))
+            out.append(_Sentence(start, end, para, "\n" not in m.group()))
         if "\n" in m.group():
             para += 1
         start = m.end()
     if text[start:].strip():
-        out.append(_Sentence(start, len(text), para))
+        out.append(_Sentence(start, len(text), para, text.rstrip()[-1:] in "。！？!?”」』）)"))
     return out
 
 
@@ -165,7 +171,14 @@ class _Dates:
     a lookup costs a bisect, not a scan: a 10 MB page with one article stays linear.
     """
 
-    def __init__(self, text: str, sentences: list[_Sentence], issue_date: date | None):
+    def __init__(
+        self,
+        text: str,
+        sentences: list[_Sentence],
+        issue_date: date | None,
+        byline: str | None = None,
+        title: str | None = None,
+    ):
         self.folded = fold(text)
         self.dateline: EventDate | None = None
         self.dateline_pos = -1
@@ -211,7 +224,12 @@ class _Dates:
             self.starts[para] = [d.start for d in kept]
         # No date at all: the paper reports what is new, so the issue's month.
         self.issue_month = EventDate(issue_date.year, issue_date.month) if issue_date else None
-        self.dateline = self.dateline or vague_fallback or self.issue_month
+        # A wire lead "中新网合肥7月3日电（记者 王某）" dates the story, even when the split
+        # made it the byline; it is the reference for 当天 and for facts with no date nearer.
+        lead = _lead_date(byline, issue_date)
+        # "济南高新区2021年第二批重点项目清单": a headline's year dates a list with no other date
+        headline_year = next((d.date for d in find_dates(title or "", issue_date) if d.explicit_year), None)
+        self.dateline = lead or self.dateline or vague_fallback or headline_year or self.issue_month
         for para, index in now_markers:
             d = self.by_para[para][index]
             self.by_para[para][index] = DateMention(d.start, d.end, d.text, self.dateline, d.vague)
@@ -255,6 +273,19 @@ _HISTORY_BEFORE = re.compile(
 _HISTORY_AFTER = re.compile(r"(?:同期|成立|创立|创办|始建|组建|注册成立)")
 # Words that put a fact's clause in the present: "此次三期总投资…".
 _NOW = re.compile(r"此次|本次|这次|目前|如今|现阶段")
+
+
+_WIRE_LEAD = re.compile(r"电|讯")
+
+
+def _lead_date(byline: str | None, issue_date: date | None) -> EventDate | None:
+    """The date of a news lead kept as the byline ("新华社北京7月3日电"), if it has one."""
+    if not byline or not _WIRE_LEAD.search(byline):
+        return None
+    for d in find_dates(byline, issue_date):
+        if d.date is not None and not d.vague and d.date.month is not None:
+            return d.date
+    return None
 
 
 def _is_plan(folded: str, lo: int, d: DateMention) -> bool:
@@ -314,13 +345,17 @@ class _Extractor:
         self.folded = fold(self.text)
         self.gazetteer = gazetteer
         self.sentences = _sentences(self.text)
-        self.dates = _Dates(self.text, self.sentences, issue_date)
+        self.dates = _Dates(self.text, self.sentences, issue_date, article.byline, article.title)
         self.zones = self._article_zones()
         self.entities: list[_Entity] = []
         self.batches: list[_BatchMention] = []
         self.last_entity: _Entity | None = None
         self._zone_cache: tuple[int, list] = (-1, [])
         self._para_zone_cache: dict[int, list[ZoneHit]] = {}
+        self._last_zone: str | None = None
+        # Amounts a full sentence says are no investment ("年度计划投资约1656亿元"): the same
+        # figure in a headline ("…计划投资1656亿元") is not one either.
+        self.rejected: set[tuple] = set()
         self._para_spans: dict[int, tuple[int, int]] = {}
         for sentence in self.sentences:
             lo, hi = self._para_spans.get(sentence.para, (sentence.start, sentence.end))
@@ -348,17 +383,24 @@ class _Extractor:
         if self._zone_cache[0] != s.start:
             self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
         hits = self._zone_cache[1]
-        if hits:
-            return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
         folded = self.folded
+        if hits:
+            # "其中，A区签约项目12个，总投资98亿元；B区…": the zone before the figure in its item
+            item = folded.rfind("；", s.start, pos) + 1 or s.start
+            before = [h for h in hits if item <= h.start + s.start < pos]
+            if before:
+                return _head_of_run(folded, before, s.start).name
+            return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
         if self.zones and attribution.refers_to_zone(folded, s.start, s.end):
             return self.zones[0]
+        if _PART_OF.match(folded, s.start) and self._last_zone is not None:
+            return self._last_zone  # "其中，…": a part of what the sentence before reported
         close = _CLAUSE_END.search(folded, pos, s.end)
         if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
             return None
         earlier = [h for h in self._para_zones(s.para) if h.end <= s.start]
         if earlier:
-            return earlier[-1].name
+            return _head_of_run(folded, earlier, 0).name
         if len(self.zones) == 1 or (self.zones and attribution.names_zone_word(folded, s.start, s.end)):
             return self.zones[0]
         return None
@@ -377,6 +419,14 @@ class _Extractor:
     def run(self) -> None:
         for s in self.sentences:
             self._sentence(s)
+            self._last_zone = self._sentence_zone(s) or self._last_zone
+
+    def _sentence_zone(self, s: _Sentence) -> str | None:
+        """The last zone a sentence names (for the "其中，…" sentence after it)."""
+        if self._zone_cache[0] != s.start:
+            self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
+        hits = self._zone_cache[1]
+        return hits[-1].name if hits else None
 
     def _sentence(self, s: _Sentence) -> None:
         folded, text = self.folded, self.text
@@ -389,7 +439,11 @@ class _Extractor:
             kind, cue_start = cues.classify(folded, start, end, s.start)
             if kind is not None:
                 amounts.append((start, end, amount, kind, cue_start))
-        if any(a[3] != "capital" for a in amounts) or not (names or stages):
+            elif s.closed:
+                self.rejected.add((amount.value, amount.currency))
+        if any(a[3] != "capital" for a in amounts) or not (
+            names or stages or cues.new_company(folded, s.start, s.end)
+        ):
             # 注册资本 only when nothing better, and only beside a project or an event (落户):
             # in a sentence of its own it describes the company, not an investment
             amounts = [a for a in amounts if a[3] != "capital"]
@@ -411,7 +465,8 @@ class _Extractor:
                 or (not attached and (name is None or name.counted or name.start < group.pos))
                 or (name is not None and name.name in group.members)
             ):
-                self.batches.append(_BatchMention(s, start, end, amount, group.count, group.members))
+                zone = self._zone_near(s, start)
+                self.batches.append(_BatchMention(s, start, end, amount, group.count, group.members, zone))
                 if name is not None and not group.members:
                     used.add(name.start)
                 continue
@@ -523,8 +578,8 @@ class _Extractor:
         hi = nxt.start() if nxt else s.end
         best = None
         for m in _COUNT.finditer(folded, lo, hi):
-            if m.start() < start and "其中" in folded[m.end() : start]:
-                continue
+            if m.start() < start and ("其中" in folded[m.end() : start] or "分别" in folded[m.end() : start]):
+                continue  # "其中A项目…", "两个项目总投资分别为9亿元和6.5亿元": each its own
             if best is None or abs(m.start() - start) < abs(best.start() - start):
                 best = m
         if best is not None:
@@ -681,7 +736,12 @@ class _Extractor:
         return out
 
     def _project(self, entity: _Entity) -> ProjectFact | None:
-        with_amount = [m for m in entity.mentions if m.amount is not None]
+        with_amount = [
+            m
+            for m in entity.mentions
+            if m.amount is not None
+            and (m.sentence.closed or (m.amount.value, m.amount.currency) not in self.rejected)
+        ]  # a headline figure the body says is no investment is none either
         with_stage = [m for m in entity.mentions if m.stage is not None]
         if not with_amount and not with_stage:
             return None
@@ -745,36 +805,52 @@ class _Extractor:
         return earlier[-1] if earlier else None
 
     def batch_facts(self) -> list[BatchFact]:
-        out: list[BatchFact] = []
-        seen: dict[tuple, BatchFact] = {}
+        """One batch per total: the mention in a full sentence describes it (a headline that
+        repeats the total — "…开工 总投资约648亿元" — gives no zone or day); others fill gaps."""
+        groups: dict[tuple, list[_BatchMention]] = {}
         for batch in self.batches:
-            s, amount, count, start = batch.sentence, batch.amount, batch.count, batch.start
-            key = (amount.value, amount.currency)
-            if key in seen:
-                if seen[key].count is None and count is not None:
-                    seen[key].count = count
-                if not seen[key].members:
-                    seen[key].members = list(batch.members)
-                continue
+            key = (batch.amount.value, batch.amount.currency)
+            if key in self.rejected and not batch.sentence.closed:
+                continue  # a headline figure the body says is no investment
+            groups.setdefault(key, []).append(batch)
+        out: list[BatchFact] = []
+        for mentions in groups.values():
+            main = next((b for b in mentions if b.sentence.closed), mentions[0])
+            s, start = main.sentence, main.start
             quote = self.text[s.start : s.end]
             lead = len(quote) - len(quote.lstrip())
             verb = _nearest_stage(
                 [v for v in _stages(self.folded, s) if not self.dates.planned(s, v[0])], start, s.start, s.end
             )
-            fact = BatchFact(
-                zone=self._zone_near(s, start),
-                count=count,
-                amount=amount,
-                date=self.dates.at(s, start),
-                quote=quote.strip(),
-                quote_start=s.start + lead,
-                quote_end=s.start + lead + len(quote.strip()),
-                members=list(batch.members),
-                stage=verb[1] if verb else "other",
+            out.append(
+                BatchFact(
+                    zone=main.zone or next((b.zone for b in mentions if b.zone), None),
+                    count=main.count
+                    if main.count is not None
+                    else next((b.count for b in mentions if b.count), None),
+                    amount=main.amount,
+                    date=self.dates.at(s, start),
+                    quote=quote.strip(),
+                    quote_start=s.start + lead,
+                    quote_end=s.start + lead + len(quote.strip()),
+                    members=list(next((b.members for b in mentions if b.members), [])),
+                    stage=verb[1] if verb else "other",
+                )
             )
-            seen[key] = fact
-            out.append(fact)
         return out
+
+
+_COORDINATION = ("", "和", "与", "及", "、", "以及")
+
+
+def _head_of_run(folded: str, hits: list[ZoneHit], offset: int) -> ZoneHit:
+    """The first of the zones that end `hits` when they are named together: "落户A区和B园"
+    (a figure shared by two zones is the first's), "位于A新区B工业园" (a park inside a
+    zone belongs to the zone)."""
+    i = len(hits) - 1
+    while i > 0 and folded[hits[i - 1].end + offset : hits[i].start + offset] in _COORDINATION:
+        i -= 1
+    return hits[i]
 
 
 def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None:

@@ -170,3 +170,15 @@ def test_same_day_needs_a_day_to_refer_to(context, expected):
 def test_year_opening_a_noun_phrase_after_a_dated_clause(text, expected):
     found = [d.date for d in find_dates(text, date(2024, 7, 5)) if d.date is not None]
     assert found[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("一季度，全区签约项目30个", EventDate(2022)), ("前三季度，全区签约项目30个", EventDate(2022))],
+)
+def test_a_quarter_opening_a_clause_gives_the_year(text, expected):
+    assert [d.date for d in find_dates(text, ISSUE)] == [expected]
+
+
+def test_a_quarter_inside_a_noun_phrase_is_no_date():
+    assert find_dates("全区第三季度重点项目集中开工", ISSUE) == []

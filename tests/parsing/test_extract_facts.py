@@ -399,3 +399,77 @@ def test_event_date_not_history_nor_comparison(text, name, when):
 def test_year_to_date_tally_has_the_year_only():
     article = extract("今年以来，乐山高新区签约项目30个，总投资120亿元。")
     assert article.batches[0].date == EventDate(2022)
+
+
+def test_wire_lead_kept_as_byline_dates_the_story():
+    article = extract_article(
+        RawArticle("标题", None, "中新网乐山7月3日电（记者 王某）", "记者获悉，当天乐山高新区集中签约8个项目，总投资61.5亿元。"),
+        gazetteer=GAZETTEER,
+        issue_date=date(2022, 7, 4),
+    )
+    assert article.batches[0].date == EventDate(2022, 7, 3)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "when"),
+    [
+        ("乐山高新区2021年第二批重点项目清单", "电子材料项目\n总投资：35亿元", EventDate(2021)),
+        (None, "电子材料项目总投资35亿元，正在加紧建设。", EventDate(2022, 7)),
+    ],
+)
+def test_articles_without_a_date_take_the_headline_year_else_the_issue_month(title, text, when):
+    (project,) = extract(text, title=title).projects
+    assert project.date == when
+
+
+ROUND4_ZONES = [
+    # 其中 continues the sentence before, across a paragraph break
+    ("乐山高新区集中签约8个项目，总投资61.5亿元。\n其中，由江苏恒远动力投资建设的电驱项目总投资18亿元。", 18, "乐山高新区"),
+    # the zone before the figure in its ；-item, not the next item's
+    ("其中，乐山高新区签约项目12个，总投资98亿元；成都高新区签约项目9个，总投资76亿元。", 98, "乐山高新区"),
+    ("其中，乐山高新区签约项目12个，总投资98亿元；成都高新区签约项目9个，总投资76亿元。", 76, "成都高新区"),
+    # two zones named together: the first
+    ("今天，17个项目落户乐山高新区和成都高新区，投资总额达300亿元。", 300, "乐山高新区"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "zone"), ROUND4_ZONES)
+def test_zone_of_a_figure_among_several(text, value, zone):
+    article = extract(text)
+    facts = {f.amount.value: f for f in [*article.projects, *article.batches] if f.amount}
+    assert facts[int(yi(value)[0])].zone == zone
+
+
+def test_headline_figure_the_body_calls_a_plan_is_dropped():
+    text = "浦东2024年重大工程计划投资1656亿元\n今年，全区安排重大工程项目465项，年度计划投资约1656亿元。"
+    assert amounts(extract(text)) == []
+
+
+def test_a_batch_repeated_by_its_headline_is_described_by_the_full_sentence():
+    text = "乐山一批民生项目开工 总投资约648亿元\n昨天（6月29日），乐山高新区99个民生项目开工，总投资约648亿元。"
+    (batch,) = extract(text).batches
+    assert (batch.count, batch.zone, batch.date) == (99, "乐山高新区", EventDate(2022, 6, 29))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("两个项目总投资分别为9亿元和6.5亿元。", [yi(6.5), yi(9)]),
+        ("签约项目近20个，总投资约180亿元。", [yi(180)]),
+    ],
+)
+def test_respectively_and_approximate_counts(text, expected):
+    article = extract(text)
+    assert amounts(article) == expected
+    assert bool(article.batches) == ("分别" not in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("该公司注册资本2亿元，由某集团全资设立。", [yi(2)]),
+        ("该公司成立于2020年3月，注册资本为6000万元人民币。", []),
+    ],
+)
+def test_registered_capital_of_a_company_set_up_now(text, expected):
+    assert amounts(extract(text)) == expected
