@@ -1,5 +1,7 @@
 """Spreadsheets of the filtered projects and of the zone-month totals (CSV and XLSX).
 
+Every file opens with rows saying what it holds — the filter and the counting rule — then
+a blank row and the table (`projects.export_names`, which also names the file and the sheet).
 The totals sheet is written from the same `projects.totals.Totals` the chart shows, so the
 exported figures equal the chart's to the yuan. Text cells that a spreadsheet would read
 as a formula (starting with = + - @, or a tab or carriage return) get a leading single
@@ -116,19 +118,26 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+def csv_response(disposition: str, header: list[str], rows: Iterable[list],
+                 preamble: Iterable[list] = ()) -> HttpResponse:
+    """A CSV download: the `preamble` rows (what the file holds, `projects.export_names`), the
+    header, the rows."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
+    for row in preamble:
+        writer.writerow([guard(cell) for cell in row])
     writer.writerow([guard(cell) for cell in header])
     for row in rows:
         writer.writerow([guard(cell) if isinstance(cell, str) else _text(cell) for cell in row])
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = disposition
     return response
 
 
-def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+def xlsx_response(disposition: str, title: str, header: list[str], rows: Iterable[list],
+                  preamble: Iterable[list] = ()) -> HttpResponse:
+    """An XLSX download with one sheet named `title` (at most 31 characters, as Excel wants)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -136,6 +145,8 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[l
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
+    for row in preamble:
+        sheet.append([guard(cell) for cell in row])
     head = []
     for name in header:
         cell = WriteOnlyCell(sheet, value=guard(name))
@@ -147,5 +158,5 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[l
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = disposition
     return response

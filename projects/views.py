@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 from accounts.access import public_read_only
 from articles.models import Article
 
-from . import exports, history, search, selectors, totals
+from . import export_names, exports, history, search, selectors, totals
 from .filters import ProjectFilter
 from .models import Batch, Project, ReviewStatus
 
@@ -208,7 +207,6 @@ def export(request, kind: str, fmt: str):
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
         raise Http404
     project_filter = _filter(request)
-    stamp = f"{dt.date.today():%Y%m%d}"
     if kind == "projects":
         header = exports.project_header()
         projects, batches = project_filter.qs, project_filter.batch_qs()
@@ -218,15 +216,15 @@ def export(request, kind: str, fmt: str):
             exports.project_rows(exports.annotated_projects(projects, replacing)),
             exports.batch_rows(counted_batches),
         )
-        title = _("项目")
     else:
         header = exports.totals_header()
         rows = exports.totals_rows(totals.for_filter(project_filter, full_grid=True))
-        title = _("开发区月度投资额")
-    filename = f"{kind}-{stamp}.{fmt}"
+    disposition = export_names.content_disposition(project_filter, kind, fmt)
+    preamble = export_names.preamble(project_filter, kind)
     if fmt == "csv":
-        return exports.csv_response(filename, header, rows)
-    return exports.xlsx_response(filename, title, header, rows)
+        return exports.csv_response(disposition, header, rows, preamble)
+    title = export_names.sheet_title(project_filter, kind)
+    return exports.xlsx_response(disposition, title, header, rows, preamble)
 
 
 @public_read_only

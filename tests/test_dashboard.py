@@ -19,6 +19,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.dashboard_factories import EXPECTED, build_world, project, yuan
+from tests.exported import split_export
 
 pytestmark = pytest.mark.django_db
 
@@ -296,8 +297,7 @@ def test_the_filter_form_asks_htmx_for_the_fragment(analyst, world):
 def test_totals_csv_equals_the_chart_figures(analyst, world):
     query = "month_from=2022-06&month_to=2022-08"
     data = api(analyst, query)
-    rows = read_csv(analyst.get(f"/exports/totals.csv?{query}"))
-    header, body = rows[0], rows[1:]
+    _preamble, header, body = split_export(read_csv(analyst.get(f"/exports/totals.csv?{query}")))
     assert header[:4] == ["开发区", "月份", "金额（元）", "金额（亿元）"]
 
     exported = {(r[0], r[1]): r[2] for r in body if r[1] and r[1] != "日期不详"}
@@ -323,18 +323,17 @@ def test_totals_xlsx_equals_the_chart_figures(analyst, world):
     response = analyst.get("/exports/totals.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    _preamble, _header, rows = split_export(sheet.iter_rows(values_only=True))
     total = next(r for r in rows if r[0] == "合计（有日期）")
     assert Decimal(str(total[2])).quantize(Decimal("0.01")) == Decimal(data["total"]["amount_yuan"])
     assert Decimal(str(total[3])) == Decimal(data["total"]["amount_display"])
-    exported = {(r[0], r[1]): Decimal(str(r[2])).quantize(Decimal("0.01")) for r in rows[1:] if r[1]
+    exported = {(r[0], r[1]): Decimal(str(r[2])).quantize(Decimal("0.01")) for r in rows if r[1]
                 and r[1] != "日期不详"}
     assert exported == {k: Decimal(v) for k, v in EXPECTED["zone_month_yuan"].items()}
 
 
 def test_projects_csv_lists_the_filtered_records_and_guards_formulas(analyst, world):
-    rows = read_csv(analyst.get("/exports/projects.csv"))
-    header, body = rows[0], rows[1:]
+    _preamble, header, body = split_export(read_csv(analyst.get("/exports/projects.csv")))
     by_name = {r[header.index("名称")]: r for r in body}
 
     assert "'=成都日期不详项目" in by_name  # a cell that starts with = is not a formula
@@ -350,7 +349,7 @@ def test_projects_csv_lists_the_filtered_records_and_guards_formulas(analyst, wo
 def test_projects_xlsx_guards_formulas(analyst, world):
     response = analyst.get("/exports/projects.xlsx?zone=成都高新区")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row[2] for row in split_export(sheet.iter_rows(values_only=True))[2]]
     assert "'=成都日期不详项目" in names
     assert all(not str(name).startswith("=") for name in names)
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, login
 from tests.dashboard_factories import EXPECTED, build_world
+from tests.exported import split_export
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -203,10 +204,10 @@ def test_downloaded_csv_matches_the_chart(browser, analyst):
     charted, content = browser(download)
 
     assert content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    exported = {(r[0], r[1]): r[2] for r in rows[1:] if r[1] and r[1] != "日期不详"}
+    _preamble, _header, rows = split_export(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    exported = {(r[0], r[1]): r[2] for r in rows if r[1] and r[1] != "日期不详"}
     assert exported == EXPECTED["zone_month_yuan"]
-    by_zone_month = {(r[0], r[1]): float(r[3]) for r in rows[1:] if r[1] and r[1] != "日期不详"}
+    by_zone_month = {(r[0], r[1]): float(r[3]) for r in rows if r[1] and r[1] != "日期不详"}
     zones = ["西安高新区", "乐山高新区", "成都高新区"]
     for zone, series in zip(zones, charted, strict=True):
         for month, value in zip(EXPECTED["months"], series, strict=True):
