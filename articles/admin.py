@@ -1,6 +1,10 @@
-"""Admin for bulletins, their articles and the quotes behind facts."""
+"""Admin for bulletins, their articles and the quotes behind facts; and the quotes shown on a
+project's admin page (the projects app does not know quotes, so its admin is extended here)."""
 
 from django.contrib import admin
+
+from projects.admin import ProjectAdmin
+from projects.models import Project
 
 from .models import Article, Bulletin, Mention
 
@@ -59,3 +63,20 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("quote", "project__name")
     autocomplete_fields = ("article", "project", "batch", "event")
+
+
+class ProjectMentionInline(admin.TabularInline):
+    model = Mention
+    fk_name = "project"
+    extra = 0
+    fields = ("article", "quote")
+    readonly_fields = ("article", "quote")
+    verbose_name_plural = "出处（原文引用）"
+
+
+class ProjectWithQuotesAdmin(ProjectAdmin):
+    inlines = [*ProjectAdmin.inlines, ProjectMentionInline]
+
+
+admin.site.unregister(Project)
+admin.site.register(Project, ProjectWithQuotesAdmin)

@@ -8,3 +8,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the time-limit checks)
+        from .filters import add_publication_filter
+
+        add_publication_filter()  # the shared project filter's one filter that reads the sources

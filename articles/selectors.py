@@ -1,4 +1,5 @@
-"""Reads for bulletin and article pages."""
+"""Reads for the pages that show sources: bulletins, articles, and projects and batches with
+their quotes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from projects.models import ReviewStatus
+from projects.models import Batch, Project, ReviewStatus
 
 from .models import Article, Bulletin, Mention
 
@@ -66,9 +67,26 @@ def review_counts(bulletins: list[Bulletin]) -> None:
         bulletin.review_counts = counts[bulletin.pk]
 
 
-def bulletin_with_articles(pk: int) -> Bulletin:
+def bulletins_with_articles() -> QuerySet[Bulletin]:
     mentions = Mention.objects.select_related("project__zone", "batch__zone", "event")
     articles = Article.objects.defer("search_document").prefetch_related(
         "zones", Prefetch("mentions", queryset=mentions)
     )
-    return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles)).get(pk=pk)
+    return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles))
+
+
+def projects_with_sources() -> QuerySet[Project]:
+    """Projects with what their page shows: zone, batch, events and quotes with their articles."""
+    mentions = Mention.objects.select_related("article__bulletin").order_by("article__bulletin__issue_date")
+    return Project.objects.select_related("zone", "batch", "merged_into").prefetch_related(
+        "events__article__bulletin", Prefetch("mentions", queryset=mentions)
+    )
+
+
+def batches_with_sources() -> QuerySet[Batch]:
+    """Batches with their quotes and their member projects (not merged away), newest first."""
+    mentions = Mention.objects.select_related("article__bulletin")
+    members = Project.objects.filter(merged_into__isnull=True).order_by("-date", "-id")
+    return Batch.objects.select_related("zone").prefetch_related(
+        Prefetch("mentions", queryset=mentions), Prefetch("projects", queryset=members)
+    )

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Bulletin
+from .tasks import enqueue_parse
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ def sweep(
     now: dt.datetime | None = None,
 ) -> SweepResult:
     """Send again every stale parse and every queued bulletin without a message."""
-    from .uploads import enqueue_parse
-
     now = now or timezone.now()
     parsing_cutoff = now - dt.timedelta(
         seconds=settings.STALE_PARSE_SECONDS if parsing_older_than is None else parsing_older_than
@@ -107,7 +106,8 @@ def sweep_safely() -> SweepResult | None:
 
 
 def start_in_worker(sender=None, **kwargs) -> None:
-    """Celery `worker_ready`: sweep now, then every SWEEP_INTERVAL_SECONDS in the background."""
+    """Celery `worker_ready` (connected in config/celery.py): sweep now, then every
+    SWEEP_INTERVAL_SECONDS in the background."""
     sweep_safely()
     interval = settings.SWEEP_INTERVAL_SECONDS
     if interval <= 0:

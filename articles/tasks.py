@@ -1,4 +1,5 @@
-"""The parse task: claim, call the parser, store, record. Nothing else lives here.
+"""The parse task: claim, call the parser, store, record; and the two ways it is sent
+(`enqueue_parse`, `request_reparse`). Nothing else lives here.
 
 Delivery, crashes and the sweeper
 ---------------------------------
@@ -20,10 +21,10 @@ What brings a parse back after a crash, proven by tests/test_worker_crash.py:
 - **broker down at upload**: no message was ever sent; the bulletin stays queued and says so.
 
 For the last two the worker runs a **sweeper** (`articles.sweeper`): at worker start
-(Celery's `worker_ready`) and every SWEEP_INTERVAL_SECONDS (300 s; 0 turns the periodic
-run off) it sends again every bulletin left ``parsing`` longer than STALE_PARSE_SECONDS
-(twice the hard time limit, so a parse that is still running is never sent twice) and every
-``queued`` one whose message never left (its error says so) or has waited longer than
+(Celery's `worker_ready`, connected in config/celery.py) and every SWEEP_INTERVAL_SECONDS
+(300 s; 0 turns the periodic run off) it sends again every bulletin left ``parsing`` longer
+than STALE_PARSE_SECONDS (twice the hard time limit, so a parse that is still running is never
+sent twice) and every ``queued`` one whose message never left (its error says so) or has waited longer than
 STALE_QUEUED_SECONDS. The same is `manage.py requeue_stale`. A copy too many is harmless:
 the claim lets one through.
 
@@ -47,12 +48,12 @@ import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_ready
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .ingest import store_parse
 from .models import Bulletin
@@ -60,12 +61,8 @@ from .parsing.pipeline import parse_bytes
 from .parsing.types import UnreadableFile
 from .parsing.zones import load_gazetteer
 from .refusals import explain_refusal
-from .sweeper import start_in_worker
 
 log = logging.getLogger(__name__)
-
-# Every worker sweeps for lost parses when it starts and then periodically (see above).
-worker_ready.connect(start_in_worker, weak=False)
 
 MAX_ATTEMPTS = 3
 COPY_CONTEXT = re.compile(r"COPY \S+, line \d+")  # PostgreSQL's "COPY <table>, line <n>[, column …]: <row>"
@@ -76,6 +73,11 @@ SLOW_PARSE_ENV = "ZIT_TEST_SLOW_PARSE_SECONDS"
 
 # The parse's progress is written at most this often (and for the last article).
 PROGRESS_INTERVAL_SECONDS = 0.5
+
+# Shown on the bulletin page while its message could not be sent; the sweeper sends it later.
+QUEUE_DOWN_MESSAGE = _lazy(
+    "任务队列暂时不可用，文件已保存，没有丢失；队列恢复后会自动开始解析，也可以点击“重新解析”。"
+)
 
 
 def claim(bulletin_id: int, task_id: str) -> bool:
@@ -203,3 +205,40 @@ def parse_bulletin(self, bulletin_id: int) -> str:
         return "failed"
     finish(bulletin_id, Bulletin.Status.PARSED)
     return f"parsed: {summary.articles} articles, {summary.projects} projects, {summary.batches} batches"
+
+
+def enqueue_parse(bulletin_id: int) -> None:
+    """Send the parse task; if the broker is down the bulletin stays queued and says so.
+
+    Connecting and publishing give up within seconds (CELERY_BROKER_CONNECTION_TIMEOUT,
+    CELERY_TASK_PUBLISH_RETRY_POLICY), so an upload never hangs on a dead broker; the
+    sweeper (articles/sweeper.py) sends every bulletin marked this way once it is back."""
+    try:
+        parse_bulletin.delay(bulletin_id)
+    except Exception as exc:  # the broker's own errors vary by transport
+        log.warning("could not queue bulletin %s: %s", bulletin_id, exc)
+        Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.QUEUED).update(
+            error=str(QUEUE_DOWN_MESSAGE)
+        )
+
+
+@transaction.atomic
+def request_reparse(bulletin: Bulletin) -> bool:
+    """Queue a bulletin for parsing again unless it is being parsed right now."""
+    updated = (
+        Bulletin.objects.filter(pk=bulletin.pk)
+        .exclude(status=Bulletin.Status.PARSING)
+        .update(
+            status=Bulletin.Status.QUEUED,
+            progress=0,
+            error="",
+            task_id="",
+            attempts=0,
+            started_at=None,
+            finished_at=None,
+            queued_at=timezone.now(),
+        )
+    )
+    if updated:
+        transaction.on_commit(lambda: enqueue_parse(bulletin.pk))
+    return bool(updated)

@@ -1,26 +1,32 @@
-"""Editor pages: upload, bulletin status and review; thin views over services and selectors."""
+"""Pages of the sources: upload, bulletins and their parse, articles, and the project, batch and
+search pages that show records with their quotes (the review actions: `review_views.py`).
+Thin views over services and selectors."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import public_read_only
+from projects import history, search
+from projects import selectors as project_selectors
 from projects.dedup import likely_duplicates_of
+from projects.filters import ProjectFilter
 from projects.models import Batch, Project, ReviewStatus
-from projects.services import merge_projects, save_project_edit, set_review_status
+from projects.views import PAGE_SIZE
 
+from . import search as article_search
 from . import selectors
-from .forms import ProjectEditForm, UploadForm
+from .forms import UploadForm
 from .models import Article, Bulletin
-from .uploads import UploadRefused, accept_upload, request_reparse, safe_file_name
+from .tasks import request_reparse
+from .uploads import UploadRefused, accept_upload, safe_file_name
 
 
 @public_read_only
@@ -58,10 +64,7 @@ def upload(request):
 @public_read_only
 @require_safe
 def bulletin_detail(request, pk: int):
-    try:
-        bulletin = selectors.bulletin_with_articles(pk)
-    except Bulletin.DoesNotExist as exc:
-        raise Http404 from exc
+    bulletin = get_object_or_404(selectors.bulletins_with_articles(), pk=pk)
     mentions = [m for article in bulletin.articles.all() for m in article.mentions.all()]
     candidates = [m.project for m in mentions if _is_candidate(m.project)]
     duplicates = likely_duplicates_of(candidates)  # one query for the whole page
@@ -159,82 +162,82 @@ def article_detail(request, pk: int):
     )
 
 
-def _merge_target(raw: str) -> Project | None:
-    """The project an editor typed or picked to merge into, if it exists."""
-    return Project.objects.filter(pk=int(raw)).first() if raw.strip().isdigit() else None
+@public_read_only
+@require_safe
+def project_detail(request, pk: int):
+    project = get_object_or_404(selectors.projects_with_sources(), pk=pk)
+    return render(request, "projects/project_detail.html", {
+        "project": project,
+        "history": history.entries(project),
+    })
 
 
-def _next_url(request, fallback: str) -> str:
-    """Where to go after a review action: the page it came from, if it is one of ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+@public_read_only
+@require_safe
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(selectors.batches_with_sources(), pk=pk)
+    return render(request, "projects/batch_detail.html", {"batch": batch, "history": history.entries(batch)})
 
 
-REVIEW_ACTIONS = {"confirm": ReviewStatus.CONFIRMED, "reject": ReviewStatus.REJECTED}
+SEARCH_TOP = 10  # results of each kind on the search page before "more"
+SEARCH_KINDS = ("projects", "batches", "articles")
 
 
-@require_POST
-@permission_required("projects.change_project", raise_exception=True)
-def review_project(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    action = request.POST.get("action", "")
-    try:
-        if action in REVIEW_ACTIONS:
-            set_review_status([project], REVIEW_ACTIONS[action], user=request.user)
-        elif action == "merge":
-            target = _merge_target(request.POST.get("target", ""))
-            if target is None:
-                messages.error(
-                    request, _("找不到编号为“%(id)s”的项目。") % {"id": request.POST.get("target", "")}
-                )
-                return redirect(_next_url(request, project.get_absolute_url()))
-            merge_projects([project], target, user=request.user)
-            target.refresh_from_db()  # the merge filled fields and moved the date; do not save stale values
-            if target.review_status == ReviewStatus.CANDIDATE:
-                set_review_status([target], ReviewStatus.CONFIRMED, user=request.user)
-        else:
-            return HttpResponseBadRequest(_("未知操作"))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("已保存：%(name)s") % {"name": project.name})
-    return redirect(_next_url(request, project.get_absolute_url()))
+@public_read_only
+@require_safe
+def search_page(request):
+    """Projects (name, investor, zone), batches (title, zone, quote) and articles (title, text)
+    containing every term of `q`.
 
-
-@require_POST
-@permission_required("projects.change_batch", raise_exception=True)
-def review_batch(request, pk: int):
-    batch = get_object_or_404(Batch, pk=pk)
-    action = request.POST.get("action", "")
-    if action not in REVIEW_ACTIONS:
-        return HttpResponseBadRequest(_("未知操作"))
-    try:
-        set_review_status([batch], REVIEW_ACTIONS[action], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    return redirect(_next_url(request, batch.get_absolute_url()))
-
-
-def _came_from(request, fallback: str) -> str:
-    """Where the editor opened the edit form from (`?next=`, else the referring page), if it is ours."""
-    for target in (request.POST.get("next"), request.GET.get("next"), request.headers.get("Referer")):
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                      require_https=request.is_secure()):
-            return target
-    return fallback
-
-
-@permission_required("projects.change_project", raise_exception=True)
-def edit_project(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    form = ProjectEditForm(request.POST or None, instance=project)
-    back = _came_from(request, project.get_absolute_url())
-    if back == request.path or back.startswith(request.build_absolute_uri(request.path)):
-        back = project.get_absolute_url()  # a failed save referred to the form itself
-    if request.method == "POST" and form.is_valid():
-        save_project_edit(form.save(commit=False), request.user, changed=form.changed_data)
-        messages.success(request, _("已保存：%(name)s") % {"name": project.name})
-        return redirect(back)
-    return render(request, "articles/project_edit.html", {"form": form, "project": project, "back": back})
+    Both kinds at once, the first SEARCH_TOP of each, or one kind (`kind=`) page by page.
+    Projects: not merged, confirmed — plus candidates with `candidates=1` — selected by the
+    project list's own filter, so its "more" link lists exactly the same projects."""
+    query = " ".join(search.terms(request.GET.get("q", "")))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in SEARCH_KINDS else ""
+    candidates = request.GET.get("candidates") == "1"
+    statuses = [ReviewStatus.CONFIRMED.value] + ([ReviewStatus.CANDIDATE.value] if candidates else [])
+    context = {"q": query, "kind": kind, "candidates": candidates, "search_query": query}
+    if query:
+        data = QueryDict(mutable=True)
+        data["q"] = query
+        data.setlist("review_status", statuses)
+        listed = project_selectors.project_list().defer("search_document")
+        project_filter = ProjectFilter(data, queryset=listed)
+        projects = project_filter.qs.order_by("-date", "-id")
+        articles = article_search.filter_articles(
+            Article.objects.select_related("bulletin").defer("search_document"), query
+        ).order_by("-bulletin__issue_date", "-bulletin_id", "position")
+        batches = Batch.objects.filter(merged_into__isnull=True, review_status__in=statuses)
+        if kind in ("", "batches"):  # the filter reads the zones matching the terms now
+            batches = article_search.filter_batches(batches.select_related("zone"), query)
+            batches = batches.order_by("-date", "-id")
+        own = QueryDict(mutable=True)
+        own["q"] = query
+        if candidates:
+            own["candidates"] = "1"
+        per_page = PAGE_SIZE if kind else SEARCH_TOP
+        results = {}
+        for name, queryset in (("projects", projects), ("batches", batches), ("articles", articles)):
+            if kind and kind != name:
+                results[name] = None
+                continue
+            page = Paginator(queryset, per_page).get_page(request.GET.get("page") if kind else 1)
+            results[name] = page
+        for project in results["projects"] or ():
+            project.name_html = search.highlight(project.name, query)
+            project.investor_html = search.highlight(project.investor, query)
+        for article in results["articles"] or ():
+            article.title_html = search.highlight(article.title or str(article), query)
+            article.snippet = search.snippet(article.text, query)
+        kind_query = own.copy()
+        kind_query["kind"] = kind
+        context.update({
+            "projects": results["projects"],
+            "articles": results["articles"],
+            "batches": results["batches"],
+            "project_list_query": project_filter.querystring(),
+            "own_query": own.urlencode(),
+            "query": kind_query.urlencode(),  # what pagination.html carries
+        })
+    return render(request, "projects/search.html", context)

@@ -151,6 +151,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from articles import search as article_search
     from articles.models import Article
     from projects import search
     from projects.models import Project
@@ -181,7 +182,7 @@ def main() -> None:
             search.uses_index = lambda queryset: indexed
             try:
                 p = search.filter_projects(projects_qs, query).order_by("-date", "-id")
-                a = search.filter_articles(articles_qs.select_related("bulletin"), query).order_by(
+                a = article_search.filter_articles(articles_qs.select_related("bulletin"), query).order_by(
                     "-bulletin__issue_date", "-bulletin_id", "position"
                 )  # as the search page
                 return (

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zones",
     "articles",
     "projects",
+    "ops",
 ]
 
 MIDDLEWARE = [

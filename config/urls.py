@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("projects.urls")),
-    path("zones/", include("zones.urls")),
+    path("", include("articles.record_urls")),
+    path("zones/", include("projects.zone_urls")),
     path("bulletins/", include("articles.urls")),
 ]

@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import Mention
-
 from .history import AdminHistoryHelper
 from .models import Batch, CurrencyRate, Project, ProjectEvent, ReviewStatus
 from .services import merge_projects, save_project_edit, set_review_status
@@ -18,15 +16,6 @@ class ProjectEventInline(admin.TabularInline):
     extra = 0
     fields = ("stage", "date", "date_precision", "article", "note")
     autocomplete_fields = ("article",)
-
-
-class ProjectMentionInline(admin.TabularInline):
-    model = Mention
-    fk_name = "project"
-    extra = 0
-    fields = ("article", "quote")
-    readonly_fields = ("article", "quote")
-    verbose_name_plural = "出处（原文引用）"
 
 
 class MergeTargetForm(forms.Form):
@@ -83,7 +72,7 @@ class ProjectAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin)
     autocomplete_fields = ("zone", "batch", "merged_into")
     date_hierarchy = "date"
     list_select_related = ("zone", "merged_into")
-    inlines = [ProjectEventInline, ProjectMentionInline]
+    inlines = [ProjectEventInline]  # and the quotes, added by articles/admin.py
     actions = ["confirm_selected", "reject_selected", "merge_selected"]
     readonly_fields = ("amount_yuan",)
 

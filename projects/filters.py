@@ -3,10 +3,11 @@
 Filter state lives in the query string (GET), so a link reproduces a view. The same
 filters select projects (`ProjectFilter.qs`) and batches (`ProjectFilter.batch_qs()`):
 zone, province, month range, amount range, review status and publication mean the same
-thing for both. Filters that describe one project — keyword, industry, investor — leave
-batches out (a batch has none of these), and a stage filter keeps batches only when it
-includes 签约, since a batch is an aggregate signing. `projects/totals.py` decides what
-is counted from these two querysets.
+thing for both (the publication filter reads the quotes' bulletins, which this app does not
+know: the articles app adds it, `articles/filters.py`). Filters that describe one project —
+keyword, industry, investor — leave batches out (a batch has none of these), and a stage
+filter keeps batches only when it includes 签约, since a batch is an aggregate signing.
+`projects/totals.py` decides what is counted from these two querysets.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Bulletin, Mention
 from zones.models import Zone
 
 from . import rollup, search
@@ -97,14 +97,6 @@ def _industry_choices():
     return [("", _("全部行业")), *((i, i) for i in rollup.industries())]
 
 
-def _publication_choices():
-    publications = (
-        Bulletin.objects.exclude(publication="").order_by("publication")
-        .values_list("publication", flat=True).distinct()
-    )
-    return [("", _("全部报刊")), *((p, p) for p in publications)]
-
-
 class ZoneChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Zone) -> str:
         return f"{obj.short_name}（{obj.province}）" if obj.province else obj.short_name
@@ -140,20 +132,29 @@ class ZoneFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = ZoneChoiceField
 
 
+class LazyChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose choices a function reads from the database: at most once per
+    FilterSet, and only when the form is shown or checked."""
+
+    def __init__(self, *args, choices_from, **kwargs):
+        super().__init__(*args, empty_label=None, **kwargs)
+        self.choices_from = choices_from
+
+
 class ProjectFilter(django_filters.FilterSet):
     zone = ZoneFilter(
         label=_("开发区"), method="filter_zone", to_field_name="slug", distinct=False,
         queryset=Zone.objects.filter(merged_into__isnull=True),  # Meta ordering: the gazetteer's zones first
         widget=FastSelectMultiple(attrs={"size": 6}),
     )
-    province = django_filters.ChoiceFilter(label=_("省份"), field_name="zone__province", empty_label=None)
+    province = LazyChoiceFilter(label=_("省份"), field_name="zone__province", choices_from=_province_choices)
     month_from = MonthFilter(label=_("起始月份"), method="filter_month_from")
     month_to = MonthFilter(label=_("截止月份"), method="filter_month_to")
     stage = django_filters.MultipleChoiceFilter(
         label=_("阶段"), choices=Stage.choices, method="filter_stage", distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    industry = django_filters.ChoiceFilter(label=_("行业"), field_name="industry", empty_label=None)
+    industry = LazyChoiceFilter(label=_("行业"), field_name="industry", choices_from=_industry_choices)
     investor = django_filters.CharFilter(label=_("投资方"), field_name="investor", lookup_expr="icontains")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     amount_min = django_filters.NumberFilter(
@@ -164,7 +165,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("审核状态"), choices=ReviewStatus.choices, distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    publication = django_filters.ChoiceFilter(label=_("报刊"), method="filter_publication", empty_label=None)
+    # `publication` is added by the articles app (articles/filters.py), after every filter above.
 
     class Meta:
         model = Project
@@ -176,9 +177,9 @@ class ProjectFilter(django_filters.FilterSet):
         if not [v for v in data.getlist("review_status") if v]:
             data.setlist("review_status", DEFAULT_REVIEW_STATUS)
         super().__init__(data, queryset=queryset, request=request, prefix=prefix)
-        self.filters["province"].extra["choices"] = _memo(_province_choices)
-        self.filters["industry"].extra["choices"] = _memo(_industry_choices)
-        self.filters["publication"].extra["choices"] = _memo(_publication_choices)
+        for lazy in self.filters.values():
+            if isinstance(lazy, LazyChoiceFilter):
+                lazy.extra["choices"] = _memo(lazy.choices_from)
 
     # --- the filters ------------------------------------------------------------------------
 
@@ -206,11 +207,6 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_amount_max(self, queryset, name, value):
         return queryset.filter(amount_yuan__lte=value * YI)
-
-    def filter_publication(self, queryset, name, value):
-        column = "batch_id" if queryset.model is Batch else "project_id"
-        sources = Mention.objects.filter(article__bulletin__publication=value, **{f"{column}__isnull": False})
-        return queryset.filter(pk__in=sources.values(column))
 
     # --- the same state, applied to batches and read back ------------------------------------
 

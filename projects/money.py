@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .models import CurrencyRate
+
 CNY = "CNY"
 CENT = Decimal("0.01")
 
@@ -31,8 +33,6 @@ def to_yuan(
 
 def rate_for(currency: str, year: int | None, cache: dict | None = None) -> Decimal | None:
     """Yuan per unit for that year, else for the nearest year on record."""
-    from projects.models import CurrencyRate
-
     rates = None if cache is None else cache.get(currency)
     if rates is None:
         rates = dict(CurrencyRate.objects.filter(currency=currency).values_list("year", "yuan_per_unit"))

@@ -38,6 +38,8 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from zones.models import Zone
+
 CJK_START = 0x2E80  # CJK radicals onwards: Han, kana, Hangul, compatibility forms …
 WORD_GRAM = 16  # a word's suffixes are cut to this many characters, and so are word queries
 MAX_TERMS = 8
@@ -181,10 +183,8 @@ def backfill(model, fields: tuple[str, ...], schema_editor, batch_size: int = 20
 # --- queries -----------------------------------------------------------------------------
 
 
-def _zone_ids_per_term(words: list[str]) -> dict[str, set[int]]:
+def zone_ids_per_term(words: list[str]) -> dict[str, set[int]]:
     """For each term, the zones whose short name, full name or an alias contains it (one query)."""
-    from zones.models import Zone
-
     condition = Q()
     for word in words:
         condition |= (Q(short_name__icontains=word) | Q(full_name__icontains=word)
@@ -205,7 +205,7 @@ def filter_projects(queryset: QuerySet, query: str | None) -> QuerySet:
     if not words:
         return queryset
     indexed = uses_index(queryset)
-    zones = _zone_ids_per_term(words)
+    zones = zone_ids_per_term(words)
     for word in words:
         condition = Q(name__icontains=word) | Q(investor__icontains=word)
         grams_of_word = tsquery([word])
@@ -214,45 +214,6 @@ def filter_projects(queryset: QuerySet, query: str | None) -> QuerySet:
         if zones[word]:
             condition |= Q(zone_id__in=sorted(zones[word]))
         queryset = queryset.filter(condition)
-    return queryset
-
-
-def filter_batches(queryset: QuerySet, query: str | None) -> QuerySet:
-    """Batches whose title, zone or quote (the sentence that reported them) contains every term.
-
-    A batch has no name of its own (`秦创原` is only in its quote), so the quote is what is
-    searched; on PostgreSQL the articles' GIN-indexed grams narrow the quotes to read first
-    (a quote is a piece of its article's text, so an article without the grams has no hit)."""
-    words = terms(query)
-    if not words:
-        return queryset
-    indexed = uses_index(queryset)
-    zones = _zone_ids_per_term(words)
-    for word in words:
-        quoted = Q(mentions__quote__icontains=word)
-        grams_of_word = tsquery([word])
-        if indexed and grams_of_word:
-            quoted &= Q(mentions__article__search_document__grams=grams_of_word)
-        hits = queryset.model.objects.filter(quoted).values("pk")
-        condition = Q(title__icontains=word) | Q(pk__in=hits)
-        if zones[word]:
-            condition |= Q(zone_id__in=sorted(zones[word]))
-        queryset = queryset.filter(condition)
-    return queryset
-
-
-def filter_articles(queryset: QuerySet, query: str | None) -> QuerySet:
-    """Articles whose title, subtitle or text contains every term of the query."""
-    words = terms(query)
-    if not words:
-        return queryset
-    all_grams = tsquery(words)
-    if uses_index(queryset) and all_grams:
-        queryset = queryset.filter(search_document__grams=all_grams)
-    for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(text__icontains=word)
-        )
     return queryset
 
 

@@ -120,6 +120,16 @@ def merge_projects(sources: Iterable[Project], target: Project, user=None) -> in
     return merged
 
 
+@transaction.atomic
+def merge_and_confirm(project: Project, target: Project, user=None) -> None:
+    """An editor's merge on review: fold `project` into `target`, and confirm the target if it
+    was still a candidate — naming it as the real project is the review it was waiting for."""
+    merge_projects([project], target, user=user)
+    target.refresh_from_db()  # the merge filled fields and moved the date; do not save stale values
+    if target.review_status == ReviewStatus.CANDIDATE:
+        set_review_status([target], ReviewStatus.CONFIRMED, user=user)
+
+
 def _fill_missing(target: Project, source: Project) -> None:
     if target.amount is None and source.amount is not None:
         for field in AMOUNT_FIELDS:

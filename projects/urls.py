@@ -9,7 +9,4 @@ urlpatterns = [
     path("api/totals/", views.totals_api, name="totals-api"),
     path("exports/<slug:kind>.<slug:fmt>", views.export, name="export"),
     path("projects/", views.project_list, name="project-list"),
-    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
-    path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
-    path("search/", views.search_page, name="search"),
 ]

@@ -15,11 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import public_read_only
-from articles.models import Article
 
-from . import export_names, exports, history, search, selectors, totals
+from . import export_names, exports, selectors, totals
 from .filters import ProjectFilter
-from .models import Batch, Project, ReviewStatus
 
 PAGE_SIZE = 50
 TOP_CHOICES = (5, 8, 10, 15, 20)
@@ -225,88 +223,3 @@ def export(request, kind: str, fmt: str):
         return exports.csv_response(disposition, header, rows, preamble)
     title = export_names.sheet_title(project_filter, kind)
     return exports.xlsx_response(disposition, title, header, rows, preamble)
-
-
-@public_read_only
-@require_safe
-def project_detail(request, pk: int):
-    try:
-        project = selectors.project_detail(pk)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "projects/project_detail.html", {
-        "project": project,
-        "history": history.entries(project),
-    })
-
-
-@public_read_only
-@require_safe
-def batch_detail(request, pk: int):
-    try:
-        batch = selectors.batch_detail(pk)
-    except Batch.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "projects/batch_detail.html", {"batch": batch, "history": history.entries(batch)})
-
-
-SEARCH_TOP = 10  # results of each kind on the search page before "more"
-SEARCH_KINDS = ("projects", "batches", "articles")
-
-
-@public_read_only
-@require_safe
-def search_page(request):
-    """Projects (name, investor, zone), batches (title, zone, quote) and articles (title, text)
-    containing every term of `q`.
-
-    Both kinds at once, the first SEARCH_TOP of each, or one kind (`kind=`) page by page.
-    Projects: not merged, confirmed — plus candidates with `candidates=1` — selected by the
-    project list's own filter, so its "more" link lists exactly the same projects."""
-    query = " ".join(search.terms(request.GET.get("q", "")))
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in SEARCH_KINDS else ""
-    candidates = request.GET.get("candidates") == "1"
-    statuses = [ReviewStatus.CONFIRMED.value] + ([ReviewStatus.CANDIDATE.value] if candidates else [])
-    context = {"q": query, "kind": kind, "candidates": candidates, "search_query": query}
-    if query:
-        data = QueryDict(mutable=True)
-        data["q"] = query
-        data.setlist("review_status", statuses)
-        project_filter = ProjectFilter(data, queryset=selectors.project_list().defer("search_document"))
-        projects = project_filter.qs.order_by("-date", "-id")
-        articles = search.filter_articles(
-            Article.objects.select_related("bulletin").defer("search_document"), query
-        ).order_by("-bulletin__issue_date", "-bulletin_id", "position")
-        batches = Batch.objects.filter(merged_into__isnull=True, review_status__in=statuses)
-        if kind in ("", "batches"):  # the filter reads the zones matching the terms now
-            batches = search.filter_batches(batches.select_related("zone"), query).order_by("-date", "-id")
-        own = QueryDict(mutable=True)
-        own["q"] = query
-        if candidates:
-            own["candidates"] = "1"
-        per_page = PAGE_SIZE if kind else SEARCH_TOP
-        results = {}
-        for name, queryset in (("projects", projects), ("batches", batches), ("articles", articles)):
-            if kind and kind != name:
-                results[name] = None
-                continue
-            page = Paginator(queryset, per_page).get_page(request.GET.get("page") if kind else 1)
-            results[name] = page
-        for project in results["projects"] or ():
-            project.name_html = search.highlight(project.name, query)
-            project.investor_html = search.highlight(project.investor, query)
-        for article in results["articles"] or ():
-            article.title_html = search.highlight(article.title or str(article), query)
-            article.snippet = search.snippet(article.text, query)
-        kind_query = own.copy()
-        kind_query["kind"] = kind
-        context.update({
-            "projects": results["projects"],
-            "articles": results["articles"],
-            "batches": results["batches"],
-            "project_list_query": project_filter.querystring(),
-            "own_query": own.urlencode(),
-            "query": kind_query.urlencode(),  # what pagination.html carries
-        })
-    return render(request, "projects/search.html", context)

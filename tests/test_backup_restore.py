@@ -27,7 +27,7 @@ from django.db import connection
 from tests import worker as worker_tools
 
 PG_ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
-FINGERPRINT = "import json; from articles.backup import fingerprint; print(json.dumps(fingerprint(), sort_keys=True))"
+FINGERPRINT = "import json; from ops.backup import fingerprint; print(json.dumps(fingerprint(), sort_keys=True))"
 
 
 def pg_admin_connection():

@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from articles.models import Bulletin, StoredFile
 from articles.sweeper import sweep
-from articles.uploads import QUEUE_DOWN_MESSAGE, accept_upload
+from articles.tasks import QUEUE_DOWN_MESSAGE
+from articles.uploads import accept_upload
 from config.celery import app
 from projects.models import Project
 from tests.fault_tools import (

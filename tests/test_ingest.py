@@ -234,7 +234,8 @@ def test_a_bulk_write_leaves_one_history_row_per_record_and_the_rollup_in_step()
     assert Project.objects.get(currency="USD").amount_yuan == Decimal("1057005000.00")
     assert rollup_drift() == []
     # The search document is what a save computes, and search finds the records by it.
-    from projects.search import filter_articles, filter_projects
+    from articles.search import filter_articles
+    from projects.search import filter_projects
 
     assert filter_projects(Project.objects.all(), "数控机床 湘江精工3号").count() == 1
     assert filter_articles(Article.objects.all(), "长沙高新区签约").count() == 1

@@ -151,7 +151,7 @@ def test_the_command_exits_0_when_clean_and_1_when_not(django_capture_on_commit_
 
 
 def test_stored_totals_that_differ_from_a_recomputation_are_reported(parsed):
-    from articles.integrity import _rollup_model
+    from ops.integrity import _rollup_model
 
     cell = _rollup_model()
     if cell is None:

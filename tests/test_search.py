@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import search as article_search
 from articles.models import Article
 from projects import search
 from projects.models import Project
@@ -219,11 +220,11 @@ def test_indexed_and_plain_search_agree(world, monkeypatch):
     """The n-gram prefilter (PostgreSQL) never changes the result, only its speed."""
     queries = ["协鑫", "新能源", "硅", "西安高新区 光伏", "海创尚纬", "solar", "能源", "项目", "x", "!!"]
     indexed = {q: (set(search.filter_projects(Project.objects.all(), q).values_list("pk", flat=True)),
-                   set(search.filter_articles(Article.objects.all(), q).values_list("pk", flat=True)))
+                   set(article_search.filter_articles(Article.objects.all(), q).values_list("pk", flat=True)))
                for q in queries}
     monkeypatch.setattr(search, "uses_index", lambda queryset: False)
     plain = {q: (set(search.filter_projects(Project.objects.all(), q).values_list("pk", flat=True)),
-                 set(search.filter_articles(Article.objects.all(), q).values_list("pk", flat=True)))
+                 set(article_search.filter_articles(Article.objects.all(), q).values_list("pk", flat=True)))
              for q in queries}
     assert indexed == plain
 
@@ -257,7 +258,7 @@ def test_backfill_fills_every_document(world):
     assert set(search.filter_projects(Project.objects.all(), "协鑫").values_list("pk", flat=True)) >= {
         world[0]["gcl_pv"].pk, world[0]["gcl_si"].pk
     }
-    assert set(search.filter_articles(Article.objects.all(), "海创尚纬").values_list("pk", flat=True)) == {
+    assert set(article_search.filter_articles(Article.objects.all(), "海创尚纬").values_list("pk", flat=True)) == {
         world[1]["haichuang"].pk
     }
 
@@ -290,7 +291,7 @@ def test_search_reads_the_gin_index(world, kind):
         queryset = search.filter_projects(Project.objects.all(), "协鑫")
         index = "projects_project_search_gin"
     else:
-        queryset = search.filter_articles(Article.objects.all(), "新能源")
+        queryset = article_search.filter_articles(Article.objects.all(), "新能源")
         index = "articles_article_search_gin"
     # The filter itself (what the page's count runs; the ordered slice adds a sort or an
     # ordered index walk on top, which the tiny test table makes cheaper than any filter).

@@ -17,7 +17,7 @@ from tests.conftest import REPO_DIR
 
 CATALOGUE = REPO_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 # What makemessages reads: the apps, templates and settings (not the venv, tests or data).
-SOURCES = ("accounts", "articles", "config", "projects", "zones", "templates", "manage.py")
+SOURCES = ("accounts", "articles", "config", "ops", "projects", "zones", "templates", "manage.py")
 IGNORED = ("*/migrations/*", "*/parsing/data/*")
 
 

@@ -1,7 +1,7 @@
 """`python manage.py import_data FILE.json`: load an `export_data` dump into a freshly
 migrated, empty database, in one transaction, checking every model's row count.
 
-See articles/backup.py and docs/backup.md.
+See ops/backup.py and docs/backup.md.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from articles.backup import import_data
+from ops.backup import import_data
 
 
 class Command(BaseCommand):

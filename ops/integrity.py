@@ -36,10 +36,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from articles.models import Bulletin, Mention
 from projects.models import Batch, Project
 from projects.money import to_yuan
-
-from .models import Bulletin, Mention
 
 CHECKED_APPS = ("accounts", "zones", "articles", "projects")
 

@@ -1,14 +1,14 @@
 """`python manage.py check_integrity`: report stored data that does not add up.
 
 Exits 0 and prints "no problems found" when everything is consistent; otherwise lists each
-problem (see articles/integrity.py for the checks) and exits 1. Read-only: fixes nothing.
+problem (see ops/integrity.py for the checks) and exits 1. Read-only: fixes nothing.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.integrity import check_integrity
+from ops.integrity import check_integrity
 
 
 class Command(BaseCommand):

@@ -31,6 +31,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from articles.models import Bulletin, StoredFile
+from projects.models import Batch, Project, ReviewStatus
+from projects.rollup import rollup_drift
+from projects.totals import compute
+
 # Left out of a dump: created by the target's migrations, or not worth moving.
 NOT_MOVED = ("contenttypes", "auth.permission", "sessions", "axes")
 # Rows the target's own migrations seed and the dump carries too: removed before loading.
@@ -56,9 +61,6 @@ def export_data(path: Path) -> int:
 
 
 def _has_data() -> bool:
-    from articles.models import Bulletin
-    from projects.models import Batch, Project
-
     return any(m.objects.exists() for m in (get_user_model(), Bulletin, Project, Batch))
 
 
@@ -86,8 +88,6 @@ def import_data(path: Path) -> Counter:
         if wrong:
             details = ", ".join(f"{label}: dump {a}, database {b}" for label, (a, b) in sorted(wrong.items()))
             raise CommandError(f"rows differ after loading, nothing was imported: {details}")
-        from projects.rollup import rollup_drift
-
         if rollup_drift():
             raise CommandError("the dump's totals rollup disagrees with its projects, nothing was imported")
     return expected
@@ -96,10 +96,6 @@ def import_data(path: Path) -> Counter:
 def fingerprint() -> dict:
     """Counts of every moved model, the confirmed totals and the stored files' checksums:
     equal before and after a move (`manage.py shell -c` prints it; see docs/backup.md)."""
-    from articles.models import StoredFile
-    from projects.models import Batch, Project, ReviewStatus
-    from projects.totals import compute
-
     counts = {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models(include_auto_created=True)

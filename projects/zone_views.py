@@ -1,4 +1,5 @@
-"""Zone list and zone pages."""
+"""Zone list and zone pages: a zone with its projects and totals, so they live with the projects
+(zones know nothing of projects)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
-from projects import totals as project_totals
-from projects.models import ReviewStatus
-from projects.views import chart_labels
+from zones.models import Zone
 
-from .models import Zone
+from . import totals as project_totals
+from .models import ReviewStatus
+from .views import chart_labels
 
 COUNTED = Q(projects__review_status=ReviewStatus.CONFIRMED, projects__merged_into__isnull=True)
 

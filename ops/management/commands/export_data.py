@@ -1,7 +1,7 @@
 """`python manage.py export_data FILE.json`: every row worth moving, for `import_data`.
 
 The same as `dumpdata --natural-foreign --natural-primary -e contenttypes -e auth.Permission
--e sessions -e axes -o FILE.json`; see articles/backup.py and docs/backup.md.
+-e sessions -e axes -o FILE.json`; see ops/backup.py and docs/backup.md.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from articles.backup import export_data
+from ops.backup import export_data
 
 
 class Command(BaseCommand):
