@@ -106,7 +106,8 @@ class Batch(MoneyFields, DatedFields):
     def __str__(self) -> str:
         zone = self.zone.short_name if self.zone_id else "?"
         count = self.project_count if self.project_count is not None else "?"
-        return self.title or f"{zone} · {count}个项目 · {self.amount_text or '—'}"
+        projects = _("%(n)s个项目") % {"n": count}
+        return self.title or f"{zone} · {projects} · {self.amount_text or '—'}"
 
     def get_absolute_url(self) -> str:
         return reverse("batch-detail", args=[self.pk])
