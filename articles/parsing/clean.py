@@ -177,10 +177,21 @@ _CLOSING = re.compile(r"^[（(]\s*([^（）()]{2,36}?)\s*[）)]$")
 _BRIEF = re.compile(rf"^[{_BYLINE_LEADS}]\s*([^\s，。；：:、]{{2,12}})[：:]\s*(?=\S)")
 
 
+# Two to four personal names in brackets, no role word: "（王某 赵某）" ends an article too.
+_CLOSING_NAMES = re.compile(rf"^[{CJK}]{{2,3}}(?:[ 　、]+[{CJK}]{{2,3}}){{1,3}}$")
+_NOT_NAMES = re.compile(r"图片|资料|完|续|上接|下转|待续|摘编|来源")
+
+
 def closing_byline(line: str) -> str | None:
-    """The reporters named in brackets at an article's end: "（记者 王明）" → "记者 王明"."""
+    """The reporters named in brackets at an article's end: "（记者 王明）" → "记者 王明",
+    "（王某 赵某）" → "王某 赵某"."""
     match = _CLOSING.match(line)
-    return match.group(1) if match and is_byline(match.group(1)) else None
+    if match is None:
+        return None
+    inner = match.group(1).strip()
+    if is_byline(inner):
+        return inner
+    return inner if _CLOSING_NAMES.match(inner) and not _NOT_NAMES.search(inner) else None
 
 
 def brief_label(line: str) -> str | None:
@@ -200,9 +211,26 @@ def news_lead(line: str) -> str | None:
     return match.group() if match else None
 
 
+# Date lines and time stamps of a page or a programme, never headlines: "[2024/07/03 08:15]",
+# "24-07-05 08:15", "《新闻联播》 (20240506)", "第21期", "株洲高新区党政办公室编　2023年11月20日".
+_DATE_LINE = re.compile(
+    r"^[\[【（(]?\d{2,4}[/.-]\d{1,2}[/.-]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】）)]?$"
+    r"|^《[^《》]{1,12}》\s*[（(]\d{8}[）)]$"
+    r"|^第\s*\d{1,4}\s*期$"
+    rf"|^[{CJK}]{{2,20}}(?:编|主办|编印|出版)\s+\d{{4}}年\d{{1,2}}月\d{{1,2}}日$"
+)
+
+
+def is_date_line(line: str) -> bool:
+    """A page's or programme's date line or time stamp (see _DATE_LINE): layout, not text."""
+    return len(line) <= 40 and _DATE_LINE.match(line) is not None
+
+
 def is_debris(line: str) -> bool:
-    """Photo credits, captions, edition markers and lone symbols."""
+    """Photo credits, captions, edition markers, date lines and lone symbols."""
     if _ONLY_SYMBOLS.match(line) or (len(line) <= 60 and _only_edition_tokens(line)):
+        return True
+    if is_date_line(line):
         return True
     if len(line) <= 60 and _RUNNING_HEAD_DATE.search(line) and _RUNNING_HEAD_MARK.search(line):
         if len(_EDITION_TOKEN.sub("", line)) <= _SECTION_NAME_MAX:
@@ -262,6 +290,12 @@ def is_phrases(line: str) -> bool:
 def is_section_head(line: str) -> bool:
     """A WeChat-style section head "【招商引资】": a label inside the body, never a headline."""
     return len(line) <= 12 and line.startswith("【") and line.endswith("】")
+
+
+def is_bracketed_headline(line: str) -> bool:
+    """An item's headline in a digest, "【合肥高新区一批量子信息项目集中开工】": longer than a
+    section head, it opens an article of its own (the brackets are not part of the title)."""
+    return 12 < len(line) <= 42 and line.startswith("【") and line.endswith("】") and "】" not in line[1:-1]
 
 
 # A table header cell that gives the unit of its column: "总投资(亿元)", "投资额（万美元）".

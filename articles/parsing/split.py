@@ -29,6 +29,7 @@ from .clean import (
     CJK,
     brief_label,
     closing_byline,
+    is_bracketed_headline,
     is_bulleted,
     is_byline,
     is_phrases,
@@ -39,6 +40,10 @@ from .clean import (
 )
 from .types import RawArticle
 
+_NEWS_OPENER = re.compile(
+    r"^(?:央视网消息|新华社|中新网|中新社|本报讯|人民网|新华网|据[^，。]{0,12}(?:消息|报道)"
+    r"|(?:近日|日前|近期|今天|昨天|今日|昨日)，)"
+)
 _LEDE = re.compile(
     r"^(?:近日|日前|近期|昨日|昨天|今日|今天|本周|上周|\d{1,2}月\d{1,2}日(?:上午|下午|晚间?)?)，"
 )
@@ -106,10 +111,13 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
             continue
         if is_title_like(para) and not (current is not None and is_section_head(para)):
             j = i + 1
-            while j < n and _continues_group(paragraphs[j]):
+            while j < n and not is_bracketed_headline(para) and _continues_group(paragraphs[j]):
                 j += 1
             group, nxt = paragraphs[i:j], paragraphs[j] if j < n else None
-            opens = nxt is not None and (is_byline(nxt) or news_lead(nxt) is not None)
+            opens = nxt is not None and (is_byline(nxt) or news_lead(nxt) is not None or _is_lede(nxt))
+            if is_bracketed_headline(para):
+                opens = True
+                group = [para[1:-1].strip()]
             if current is not None and current.heads and not current.body and current.byline:
                 drafts[-1] = _headed(current.heads + group, byline=current.byline)
             elif is_bulleted(para) and _opens_brief(para, current):
@@ -145,8 +153,21 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
 
 
 def _continues_group(line: str) -> bool:
-    """Does a headline group go on with this line (a bulleted line starts its own group)?"""
-    return is_title_like(line) and not is_section_head(line) and not is_bulleted(line)
+    """Does a headline group go on with this line (a bulleted line or a digest item's
+    【headline】 starts its own group)?"""
+    return (
+        is_title_like(line)
+        and not is_section_head(line)
+        and not is_bulleted(line)
+        and not is_bracketed_headline(line)
+    )
+
+
+def _is_lede(line: str) -> bool:
+    """Does a body paragraph open like a news story ("央视网消息：", "今天，", "日前，")? A
+    headline-like line right above one heads a new article, not an intertitle: news digests
+    print item after item with no byline between them."""
+    return not is_title_like(line) and _NEWS_OPENER.match(line) is not None
 
 
 def _opens_brief(line: str, current: _Draft | None) -> bool:

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from articles.parsing.clean import _RADICALS, clean_page, is_debris, normalise
+from articles.parsing.clean import _RADICALS, clean_page, closing_byline, is_debris, normalise
 from articles.parsing.read import read_document
 
 FORMATS = ["txt", "gb18030.txt", "html", "docx", "pdf"]
@@ -78,6 +78,12 @@ DEBRIS = [
     "（下转第2版）",
     "12",
     "■ ■ ■",
+    # date lines and time stamps are never headlines (round 4)
+    "[2024/07/03 08:15]",
+    "24-07-05 08:15",
+    "《新闻联播》 (20240506)",
+    "第21期",
+    "某某高新区党政办公室编　　2023年11月20日",
 ]
 NOT_DEBRIS = [
     "总投资15亿元的光伏项目正式签约。",
@@ -86,6 +92,8 @@ NOT_DEBRIS = [
     "突出“快” 招商引资跑出加速度",
     "本报讯（记者 王明）近日，园区新签约项目3个。",
     "2022年园区新开工项目23个。",
+    "2024年南城区第三季度重大项目集中开工",
+    "第21期“园区开放日”走进田心片区",
 ]
 
 
@@ -242,3 +250,18 @@ def test_bidirectional_override_characters_are_dropped():
 
     assert normalise("合肥高新区\u202e元亿01资投\u202c签约") == "合肥高新区元亿01资投签约"
     assert "\u2067" not in normalise("\u2067שלום\u2069 高新区")
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("（记者 王明）", "记者 王明"),
+        ("(王某 赵某)", "王某 赵某"),
+        ("（王小明、赵某）", "王小明、赵某"),
+        ("（完）", None),
+        ("（上接第二版）", None),
+        ("（图片 资料）", None),
+    ],
+)
+def test_closing_bylines_with_or_without_a_role_word(line, byline):
+    assert closing_byline(normalise(line)) == byline
