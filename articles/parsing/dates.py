@@ -250,13 +250,3 @@ def find_dates(
         if resolved is not None and not vague and not backref:
             context = resolved
     return found
-
-
-def resolve_event_date(
-    expression: str, issue_date: date | None = None, context: EventDate | None = None
-) -> EventDate | None:
-    """The date of one expression such as "6月28日", "去年底" or "同月"; None if unresolvable."""
-    for mention in find_dates(expression, issue_date, context):
-        if mention.date is not None:
-            return mention.date
-    return None

@@ -35,6 +35,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import attribution, cues
 from .amounts import chinese_to_int, find_amounts
@@ -104,6 +105,24 @@ class _Mention:
     investor: str | None = None
     jobs: int | None = None
     zone: str | None = None
+
+
+class _Verb(NamedTuple):
+    """A realised stage verb of a sentence: where it is and the stage it reports."""
+
+    pos: int
+    stage: str  # signed | started | operating
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One investment amount of a sentence, as `cues.classify` read it."""
+
+    start: int  # the amount's span in the article
+    end: int
+    amount: Amount
+    kind: str  # cues.RANK key
+    cue_start: int  # where its cue word starts (the amount's start when it has none)
 
 
 @dataclass
@@ -308,7 +327,7 @@ def _in_book_title(folded: str, lo: int, pos: int) -> bool:
     return opened >= 0 and folded.find("》", opened, pos) < 0
 
 
-def _stages(folded: str, s: _Sentence) -> list[tuple[int, str]]:
+def _stages(folded: str, s: _Sentence) -> list[_Verb]:
     """Realised stage verbs in a sentence as (position, stage); plans and "投产后" are not."""
     found = []
     for m in _VERB_RE.finditer(folded, s.start, s.end):
@@ -317,7 +336,7 @@ def _stages(folded: str, s: _Sentence) -> list[tuple[int, str]]:
         nxt = folded[m.end() : m.end() + 2]
         if nxt[:1] in ("后", "前", "时") or nxt in ("以后", "之后"):
             continue
-        found.append((m.start(), m.lastgroup))
+        found.append(_Verb(m.start(), m.lastgroup))
     return found
 
 
@@ -329,7 +348,7 @@ def _item_bounds(folded: str, s: _Sentence, start: int, end: int) -> tuple[int, 
     return lo, (hi if hi >= 0 else s.end)
 
 
-def _nearest_stage(stages: list[tuple[int, str]], pos: int, lo: int, hi: int) -> tuple[int, str] | None:
+def _nearest_stage(stages: list[_Verb], pos: int, lo: int, hi: int) -> _Verb | None:
     """The stage verb after `pos` in [lo, hi), else the nearest one before it."""
     after = [v for v in stages if pos <= v[0] < hi]
     if after:
@@ -433,23 +452,25 @@ class _Extractor:
         names = [n for n in find_names(folded, text, s.start, s.end)]
         stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
         used: set[int] = set()
-        amounts = []
+        amounts: list[_Found] = []
         vetoed = cues.sentence_vetoed(folded, s.start, s.end)
         for start, end, amount in () if vetoed else find_amounts(text, s.start, s.end, folded=folded):
             kind, cue_start = cues.classify(folded, start, end, s.start)
             if kind is not None:
-                amounts.append((start, end, amount, kind, cue_start))
+                amounts.append(_Found(start, end, amount, kind, cue_start))
             elif s.closed:
                 self.rejected.add((amount.value, amount.currency))
-        if any(a[3] != "capital" for a in amounts) or not (
+        if any(a.kind != "capital" for a in amounts) or not (
             names or stages or cues.new_company(folded, s.start, s.end)
         ):
             # 注册资本 only when nothing better, and only beside a project or an event (落户):
             # in a sentence of its own it describes the company, not an investment
-            amounts = [a for a in amounts if a[3] != "capital"]
-        for i, (start, end, amount, kind, cue_start) in enumerate(amounts):
+            amounts = [a for a in amounts if a.kind != "capital"]
+        for i, found in enumerate(amounts):
+            start, end, kind, cue_start = found.start, found.end, found.kind, found.cue_start
+            amount = found.amount
             amount = self._with_cue(amount, cue_start, start, end)
-            prev_end = amounts[i - 1][1] if i > 0 else s.start
+            prev_end = amounts[i - 1].end if i > 0 else s.start
             group = None if kind == "sub" else self._batch_group(s, names, start, end, cue_start, prev_end)
             name = self._name_for(names, amounts, i, start, end, cue_start, s, used)
             attached = (
@@ -534,7 +555,7 @@ class _Extractor:
             self._jobs_cache = (s.start, find_jobs(self.folded, s.start, s.end))
         return self._jobs_cache[1]
 
-    def _verb_of(self, stages: list[tuple[int, str]], name: NameSpan, s: _Sentence) -> tuple[int, str] | None:
+    def _verb_of(self, stages: list[_Verb], name: NameSpan, s: _Sentence) -> _Verb | None:
         """The stage verb that governs a name: just after it in its clause (X项目于3月签约),
         or just before it (签约X项目, 开工建设X项目)."""
         folded = self.folded
@@ -660,7 +681,17 @@ class _Extractor:
                 break
         return list(reversed(names))
 
-    def _name_for(self, names, amounts, i, start, end, cue_start, s: _Sentence, used: set[int]):
+    def _name_for(
+        self,
+        names: list[NameSpan],
+        amounts: list[_Found],
+        i: int,
+        start: int,
+        end: int,
+        cue_start: int,
+        s: _Sentence,
+        used: set[int],
+    ) -> NameSpan | None:
         """The project an amount belongs to, among the names of its sentence (see module doc)."""
         folded = self.folded
         free = [n for n in names if n.start not in used]
@@ -671,10 +702,10 @@ class _Extractor:
         nxt = re.search(r"[，,；;。]", folded[end : s.end])
         hi = end + nxt.start() if nxt else s.end
         after = [n for n in free if end <= n.start < hi]
-        next_amount = amounts[i + 1][0] if i + 1 < len(amounts) else s.end
+        next_amount = amounts[i + 1].start if i + 1 < len(amounts) else s.end
         if after and _BUILDS.match(folded, end) and after[0].start < next_amount:
             return after[0]  # "投资60亿元建设X生产线"
-        prev_amount_end = amounts[i - 1][1] if i > 0 else s.start
+        prev_amount_end = amounts[i - 1].end if i > 0 else s.start
         group = folded.rfind("；", s.start, cue_start) + 1 or s.start
         lo = max(prev_amount_end, group)
         before = [n for n in free if lo <= n.start < cue_start and n.end <= start]

@@ -122,3 +122,19 @@ def test_several_amounts_in_a_sentence():
 def test_yi_and_wan_in_one_number(text, value):
     (hit,) = find_amounts(text)
     assert hit[2].value == value
+
+
+# --- size classes and bounded magnitudes ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["百亿级项目", "千亿级产业集群", "十亿元级项目", "数十亿元", "上亿元"])
+def test_size_classes_and_vague_sums_are_no_amounts(text):
+    assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("总投资超百亿元", 10**10), ("逾百亿元", 10**10), ("上百亿元", 10**10)]
+)
+def test_bounded_magnitudes_are_approximate(text, value):
+    amount = parse_amount(text)
+    assert (amount.value, amount.approximate) == (value, True)

@@ -7,7 +7,16 @@ import unicodedata
 
 import pytest
 
-from articles.parsing.clean import _RADICALS, clean_page, closing_byline, is_debris, normalise
+from articles.parsing.clean import (
+    _RADICALS,
+    clean_page,
+    closing_byline,
+    is_debris,
+    is_phrases,
+    is_title_like,
+    normalise,
+    unflatten_tables,
+)
 from articles.parsing.read import read_document
 
 FORMATS = ["txt", "gb18030.txt", "html", "docx", "pdf"]
@@ -265,3 +274,26 @@ def test_bidirectional_override_characters_are_dropped():
 )
 def test_closing_bylines_with_or_without_a_role_word(line, byline):
     assert closing_byline(normalise(line)) == byline
+
+
+# --- running heads, tables, question headlines, phrases --------------------------------
+
+
+def test_running_page_head_is_debris():
+    assert is_debris("2023年5月12日 星期五 第3版 综合新闻")
+    assert not is_debris("2023年5月12日芜湖高新区签约储能项目")
+
+
+def test_flattened_table_rows_become_sentences():
+    lines = ["项目名称 总投资(亿元) 建设内容", "格瑞电池隔膜项目 25 年产隔膜", "下一段正文。"]
+    assert unflatten_tables(lines) == ["格瑞电池隔膜项目，总投资25亿元，年产隔膜。", "下一段正文。"]
+
+
+def test_question_headline_is_title_like_but_a_qa_turn_is_not():
+    assert is_title_like("高新区创新十条怎么用？")
+    assert not is_title_like("问：政策何时开始实施？")
+
+
+def test_phrases_split_at_spaces_between_chinese_only():
+    assert is_phrases("签约项目8个 总投资52.6亿元")
+    assert not is_phrases("Aurion Biotech中国总部落户浦东")

@@ -101,3 +101,30 @@ def test_sentence_veto_and_classify_on_folded_text():
     plain = fold("华辰科技拟投资5.5亿元。")
     assert not cues.sentence_vetoed(plain, 0, len(plain))
     assert cues.classify(plain, plain.index("5.5"), plain.index("。"))[0] == "total"
+
+
+# --- industry, territory and cumulative investment ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年上半年我国动力电池领域新增投资超过3000亿元。",
+        "光伏产业链投资额达2500亿元。",
+        "江苏一省上半年新能源领域投资就超过800亿元。",
+        "生物医药项目投资额累计超过200亿元。",
+    ],
+)
+def test_industry_and_cumulative_investment_is_a_statistic(text):
+    assert amounts(extract(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("7月18日，行业龙头恒储能源集团投资50亿元建设储能电芯项目。", 50),
+        ("全市集中签约项目32个总投资120亿元。", 120),
+    ],
+)
+def test_firms_and_signings_keep_their_investment(text, value):
+    assert amounts(extract(text)) == [yi(value)]

@@ -6,10 +6,15 @@ from datetime import date
 
 import pytest
 
-from articles.parsing.dates import find_dates, infer_year, resolve_event_date
+from articles.parsing.dates import find_dates, infer_year
 from articles.parsing.types import EventDate
 
 ISSUE = date(2022, 7, 1)
+
+
+def resolve_event_date(expression: str, issue_date: date | None = None, context: EventDate | None = None):
+    """The first resolved date of an expression ("6月28日", "去年底", "同日"), else None."""
+    return next((d.date for d in find_dates(expression, issue_date, context) if d.date is not None), None)
 
 CASES = [
     ("6月28日", EventDate(2022, 6, 28)),

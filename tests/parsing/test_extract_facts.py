@@ -473,3 +473,19 @@ def test_respectively_and_approximate_counts(text, expected):
 )
 def test_registered_capital_of_a_company_set_up_now(text, expected):
     assert amounts(extract(text)) == expected
+
+
+# ---------------------------------------------------------------- documents and plans
+
+
+def test_year_inside_a_document_title_is_no_event_date():
+    art = extract(
+        "日前，管委会印发《2019年重点建设项目计划》，鑫盛材料项目总投资15亿元。", issue=date(2019, 2, 20)
+    )
+    assert [(p.date.year, p.date.month) for p in art.projects] == [(2019, 2)]
+
+
+def test_stage_dated_after_the_issue_is_a_plan():
+    text = "5月10日，锐能动力电池项目签约，项目总投资18亿元，2025年全部建成投产。"
+    project = extract(text, issue=date(2023, 5, 12)).projects[0]
+    assert (project.date.year, project.date.month, project.stage) == (2023, 5, "signed")

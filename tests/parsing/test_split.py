@@ -318,3 +318,38 @@ LAYOUTS = [
 def test_layouts(label, page, expected):
     articles = split_articles(clean_page(page))
     assert [(a.title, a.subtitle) for a in articles] == expected
+
+
+# --- kickers, figure subtitles, wrapped headlines, section heads -----------------------
+
+
+def _titles(page: str) -> list[tuple]:
+    return [(a.kicker, a.title, a.subtitle) for a in split_articles(clean_page(page))]
+
+
+def test_slogan_above_the_headline_is_a_kicker():
+    page = "坚定不移推进产业强区 奋力谱写发展新篇章\n南宁高新区三个项目集中开工\n本报记者 韦丽\n4月13日，3个项目开工。"
+    assert _titles(page) == [("坚定不移推进产业强区 奋力谱写发展新篇章", "南宁高新区三个项目集中开工", None)]
+
+
+def test_line_of_figures_below_the_headline_is_a_subtitle():
+    page = "泉州高新区再添新引擎\n总投资30亿元的封测项目昨日签约 达产后年产值将超60亿元\n本报记者 庄燕\n3月24日，项目签约。"
+    assert _titles(page)[0][1:] == (
+        "泉州高新区再添新引擎",
+        "总投资30亿元的封测项目昨日签约 达产后年产值将超60亿元",
+    )
+
+
+def test_wrapped_headline_is_joined():
+    page = "株洲高新区轨道交通配套\n产业园开工\n本报记者 谭亮\n12月1日，项目开工。"
+    assert _titles(page)[0][1] == "株洲高新区轨道交通配套产业园开工"
+
+
+def test_section_heads_stay_in_the_body():
+    page = (
+        "贵阳高新区：一周项目速递\n【招商引资】\n9月5日，贵阳高新区签约一个项目。\n"
+        "【项目建设】\n9月6日，总投资6.8亿元的高新区显示模组项目封顶。"
+    )
+    articles = split_articles(clean_page(page))
+    assert [a.title for a in articles] == ["贵阳高新区：一周项目速递"]
+    assert "【项目建设】" in articles[0].text

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from articles.parsing.zones import DEFAULT_PATH, Gazetteer, find_zones, load_gazetteer
+from articles.parsing.zones import DEFAULT_PATH, Gazetteer, find_zones, load_gazetteer, load_places
 
 ENTRIES = [
     {
@@ -186,3 +186,36 @@ def test_default_gazetteer_includes_other_zones():
 def test_missing_file_gives_an_empty_gazetteer(tmp_path):
     g = load_gazetteer(tmp_path / "none.json")
     assert [h.known for h in g.find_zones("西安高新区")] == [False]
+
+
+# --- known places open unknown zones (from the round-2 rule tests) ---------------------
+
+
+def test_places_file_lists_cities_and_counties():
+    places = set(load_places())
+    assert {"六安", "界首", "涡阳", "淮北", "安徽"} <= places
+    assert "城区" not in places  # generic words are not places
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("项目落户界首高新区。", "界首高新区"),  # 首 is a stop character, yet 界首 is a place
+        ("在淮北凤凰山经济开发区开工。", "淮北凤凰山经济开发区"),  # place + short proper name
+        ("涡阳县工业园区引进项目。", "涡阳县工业园区"),
+        ("来自宿州经开区的项目", "宿州经开区"),  # 来自 is not part of the name
+        ("安徽六安经济开发区签约", "六安经济开发区"),  # the province is dropped
+        ("在六安产业园开工", "六安产业园"),  # bare 产业园 straight after a place
+    ],
+)
+def test_unknown_zone_opened_by_a_known_place(text, zone):
+    assert [h.name for h in find_zones(text)] == [zone]
+
+
+@pytest.mark.parametrize("text", ["建设储能产业园", "苏州等地开发区", "江苏省级开发区", "我市开发区"])
+def test_no_zone_without_a_place_or_across_function_words(text):
+    assert find_zones(text) == []
+
+
+def test_gazetteer_without_places_file_still_works():
+    assert Gazetteer([], places=["六安"]).find_zones("六安经开区")[0].name == "六安经开区"
