@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -117,6 +118,7 @@ def reparse(request, pk: int):
 # Who may download an uploaded original: editors and admins (they uploaded it, or must check
 # a parse against it). Analysts read the extracted text and its quotes instead: originals are
 # third-party newspaper pages, and a file is the one thing on the site that is not our HTML.
+# The 403 page and the bulletin page say so (README: "Who may do what").
 DOWNLOAD_PERMISSION = "articles.change_bulletin"
 DOWNLOAD_EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "txt": ".txt"}
 _UNSAFE_NAME_CHARS = frozenset('"\\;:*?<>|/')
@@ -134,9 +136,16 @@ def download_name(bulletin: Bulletin) -> str:
 
 
 @require_safe
-@permission_required(DOWNLOAD_PERMISSION, raise_exception=True)
 def bulletin_file(request, pk: int):
     """The uploaded bytes, from the database, always as a download (never rendered inline)."""
+    if not request.user.has_perm(DOWNLOAD_PERMISSION):
+        raise PermissionDenied(
+            _(
+                "原文件只有编辑和管理员可以下载：它们是第三方报刊的原版文件，"
+                "只用来核对解析结果。"
+                "每篇文章的全文和每条记录的出处引文都可以在期次和文章页面上阅读。"
+            )
+        )
     bulletin = get_object_or_404(Bulletin.objects.select_related("file"), pk=pk)
     response = HttpResponse(bytes(bulletin.file.data), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, download_name(bulletin))

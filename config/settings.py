@@ -150,6 +150,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Files browsers ask for at the site root by name (/favicon.ico), served by WhiteNoise before
+# any login check; static/root is drawn by scripts/draw_favicon.py.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # --- Uploads.
 UPLOAD_MAX_BYTES = env_int("ZIT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -220,6 +223,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form whose CSRF token expired gets a page that says so in the user's language (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -114,7 +114,8 @@ SITE = {
     "bulletin-detail": read(),
     "bulletin-status": read(),
     "article-detail": read(),
-    # The original file: editors and admins only, never to the public, GET only.
+    # The original file: editors and admins only, never to the public, GET only (analysts get a
+    # 403 page that says why: tests/test_error_pages.py).
     "bulletin-file": editor_only(200, 405),
     "bulletin-upload": editor_only(200, 400),  # POST without a file: the form's errors
     "bulletin-reparse": editor_only(405, REDIRECT),
@@ -124,8 +125,8 @@ SITE = {
     # accounts/
     "login": {role: (200, 200) for role in ROLES},
     "logout": {role: (405, REDIRECT) if role in USERS else (LOGIN, LOGIN) for role in ROLES},
-    # A GET sets nothing and sends the visitor back; anonymous visitors must log in first.
-    "set_language": {role: (REDIRECT, REDIRECT) if role in USERS else (LOGIN, LOGIN) for role in ROLES},
+    # POST only, for everyone: a visitor must be able to read the login page in English.
+    "set_language": {role: (405, REDIRECT) for role in ROLES},
 }
 
 # The models in the admin and what each role holds on them: "none", "view" or "edit" (view,
