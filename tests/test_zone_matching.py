@@ -143,3 +143,15 @@ def test_a_name_without_a_known_place_is_no_zone():
     assert resolve_zone("某某新材料产业园区") is None
     assert resolve_zone("今年高新区") is None
     assert Zone.objects.count() == before
+
+
+def test_load_gazetteer_places_zones_from_text_that_have_no_point():
+    zone = Zone.objects.create(short_name="宁海县梅林工业区", slug="ninghai-meilin", verified=False)
+    kept = Zone.objects.create(short_name="嘉兴科技城", slug="jiaxing-kjc", verified=False, city="某市")
+    out = io.StringIO()
+    call_command("load_gazetteer", stdout=out)
+    zone.refresh_from_db()
+    kept.refresh_from_db()
+    assert (zone.province, zone.city) == ("浙江省", "宁波市") and 29 < zone.latitude < 30
+    assert (kept.province, kept.city) == ("浙江省", "某市")  # an admin's city stays
+    assert "2 zones from text placed" in out.getvalue()

@@ -70,3 +70,22 @@ def sync_gazetteer(zone_model, alias_model, entries: Iterable[dict]) -> tuple[in
             _, alias_created = alias_model.objects.get_or_create(name=name, defaults={"zone": zone})
             aliases_created += alias_created
     return zones_created, aliases_created
+
+
+def place_unplaced_zones(zone_model) -> int:
+    """Give zones without coordinates (zones first seen in text, before places were known) the
+    province, city and coordinates of the place their name opens with; returns how many.
+    An admin's province or city is kept; only empty fields are filled."""
+    index = load_place_index()
+    placed = 0
+    for zone in zone_model.objects.filter(latitude__isnull=True):
+        place = index.place_in(zone.short_name, zone.province or "") or index.place_in(zone.short_name)
+        if place is None or place.latitude is None:
+            continue
+        zone.latitude, zone.longitude = place.latitude, place.longitude
+        zone.province = zone.province or place.province
+        if not zone.city and place.level != "province":
+            zone.city = place.city or place.name
+        zone.save(update_fields=["latitude", "longitude", "province", "city"])
+        placed += 1
+    return placed
