@@ -17,7 +17,7 @@ import pytest
 
 from .scoring import Scores, score_corpus
 
-ROUNDS = ("p", "h", "r", "s")
+ROUNDS = ("p", "h", "r", "s", "t")
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +69,12 @@ def test_no_amount_from_pages_without_investment(scores):
     assert clean == total, noisy
 
 
-def test_round_t_amounts_zones_and_facts(scores):
-    """Round t is scored on its own until its page structure (split, dates: the rules half of
-    issue 10) meets the round targets; then it joins ROUNDS."""
-    scores = Scores([p for p in scores.pages if p.name.startswith("t")])
-    summary = scores.summary()
-    assert len(scores.pages) >= 12
-    assert scores.precision >= 0.95 and scores.f1 >= 0.95, summary
-    assert scores.zone_recall >= 0.9, summary
-    assert scores.kind_accuracy >= 0.95 and scores.fact_zone_accuracy >= 0.9, summary
-    clean, total = scores.no_investment_clean
-    assert clean == total, summary
+def test_facts_own_zone_and_date(scores):
+    """Kind, a fact's own zone (null for a city's total) and its date at the text's precision,
+    where the expectations give them (round t on): the goals of issue 10."""
+    misses = [(p.name, p.fact_misses) for p in scores.pages if p.fact_misses]
+    assert scores.fact_zone_accuracy >= 0.9, misses
+    assert scores.date_accuracy >= 0.9, misses
 
 
 def test_kind_of_matched_amounts(scores):
