@@ -77,8 +77,8 @@ class _Pending:
         self.batches: list[Row] = []
         self.mentions: list[Row] = []
         self.article_zones: list[Row] = []
-        # Events of reviewed projects that a quote of this parse links to its new article.
-        self.relinks: list[tuple[ProjectEvent, Row]] = []
+        # Events of reviewed projects that a quote of this parse reports again.
+        self.quoted_events: set[int] = set()
         # Reviewed projects (in no batch) that belong to a batch of this parse.
         self.reviewed_members: list[tuple[Project, Row]] = []
         # Member names a batch lists that name no project of its article: (zone id, names, batch).
@@ -122,7 +122,7 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
             if reviewed is not None:
                 if batch is not None and reviewed.batch_id is None:
                     pending.reviewed_members.append((reviewed, batch))
-                event = _event_to_relink(reviewed, article, fact.stage, pending)
+                event = _unquoted_event(reviewed, fact.stage, pending)
                 mention = _mention(
                     article, Mention.Kind.PROJECT, fact, project=_stored(reviewed), event=_stored(event)
                 )
@@ -177,13 +177,9 @@ def _write_pending(pending: _Pending) -> None:
     # not fire for a bulk insert, so their cells are marked here (inside the deferred block).
     # The search documents are computed while the rows stream in (`prepare`).
     bulk_write.insert(Article, pending.articles, prepare=_add_document(Article))
-    for event, article in pending.relinks:
-        event.article_id = article["id"]
-        event._change_reason = "article of a new parse"
-        event.save()
     bulk_write.insert(Batch, pending.batches)
     bulk_write.insert(Project, _resolve(pending.projects, "batch"), prepare=_add_document(Project))
-    bulk_write.insert(ProjectEvent, _resolve(pending.events, "project", "article"))
+    bulk_write.insert(ProjectEvent, _resolve(pending.events, "project"))
     _link_members(pending)
     rollup.mark(
         rollup.project_keys(row["zone_id"], row["date"]) for row in (*pending.projects, *pending.batches)
@@ -232,24 +228,19 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
         .exclude(review_status=ReviewStatus.CANDIDATE)
         .select_related("zone")
     )
-    # Their quotes are re-attached from the new parse; events keep their dates and are
-    # linked to the new article when the same fact is found again (see _event_to_relink).
-    for event in ProjectEvent.objects.filter(article__bulletin=bulletin, project__in=reviewed_projects):
-        event.article = None
-        event._change_reason = "article replaced by a new parse"
-        event.save()
+    # Their quotes go with the articles and are re-attached from the new parse; their events
+    # keep their dates and get the new quote when the same fact is found again (_unquoted_event).
     bulk_write.delete(Article, list(bulletin.articles.values_list("pk", flat=True)))
     return reviewed_projects, reviewed_batches
 
 
-def _event_to_relink(project: Project, article: Row, stage: str, pending: _Pending) -> ProjectEvent | None:
-    """The project's event of this stage that lost its article (and that no earlier quote of
-    this parse took): it is pointed at the new article once that is written."""
-    taken = [event.pk for event, _article in pending.relinks]
-    unlinked = project.events.filter(article__isnull=True, stage=stage).exclude(pk__in=taken)
-    event = unlinked.order_by("date", "id").first()
+def _unquoted_event(project: Project, stage: str, pending: _Pending) -> ProjectEvent | None:
+    """The project's event of this stage that no quote reports any more (its article was
+    replaced; no earlier quote of this parse took it): the new quote reports it."""
+    unquoted = project.events.filter(mentions__isnull=True, stage=stage).exclude(pk__in=pending.quoted_events)
+    event = unquoted.order_by("date", "id").first()
     if event is not None:
-        pending.relinks.append((event, article))
+        pending.quoted_events.add(event.pk)
     return event
 
 
@@ -328,12 +319,7 @@ def _store_project(
     # A new project has exactly this one event, with the project's own stage and date: its
     # timeline (services.refresh_project_timeline) is the project's date and stage as they
     # are, so there is nothing to refresh.
-    event = {
-        "project": project,
-        "stage": project["stage"],
-        "article": article,
-        **event_date_fields(fact.date),
-    }
+    event = {"project": project, "stage": project["stage"], **event_date_fields(fact.date)}
     pending.projects.append(project)
     pending.events.append(event)
     pending.mentions.append(_mention(article, Mention.Kind.PROJECT, fact, project=project, event=event))

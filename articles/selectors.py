@@ -79,8 +79,19 @@ def projects_with_sources() -> QuerySet[Project]:
     """Projects with what their page shows: zone, batch, events and quotes with their articles."""
     mentions = Mention.objects.select_related("article__bulletin").order_by("article__bulletin__issue_date")
     return Project.objects.select_related("zone", "batch", "merged_into").prefetch_related(
-        "events__article__bulletin", Prefetch("mentions", queryset=mentions)
+        "events", Prefetch("mentions", queryset=mentions)
     )
+
+
+def attach_event_quotes(project: Project) -> None:
+    """Set `quote` on each of the project's events: the latest of the project's quotes that
+    reports it (where the timeline links to the article), from the quotes already loaded."""
+    quotes = {}
+    for mention in sorted(project.mentions.all(), key=lambda m: m.pk):
+        if mention.event_id is not None:
+            quotes[mention.event_id] = mention
+    for event in project.events.all():
+        event.quote = quotes.get(event.pk)
 
 
 def batches_with_sources() -> QuerySet[Batch]:

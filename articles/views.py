@@ -175,6 +175,7 @@ def article_detail(request, pk: int):
 @require_safe
 def project_detail(request, pk: int):
     project = get_object_or_404(selectors.projects_with_sources(), pk=pk)
+    selectors.attach_event_quotes(project)
     return render(request, "projects/project_detail.html", {
         "project": project,
         "history": history.entries(project),

@@ -14,8 +14,7 @@ from .services import merge_projects, save_project_edit, set_review_status
 class ProjectEventInline(admin.TabularInline):
     model = ProjectEvent
     extra = 0
-    fields = ("stage", "date", "date_precision", "article", "note")
-    autocomplete_fields = ("article",)
+    fields = ("stage", "date", "date_precision", "note")
 
 
 class MergeTargetForm(forms.Form):
@@ -117,10 +116,10 @@ class BatchAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin):
 
 @admin.register(ProjectEvent)
 class ProjectEventAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
-    list_display = ("project", "stage", "date", "date_precision", "article")
+    list_display = ("project", "stage", "date", "date_precision")
     list_filter = ("stage",)
     search_fields = ("project__name",)
-    autocomplete_fields = ("project", "article")
+    autocomplete_fields = ("project",)
 
 
 @admin.register(CurrencyRate)

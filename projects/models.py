@@ -36,7 +36,7 @@ class DatePrecision(models.TextChoices):
 # writes (tens of thousands per issue) and serve no query. Names not on a model are ignored.
 UNINDEXED_IN_HISTORY = (
     "amount_yuan", "date", "zone", "batch", "merged_into", "review_status", "investor", "industry",
-    "project", "article",
+    "project",
 )
 
 
@@ -187,20 +187,16 @@ class Project(MoneyFields, DatedFields):
 
 
 class ProjectEvent(DatedFields):
-    """A step in a project's life as reported: signed, started, operating, stalled, cancelled."""
+    """A step in a project's life as reported: signed, started, operating, stalled, cancelled.
+
+    The article that reported it is the article of its quote (`event.mentions`): the sources
+    point at the records, never the other way (docs/architecture.md)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="events"
     )
     stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices)
-    article = models.ForeignKey(
-        "articles.Article",
-        verbose_name=_("文章"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="project_events",
-    )
+    # Where it was reported: the quotes that point at the event (`articles.Mention.event`).
     note = models.CharField(_("备注"), max_length=255, blank=True)
     history = HistoricalRecords(no_db_index=UNINDEXED_IN_HISTORY)
 

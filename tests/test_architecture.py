@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test.utils import isolate_apps
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -67,3 +68,45 @@ def test_a_wrong_import_breaks_a_contract(copy_of_the_apps, module, line, broken
     result = lint_imports(folder)
     assert result.returncode == 1, result.stdout + result.stderr
     assert broken in result.stdout
+
+
+# The same order for the database: a foreign key (or many-to-many) of an app points only at its
+# own app, a lower one, or Django's. An import contract cannot see `ForeignKey("app.Model")`.
+LAYERS = ("ops", "articles", "projects", "zones", "accounts")
+
+
+def upward_relations(models) -> list[str]:
+    wrong = []
+    for model in models:
+        own = model._meta.app_label
+        if own not in LAYERS:
+            continue
+        for field in model._meta.get_fields():
+            if not field.is_relation or field.auto_created or field.related_model is None:
+                continue
+            target = field.related_model._meta.app_label
+            if target in LAYERS and LAYERS.index(target) < LAYERS.index(own):
+                wrong.append(f"{model._meta.label}.{field.name} → {field.related_model._meta.label}")
+    return wrong
+
+
+def test_foreign_keys_point_down_the_layers_only():
+    from django.apps import apps
+
+    assert upward_relations(apps.get_models(include_auto_created=True)) == []
+
+
+@isolate_apps("projects")
+def test_an_upward_foreign_key_would_be_found():
+    """The check sees a relation from projects up to articles (as ProjectEvent.article was)."""
+    from django.db import models
+
+    from articles.models import Article
+
+    class Event(models.Model):  # noqa: DJ008 -- never shown
+        article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="+")
+
+        class Meta:
+            app_label = "projects"
+
+    assert upward_relations([Event]) == ["projects.Event.article → articles.Article"]

@@ -64,12 +64,11 @@ def test_insert_stores_what_saving_each_object_stores():
     inserted = [row["id"] for row in rows]
     assert stored(Project, inserted) == stored(Project, saved)
 
-    events = [{"project_id": pk, "stage": "signed", "article_id": article.pk, "date": dt.date(2023, 5, 1),
-               "date_precision": "month"} for pk in inserted]
+    events = [{"project_id": pk, "stage": "signed", "date": dt.date(2023, 5, 1), "date_precision": "month"}
+              for pk in inserted]
     bulk_write.insert(ProjectEvent, events)
     for pk in saved:
-        ProjectEvent(project_id=pk, stage="signed", article=article, date=dt.date(2023, 5, 1),
-                     date_precision="month").save()
+        ProjectEvent(project_id=pk, stage="signed", date=dt.date(2023, 5, 1), date_precision="month").save()
     quote = "引号'与\\反斜杠\t和换行\n"  # what COPY's text format must escape
     extracted = {"amount": {"value": "2000000000", "approximate": False}, "name": "项目", "jobs": None}
     bulk_write.insert(Mention, [{"article_id": article.pk, "kind": "project", "quote": quote, "start": 0,
@@ -148,7 +147,7 @@ def world() -> dict:
     article = make_article()
     doomed = make_project(zone=zone)
     also = make_project(zone=other_zone, date=dt.date(2022, 8, 1))
-    event = make_event(doomed, "signed", dt.date(2022, 6, 28), article=article)
+    event = make_event(doomed, "signed", dt.date(2022, 6, 28))
     make_event(also, "started", None)
     Mention.objects.create(article=article, kind="project", quote="q", start=0, end=1, project=doomed, event=event)
     kept = make_project(zone=other_zone, review_status="confirmed")

@@ -102,7 +102,7 @@ def test_a_parse_becomes_articles_candidates_events_and_quotes():
     )
     assert project.zone.short_name == "长沙高新区" and project.jobs == 300
     event = ProjectEvent.objects.get(project=project)
-    assert (event.stage, event.article_id) == ("signed", article.pk)
+    assert (event.stage, event.mentions.get().article_id) == ("signed", article.pk)
     mention = Mention.objects.get(project=project)
     assert TEXT[mention.start : mention.end] == mention.quote
     batch = Batch.objects.get()
@@ -174,9 +174,9 @@ def test_parsing_again_links_a_confirmed_projects_event_to_the_new_article():
     store_parse(target, parsed())
 
     event = project.events.get()
-    assert event.article == Article.objects.get(bulletin=target)
+    assert event.mentions.get().article == Article.objects.get(bulletin=target)
     assert project.mentions.get().event == event
-    assert ProjectEvent.history.count() == history_before + 2  # unlinked, then relinked: both recorded
+    assert ProjectEvent.history.count() == history_before  # the quote is the link: the event is unchanged
 
 
 def many_projects(n: int) -> ParsedBulletin:
