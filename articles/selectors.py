@@ -68,10 +68,8 @@ def review_counts(bulletins: list[Bulletin]) -> None:
 
 
 def bulletins_with_articles() -> QuerySet[Bulletin]:
-    mentions = Mention.objects.select_related("project__zone", "batch__zone", "event")
-    articles = Article.objects.defer("search_document").prefetch_related(
-        "zones", Prefetch("mentions", queryset=mentions)
-    )
+    """Issues and their articles with their zones (their quotes: `articles.review`)."""
+    articles = Article.objects.defer("search_document").prefetch_related("zones")
     return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles))
 
 

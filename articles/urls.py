@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import review_actions, review_views, views
 
 urlpatterns = [
     path("", views.bulletin_list, name="bulletin-list"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("review/project/<int:pk>/", review_views.review_project, name="review-project"),
     path("review/project/<int:pk>/edit/", review_views.edit_project, name="edit-project"),
     path("review/batch/<int:pk>/", review_views.review_batch, name="review-batch"),
+    path("review/mention/<int:pk>/", review_actions.act, name="review-act"),
+    path("review/mention/<int:pk>/edit/", review_actions.edit, name="review-edit"),
+    path("review/mention/<int:pk>/pick/", review_actions.pick, name="review-pick"),
+    path("review/article/<int:pk>/confirm-all/", review_actions.confirm_article, name="review-confirm-all"),
 ]

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import public_read_only
 from projects import history, search
 from projects import selectors as project_selectors
-from projects.dedup import likely_duplicates_of
+from projects.dedup import picker_matches
 from projects.filters import ProjectFilter
-from projects.models import Batch, Project, ReviewStatus
+from projects.models import Batch, ReviewStatus
 from projects.views import PAGE_SIZE
 
+from . import review, selectors
 from . import search as article_search
-from . import selectors
 from .forms import UploadForm
 from .models import Article, Bulletin
 from .tasks import request_reparse
@@ -66,27 +66,28 @@ def upload(request):
 @require_safe
 def bulletin_detail(request, pk: int):
     bulletin = get_object_or_404(selectors.bulletins_with_articles(), pk=pk)
-    mentions = [m for article in bulletin.articles.all() for m in article.mentions.all()]
-    candidates = [m.project for m in mentions if _is_candidate(m.project)]
-    duplicates = likely_duplicates_of(candidates)  # one query for the whole page
-    articles = []
-    for article in bulletin.articles.all():
-        mentions = list(article.mentions.all())
-        articles.append(
-            {
-                "article": article,
-                "segments": selectors.highlight_segments(article.text, mentions),
-                "mentions": [
-                    {"mention": m, "duplicates": duplicates.get(m.project_id, []) if m.project_id else []}
-                    for m in mentions
-                ],
-            }
-        )
-    return render(request, "articles/bulletin_detail.html", {"bulletin": bulletin, "articles": articles})
+    articles = list(bulletin.articles.all())
+    mentions = review.article_mentions(articles)
+    items = review.review_items(mentions)
+    picking = _picking(request)
+    sections = [
+        {
+            "article": article,
+            "segments": selectors.highlight_segments(article.text, mentions[article.pk]),
+            "items": items[article.pk],
+        }
+        for article in articles
+    ]
+    context = {"bulletin": bulletin, "articles": sections, "picking": picking}
+    if picking is not None:  # the picker without JavaScript: its answers in the page
+        target = next((i.mention for s in sections for i in s["items"] if i.mention.pk == picking), None)
+        context["picked"] = picker_matches(request.GET.get("q", ""), target.project if target else None)
+    return render(request, "articles/bulletin_detail.html", context)
 
 
-def _is_candidate(project: Project | None) -> bool:
-    return project is not None and project.review_status == ReviewStatus.CANDIDATE
+def _picking(request) -> int | None:
+    raw = request.GET.get("pick", "")
+    return int(raw) if raw.isdigit() else None
 
 
 @public_read_only

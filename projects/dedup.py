@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from .models import Project
-from .search import CJK_START, _quote, tsquery, uses_index
+from .search import CJK_START, _quote, filter_projects, terms, tsquery, uses_index
 
 GENERIC_WORDS = re.compile(
     r"项目|工程|基地|产业园|园区|建设|生产线|一期|二期|三期|首期|配套|基础设施|暨|年产|有限公司|股份|科技|集团"
@@ -135,3 +135,38 @@ def _could_match(project: Project) -> Q:
         parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
         condition |= Q(investor__in=sorted(parts))  # the other's investor inside `project`'s
     return condition
+
+
+PICKER_SIZE = 10
+PICKER_POOL = 200  # projects matching the words, newest first, that are ranked
+
+
+def picker_matches(
+    query: str, project: Project | None, limit: int = PICKER_SIZE
+) -> list[tuple[Project, float]]:
+    """Projects an editor may mean when merging `project` or linking it ("the project confirmed
+    last month"): those whose name, investor or zone holds every word of `query`, best match
+    first (the likeness of name and investor to `project`, its zone, confirmed first). With no
+    words: `project`'s likely duplicates."""
+    if not terms(query):
+        return likely_duplicates(project, limit) if project is not None else []
+    if query.strip().isdigit():  # a project's number, as the project pages show it
+        numbered = Project.objects.filter(pk=int(query), merged_into__isnull=True).first()
+        return [(numbered, 1.0)] if numbered is not None and numbered != project else []
+    pool = filter_projects(
+        Project.objects.filter(merged_into__isnull=True).exclude(review_status="rejected"), query
+    ).only(*SHOWN_FIELDS).select_related("zone").order_by("-date", "-id")
+    if project is not None:
+        pool = pool.exclude(pk=project.pk)
+    scored = []
+    for other in pool[:PICKER_POOL]:
+        score = 0.0
+        if project is not None:
+            score = name_similarity(project.name, other.name)
+            if same_investor(project.investor, other.investor):
+                score = max(score, 0.9)
+            if other.zone_id == project.zone_id:
+                score += 0.1
+        scored.append((other, round(min(score, 1.0), 2)))
+    scored.sort(key=lambda pair: (-pair[1], pair[0].review_status != "confirmed", -pair[0].pk))
+    return scored[:limit]

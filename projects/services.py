@@ -137,3 +137,22 @@ def _fill_missing(target: Project, source: Project) -> None:
     for field in FILLABLE_FIELDS:
         if getattr(target, field) in (None, "") and getattr(source, field) not in (None, ""):
             setattr(target, field, getattr(source, field))
+
+
+@transaction.atomic
+def set_batch(projects: Iterable[Project], batch: Batch | None, user=None) -> int:
+    """Put projects in a batch (or out of any, `batch=None`): a member's amount is part of the
+    batch's, so a counted batch and its members are not added together (projects/totals.py).
+    Each change is saved on its own (history; the rollup follows the save)."""
+    if batch is not None and batch.merged_into_id is not None:
+        raise ValidationError(_("批量签约“%(name)s”已合并到其他记录。") % {"name": batch})
+    changed = 0
+    for project in projects:
+        if project.merged_into_id is not None:
+            raise ValidationError(_("“%(name)s”已合并到其他记录，不能再审核。") % {"name": project})
+        new = batch.pk if batch is not None else None
+        if project.batch_id != new:
+            project.batch_id = new
+            _save(project, user, f"batch: {new}" if new else "batch: none")
+            changed += 1
+    return changed

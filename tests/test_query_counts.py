@@ -61,7 +61,8 @@ PAGES = {
     "project page": (lambda w: f"/projects/{w['pA1'].pk}/", 8),
     "batch page": (lambda w: f"/batches/{w['BA'].pk}/", 8),  # + its history (issue 13.5)
     "bulletin list": (lambda w: "/bulletins/", 8),  # + review counts of projects and of batches
-    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 8),
+    # + the members of the quoted batches (the review page's batch blocks)
+    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 9),
     "article page": (lambda w: f"/bulletins/articles/{w['article'].pk}/", 6),
 }
 

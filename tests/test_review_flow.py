@@ -126,7 +126,7 @@ def test_an_editor_can_merge_a_candidate_into_any_project_by_its_number(
     first = Project.objects.get(mentions__article__bulletin=march)
     second = Project.objects.get(mentions__article__bulletin=june)
     page = editor.get(june.get_absolute_url()).content.decode()
-    assert 'name="target" min="1"' in page  # the free merge form is offered
+    assert 'name="pick"' in page  # the searchable picker is offered (by name, investor, zone or number)
     editor.post(reverse("review-project", args=[second.pk]), {"action": "merge", "target": str(first.pk)})
     second.refresh_from_db()
     assert second.merged_into_id == first.pk

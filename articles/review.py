@@ -1,0 +1,107 @@
+"""The review page of an issue: what each article's candidates look like, and the editor's
+acts that concern an article as a whole.
+
+An article quotes a record once or several times (and after a merge, two quotes may point at
+one project): the page lists each record once per article, with all its quotes, so that an
+editor reviews a project once. A batch comes with the article's projects to tick as its
+members, and the members it has elsewhere. Likely duplicates of every candidate of the page
+come from one query (`projects.dedup.likely_duplicates_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from projects.dedup import likely_duplicates_of
+from projects.models import Batch, Project, ReviewStatus
+from projects.services import set_review_status
+
+from .models import Article, Mention
+
+
+@dataclass
+class ReviewItem:
+    """One record of an article on the review page, with everything its block shows."""
+
+    mention: Mention  # the first quote: the block's anchor (#mention-N) and its actions' address
+    quotes: list[Mention] = field(default_factory=list)
+    duplicates: list[tuple[Project, float]] = field(default_factory=list)
+    members: list[tuple[Project, bool]] = field(default_factory=list)  # a batch: the article's projects
+    members_elsewhere: list[Project] = field(default_factory=list)  # a batch: members from other articles
+
+    @property
+    def project(self) -> Project | None:
+        return self.mention.project
+
+    @property
+    def batch(self) -> Batch | None:
+        return self.mention.batch
+
+    @property
+    def pending(self) -> bool:
+        record = self.project or self.batch
+        return record is not None and record.review_status == ReviewStatus.CANDIDATE
+
+
+def article_mentions(articles: Iterable[Article]) -> dict[int, list[Mention]]:
+    """The quotes of these articles with their records (one query)."""
+    by_article: dict[int, list[Mention]] = {article.pk: [] for article in articles}
+    mentions = Mention.objects.filter(article__in=list(by_article)).select_related(
+        "project__zone", "batch__zone", "article"
+    ).defer("project__search_document", "article__text", "article__search_document")
+    for mention in mentions.order_by("article", "start", "pk"):
+        by_article[mention.article_id].append(mention)
+    return by_article
+
+
+def review_items(mentions_by_article: dict[int, list[Mention]]) -> dict[int, list[ReviewItem]]:
+    """Each article's records, once each, in the order of their first quote."""
+    items: dict[int, list[ReviewItem]] = {}
+    for article_id, mentions in mentions_by_article.items():
+        seen: dict[tuple[str, int], ReviewItem] = {}
+        for mention in mentions:
+            key = ("project", mention.project_id) if mention.project_id else ("batch", mention.batch_id or 0)
+            if mention.project_id is None and mention.batch_id is None:
+                continue
+            if key not in seen:
+                seen[key] = ReviewItem(mention)
+            seen[key].quotes.append(mention)
+        items[article_id] = list(seen.values())
+    every = [item for article_items in items.values() for item in article_items]
+    candidates = [item.project for item in every if item.project and item.pending]
+    duplicates = likely_duplicates_of(candidates)
+    quoted_batches = Mention.objects.filter(article__in=list(items), batch__isnull=False).values("batch_id")
+    linked = Project.objects.filter(batch_id__in=quoted_batches, merged_into__isnull=True)  # always one query
+    members: dict[int, list[Project]] = {}
+    for project in linked.select_related("zone").defer("search_document").order_by("-amount_yuan", "pk"):
+        members.setdefault(project.batch_id, []).append(project)
+    for article_items in items.values():
+        projects = [item.project for item in article_items if item.project]
+        here = {project.pk for project in projects}
+        for item in article_items:
+            if item.project is not None:
+                item.duplicates = duplicates.get(item.project.pk, [])
+            elif item.batch is not None:
+                item.members = [(project, project.batch_id == item.batch.pk) for project in projects]
+                item.members_elsewhere = [p for p in members.get(item.batch.pk, []) if p.pk not in here]
+    return items
+
+
+def article_items(article: Article) -> list[ReviewItem]:
+    """The review items of one article (what an action on it re-renders)."""
+    return review_items(article_mentions([article]))[article.pk]
+
+
+@transaction.atomic
+def confirm_all(article: Article, user=None) -> int:
+    """Confirm every candidate the article quotes ("I have read it, all of it is right")."""
+    quoted = Mention.objects.filter(article=article)
+    pending = {"review_status": ReviewStatus.CANDIDATE, "merged_into__isnull": True}
+    projects = Project.objects.filter(pk__in=quoted.values("project_id"), **pending).order_by("pk")
+    batches = Batch.objects.filter(pk__in=quoted.values("batch_id"), **pending).order_by("pk")
+    return set_review_status(list(batches), ReviewStatus.CONFIRMED, user) + set_review_status(
+        list(projects), ReviewStatus.CONFIRMED, user
+    )
