@@ -113,6 +113,8 @@ def _members(request, mention: Mention, action: str) -> None:
 def confirm_article(request, pk: int):
     """Confirm every candidate of one article."""
     article = get_object_or_404(Article, pk=pk)
+    if request.POST.get("action") != "confirm-all":
+        return HttpResponseBadRequest(_("未知操作"))
     try:
         review.confirm_all(article, user=request.user)
     except ValidationError as exc:

@@ -122,6 +122,12 @@ SITE = {
     "review-project": editor_only(405, 400),  # POST without an action: "unknown action"
     "review-batch": editor_only(405, 400),
     "edit-project": editor_only(200, 200),  # POST without fields: the form again, with errors
+    # The review page's in-place actions (articles/review_actions.py): without htmx the edit
+    # sends the editor to the edit page; the picker only answers GETs.
+    "review-act": editor_only(405, 400),  # POST without an action: "unknown action"
+    "review-confirm-all": editor_only(405, 400),  # POST without its action: nothing confirmed
+    "review-edit": editor_only(REDIRECT, REDIRECT),
+    "review-pick": editor_only(200, 405),
     # accounts/
     "login": {role: (200, 200) for role in ROLES},
     "logout": {role: (405, REDIRECT) if role in USERS else (LOGIN, LOGIN) for role in ROLES},
@@ -286,6 +292,10 @@ SITE_ARGS = {
     "review-project": lambda w: [w["project"].pk],
     "review-batch": lambda w: [w["batch"].pk],
     "edit-project": lambda w: [w["project"].pk],
+    "review-act": lambda w: [w["project"].mentions.first().pk],
+    "review-edit": lambda w: [w["project"].mentions.first().pk],
+    "review-pick": lambda w: [w["project"].mentions.first().pk],
+    "review-confirm-all": lambda w: [w["article"].pk],
 }
 
 _ADMIN_MODEL_NAME = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<action>[a-z_]+)$")

@@ -67,7 +67,10 @@ def test_without_javascript_an_action_redirects_back_to_the_record(editor, issue
 
 
 def test_confirm_all_in_this_article(editor, issue):
-    response = editor.post(reverse("review-confirm-all", args=[issue["article"].pk]), **HTMX)
+    url = reverse("review-confirm-all", args=[issue["article"].pk])
+    assert editor.post(url, **HTMX).status_code == 400  # a POST without its action confirms nothing
+    assert Project.objects.get(pk=issue["pv"].pk).review_status == "candidate"
+    response = editor.post(url, {"action": "confirm-all"}, **HTMX)
     assert response.status_code == 200
     for key in ("pv", "anode", "batch"):
         issue[key].refresh_from_db()
