@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from projects import rollup
 from projects.dedup import likely_duplicates_of
 from projects.models import Batch, Project, ReviewStatus
 from projects.services import set_review_status
@@ -96,6 +97,7 @@ def article_items(article: Article) -> list[ReviewItem]:
 
 
 @transaction.atomic
+@rollup.deferred()
 def confirm_all(article: Article, user=None) -> int:
     """Confirm every candidate the article quotes ("I have read it, all of it is right")."""
     quoted = Mention.objects.filter(article=article)

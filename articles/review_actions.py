@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from projects import rollup
 from projects.dedup import picker_matches
 from projects.models import Project, ReviewStatus
 from projects.services import merge_and_confirm, save_project_edit, set_batch, set_review_status
@@ -60,6 +62,8 @@ def _mention(pk: int) -> Mention:
 
 @require_POST
 @permission_required("projects.change_project", raise_exception=True)
+@transaction.atomic
+@rollup.deferred()  # a merge or a members' change saves several records: the totals follow once
 def act(request, pk: int):
     """One action on the record a quote names (`action`: confirm, reject, merge, members, link,
     unlink)."""

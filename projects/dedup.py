@@ -12,10 +12,11 @@ import itertools
 import re
 from collections.abc import Iterable
 
+from django.db import connections, transaction
 from django.db.models import Q
 
 from .models import Project
-from .search import CJK_START, _quote, filter_projects, terms, tsquery, uses_index
+from .search import CJK_START, _quote, filter_projects, terms, uses_index
 
 GENERIC_WORDS = re.compile(
     r"项目|工程|基地|产业园|园区|建设|生产线|一期|二期|三期|首期|配套|基础设施|暨|年产|有限公司|股份|科技|集团"
@@ -75,15 +76,27 @@ def likely_duplicates_of(
         .only(*SHOWN_FIELDS)
         .select_related("zone")
     )
-    if uses_index(others):
-        condition = Q(pk__in=[])
-        for project in zoned:
-            condition |= Q(zone_id=project.zone_id) & _could_match(project)
-        others = others.filter(condition)
-    else:
-        others = others.filter(zone_id__in={project.zone_id for project in zoned})
     by_zone: dict[int, list[Project]] = {}
-    for other in others:
+    zones = sorted({project.zone_id for project in zoned})
+    if uses_index(others):
+        # One scan of the grams index for the whole page (its common grams read once, not once
+        # per zone), one of the investor index; the zones then filter the few rows found.
+        grams, investors = set(), set()
+        for project in zoned:
+            query, parts = _could_match(project)
+            grams.update(query)
+            investors.update(parts)
+        condition = Q(investor__in=sorted(investors))
+        if grams:
+            condition |= Q(search_document__grams=" | ".join(f"({query})" for query in sorted(grams)))
+        with transaction.atomic(using=others.db), connections[others.db].cursor() as cursor:
+            # Many OR'ed conditions make a high cost estimate, and PostgreSQL would compile the
+            # plan (JIT) first: ~200 ms for a plan of a few index scans.
+            cursor.execute("SET LOCAL jit = off")
+            rows = list(others.filter(condition, zone_id__in=zones))
+    else:
+        rows = list(others.filter(zone_id__in=zones))
+    for other in rows:
         by_zone.setdefault(other.zone_id, []).append(other)
     for project in zoned:
         scored = []
@@ -115,26 +128,30 @@ def _pairs(key: str) -> list[str]:
     return list(dict.fromkeys(pair for pair in pairs if all(ord(ch) >= CJK_START for ch in pair)))
 
 
-def _could_match(project: Project) -> Q:
-    """Rows that may score ≥ the threshold against `project` (a superset, see above)."""
-    condition = Q(pk__in=[])
+def _could_match(project: Project) -> tuple[list[str], list[str]]:
+    """What rows that may score ≥ the threshold against `project` hold (a superset, see
+    above): tsqueries over the grams, any of which may match, and investors equal to a piece
+    of `project`'s."""
+    queries: list[str] = []
     key = name_key(project.name)
     pairs = _pairs(key)
     if len(key) == 1 and ord(key) >= CJK_START:
-        condition |= Q(search_document__grams=_quote(key))
+        queries.append(_quote(key))
     elif 0 < len(pairs) < 4:
-        condition |= Q(search_document__grams=" | ".join(map(_quote, pairs)))
+        queries.extend(_quote(pair) for pair in pairs)
     elif pairs:
-        two = " | ".join(f"({_quote(a)} & {_quote(b)})" for a, b in itertools.combinations(pairs, 2))
-        condition |= Q(search_document__grams=two)
+        queries.extend(f"{_quote(a)} & {_quote(b)}" for a, b in itertools.combinations(pairs, 2))
     investor = project.investor.strip()[:MAX_INVESTOR]
-    if investor:
-        inside = tsquery([investor])  # `project`'s investor inside the other's
-        if inside:
-            condition |= Q(search_document__grams=inside)
-        parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
-        condition |= Q(investor__in=sorted(parts))  # the other's investor inside `project`'s
-    return condition
+    if not investor:
+        return queries, []
+    # `project`'s investor inside the other's: the other's grams hold its distinctive pairs (the
+    # generic words — 有限公司, 科技 … — left out: they are in most investors, and an AND
+    # of fewer pairs only finds more).
+    inside = [pair for piece in GENERIC_WORDS.split(investor) for pair in _pairs(piece)]
+    if inside:
+        queries.append(" & ".join(map(_quote, dict.fromkeys(inside))))
+    parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
+    return queries, sorted(parts)  # the other's investor inside `project`'s
 
 
 PICKER_SIZE = 10

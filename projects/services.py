@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import rollup
 from .models import Batch, Project, ReviewStatus, Stage
 from .money import to_yuan
 
@@ -25,6 +26,7 @@ def _save(obj, user, reason: str) -> None:
 
 
 @transaction.atomic
+@rollup.deferred()  # each zone-month of the totals recomputed once, not once per record
 def set_review_status(objects: Iterable[Project | Batch], status: str, user=None) -> int:
     """Confirm or reject projects or batches one by one (each change lands in history)."""
     if status not in ReviewStatus.values:
@@ -140,6 +142,7 @@ def _fill_missing(target: Project, source: Project) -> None:
 
 
 @transaction.atomic
+@rollup.deferred()
 def set_batch(projects: Iterable[Project], batch: Batch | None, user=None) -> int:
     """Put projects in a batch (or out of any, `batch=None`): a member's amount is part of the
     batch's, so a counted batch and its members are not added together (projects/totals.py).

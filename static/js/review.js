@@ -45,7 +45,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const field = event.target.closest("input, textarea, select, [contenteditable]");
-    if (field) {
+    const ticks = field && (field.type === "checkbox" || field.type === "radio");
+    if (field && !ticks) {
       if (event.key === "Escape") {
         const item = field.closest(ITEMS);
         field.blur();

@@ -1,0 +1,161 @@
+"""Benchmark: the review page of a 20-article issue at a million projects, beside the project list.
+
+    createdb -h 127.0.0.1 -U postgres -T zt_bench zt_c_bench     # a copy: the seeded base stays as it is
+    .venv/bin/python bench/review_at_scale.py [--database zt_c_bench] [--runs 5]
+
+Migrates the copy, writes one issue through the real ingest (`articles.ingest.store_parse`:
+20 articles, each with a batch and three projects in one of the seeded zones, names and
+investors written here, so that the likely-duplicate suggestions search a million projects),
+then renders, in-process as an editor, the issue's review page (`/bulletins/<pk>/`, every
+candidate with its suggestions and its actions) and the project list (`/projects/`), each
+`--runs` times after a warm-up, and prints the medians side by side with the page's query
+count. Goal: the review page < 300 ms. Idempotent: the issue is written once (by its hash).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_DIR))
+
+from bench.machine import print_machine  # noqa: E402
+
+NAMES = [
+    ("晶合光电12英寸功率器件产线项目", "晶合光电科技有限公司"),
+    ("海创尚纬新能源负极材料基地项目", "海创尚纬新能源科技有限公司"),
+    ("星辰储能电池模组项目", "星辰储能科技有限公司"),
+    ("博越新能源汽车电驱动系统项目", "博越动力科技股份有限公司"),
+    ("华拓智能装备产业园项目", "华拓智能装备有限公司"),
+    ("天府芯谷先进封装测试基地项目", "芯联半导体有限公司"),
+    ("秦岭碳材料高性能碳纤维项目", "秦岭碳材料有限公司"),
+    ("光启激光智能装备产业园项目", "光启智能装备有限公司"),
+    ("亚太精密传动部件制造中心项目", "施泰纳精密机械集团"),
+    ("生物医药研发及产业化基地项目", "华锐生物医药有限公司"),
+]
+
+
+def setup(database: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+    import django
+
+    django.setup()
+
+
+def the_issue():
+    """A parse of 20 articles: a batch and three projects each, in seeded zones."""
+    from articles.parsing.types import (
+        Amount,
+        BatchFact,
+        EventDate,
+        ParsedArticle,
+        ParsedBulletin,
+        ProjectFact,
+        SourceInfo,
+    )
+    from zones.models import Zone
+
+    zones = list(Zone.objects.filter(verified=True).order_by("pk").values_list("short_name", flat=True)[:20])
+    articles = []
+    for index, zone in enumerate(zones):
+        sentences, projects = [], []
+        batch_text = f"{zone}集中签约项目12个，总投资约186亿元。"
+        text = batch_text
+        for k in range(3):
+            name, investor = NAMES[(index + k) % len(NAMES)]
+            quote = f"其中，总投资{10 + k}亿元的{name}由{investor}投资建设。" if k == 0 else \
+                f"另据了解，{investor}投资{10 + k}亿元的{name}已开工。"
+            start = len(text)
+            text += quote
+            projects.append(ProjectFact(
+                name=name, zone=zone, investor=investor,
+                amount=Amount(Decimal((10 + k) * 100_000_000), "CNY", False, f"{10 + k}亿元"),
+                stage="signed", date=EventDate(2024, 3, 8), quote=quote,
+                quote_start=start, quote_end=len(text),
+            ))
+        sentences.append(text)
+        batch = BatchFact(
+            zone=zone, count=12, amount=Amount(Decimal("18600000000"), "CNY", True, "约186亿元"),
+            date=EventDate(2024, 3, 8), quote=batch_text, quote_start=0, quote_end=len(batch_text),
+        )
+        articles.append(ParsedArticle(index=index, title=f"{zone}一季度集中签约", subtitle=None, byline=None,
+                                      text=text, zones=[zone], projects=projects, batches=[batch]))
+    source = SourceInfo(path=None, sha256="", format="txt", encoding="utf-8", issue_date="2024-03-10",
+                        parser_version="bench")
+    return ParsedBulletin(source=source, articles=articles)
+
+
+def issue_bulletin():
+    import datetime as dt
+
+    from articles.ingest import store_parse
+    from articles.models import Bulletin, StoredFile
+
+    data = b"bench review page: a 20-article issue"
+    sha = hashlib.sha256(data).hexdigest()
+    bulletin = Bulletin.objects.filter(sha256=sha).first()
+    if bulletin is None:
+        stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
+        bulletin = Bulletin.objects.create(
+            publication="基准测试周报", issue_date=dt.date(2024, 3, 10), file=stored,
+            sha256=sha, size=len(data), status=Bulletin.Status.PARSED,
+        )
+        start = time.perf_counter()
+        store_parse(bulletin, the_issue())
+        print(f"  issue written through ingest in {time.perf_counter() - start:.1f} s")
+    return bulletin
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="zt_c_bench")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.database == "zt_bench":
+        raise SystemExit("zt_bench is the shared seeded base: benchmark a copy (createdb -T zt_bench …)")
+    setup(args.database)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import Project
+
+    print_machine()
+    call_command("migrate", "--noinput", verbosity=0)
+    print(f"database {args.database}: {Project.objects.count():,} projects")
+    bulletin = issue_bulletin()
+    call_command("create_role_user", "bench-editor", role="editor", password="bench-editor-pass-1",
+                 stdout=open(os.devnull, "w"))
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-editor"))
+    pages = {"review page (20 articles)": f"/bulletins/{bulletin.pk}/", "project list": "/projects/"}
+    print(f"{'page':<28} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    for label, url in pages.items():
+        assert client.get(url).status_code == 200, url  # warm-up
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        print(f"{label:<28} {statistics.median(times):>10.0f} {min(times):>8.0f} {len(queries):>8}")
+    html = client.get(pages["review page (20 articles)"]).content.decode()
+    records, suggestions = html.count('class="candidate'), html.count("可能与已有项目重复")
+    print(f"review page: {records} records, {suggestions} likely-duplicate suggestions shown")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
