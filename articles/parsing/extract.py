@@ -372,6 +372,7 @@ class _Extractor:
         self._zone_cache: tuple[int, list] = (-1, [])
         self._para_zone_cache: dict[int, list[ZoneHit]] = {}
         self._last_zone: str | None = None
+        self._event_stage: str | None = None
         # Amounts a full sentence says are no investment ("年度计划投资约1656亿元"): the same
         # figure in a headline ("…计划投资1656亿元") is not one either.
         self.rejected: set[tuple] = set()
@@ -442,14 +443,24 @@ class _Extractor:
 
     def _sentence_zone(self, s: _Sentence) -> str | None:
         """The last zone a sentence names (for the "其中，…" sentence after it)."""
+        hits = self._sentence_hits(s)
+        return hits[-1].name if hits else None
+
+    def _sentence_hits(self, s: _Sentence) -> list[ZoneHit]:
+        """Zones of a sentence (offsets in the sentence), found once per sentence."""
         if self._zone_cache[0] != s.start:
             self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
-        hits = self._zone_cache[1]
-        return hits[-1].name if hits else None
+        return self._zone_cache[1]
 
     def _sentence(self, s: _Sentence) -> None:
         folded, text = self.folded, self.text
-        names = [n for n in find_names(folded, text, s.start, s.end)]
+        zones = self._sentence_hits(s)
+        # a zone is where projects go, not a project: "发现云梦县盐化工产业园"
+        names = [
+            n
+            for n in find_names(folded, text, s.start, s.end)
+            if not any(h.start + s.start <= n.start and n.end <= h.end + s.start for h in zones)
+        ]
         stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
         used: set[int] = set()
         amounts: list[_Found] = []
@@ -501,7 +512,7 @@ class _Extractor:
             mention = _Mention(
                 sentence=s,
                 pos=cue_start,
-                name=name.name if name else None,
+                name=name.name if name and not name.counted else None,  # "2大项目" names a group
                 amount=amount,
                 kind=kind,
                 stage=verb[1] if verb else None,
@@ -782,6 +793,7 @@ class _Extractor:
             best = better[0] if better else best
         staged = max(with_stage, key=lambda m: (_STAGE_ORDER[m.stage], m.sentence.start), default=None)
         anchor = staged or best
+        stage = staged.stage if staged else self._article_stage()
         event_pos = anchor.stage_pos if anchor.stage_pos is not None else anchor.pos
         event_date = self.dates.at(anchor.sentence, event_pos)
         names = entity.names
@@ -802,7 +814,7 @@ class _Extractor:
             zone=zone,
             investor=investor,
             amount=best.amount if best else None,
-            stage=staged.stage if staged else "other",
+            stage=stage,
             date=event_date,
             quote=quote.strip(),
             quote_start=q_start + (len(quote) - len(quote.lstrip())),
@@ -810,6 +822,19 @@ class _Extractor:
             jobs=jobs,
             industry=classify_industry(" ".join(names) or quote),
         )
+
+    def _article_stage(self) -> str:
+        """The event an article reports, when its headline and lead name one kind only: the
+        projects of a 集中开工 report were started, of a 投产 report put in operation, even
+        where their own sentence has no verb ("其中，总投资10亿元的X项目，建成后…")."""
+        if self._event_stage is None:
+            head = fold(" ".join(x for x in (self.article.title, self.article.subtitle) if x))
+            lead = [x for x in self.sentences[:2]]
+            found = {m.lastgroup for m in _VERB_RE.finditer(head)}
+            for sentence in lead:
+                found.update(v.stage for v in _stages(self.folded, sentence))
+            self._event_stage = found.pop() if len(found) == 1 else "other"
+        return self._event_stage
 
     def _companies(self, para: int) -> list[tuple[int, str]]:
         """Companies of a paragraph, sentence by sentence; found only for paragraphs with a project."""

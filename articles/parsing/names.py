@@ -25,6 +25,9 @@ _NAME_RUN = re.compile(_NAME_CHARS.pattern + r"*\Z")
 _ENUM_COMMA = re.compile("、")
 # Boundaries: the name starts after the last one of these in its left context.
 _BOUNDARY = re.compile(
+    # who reports or attends is no part of a name: "…张某出席活动并宣布项目集中开工"
+    r"出席|宣布|表示|指出|强调|介绍|获悉|发现|了解到|参加|主持|致辞|重要|"
+    r"这家|这个|这一|那家|(?<=[\d一二两三四五六七八九十])大|"
     r"此次|本次|这次|该次|签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
     r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|是|了|的|在|于|就|将|与|对|"
     r"把|由|等|共|个|(?<=[\d一二两三四五六七八九十])项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
@@ -40,6 +43,8 @@ _GENERIC = re.compile(
     r"引进|落地|服务|孵化|科技|工业|省级|市级|国家级|国家|示范|标杆|龙头|好|大|大型|优秀|民生|基础设施|"
     r"配套|招商引资|外资|内资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
     r"各类|其他|其它|同类|以上|更多|一系列|年度|[一二三四]季度|上半年|下半年|全年|本次|此次|当天|现场|集中|"
+    # words that say which or whose project, not its name: "一期项目", "现有项目", "切实解决好项目"
+    r"公司|企业|集团|现有|原有|该|切实|解决好|做好|抓好|生产|物流|[一二三四首]期|"
     r"\d{4}年度?|今年|去年|[0-9一二两三四五六七八九十百千]+)*$"
 )
 _PLACE_BEFORE = re.compile(r"(?:在|于|位于|落户|入驻|进驻|来到|来|到|至|赴|抵达|选址|坐落)$")
@@ -53,7 +58,7 @@ _COMPANY_SHORT = re.compile(
 _NOT_COMPANY = re.compile(
     r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|记者|企业|项目|^\d|今年|去年|了|的|是|在|把|被|对|向|从|"
     r"确定|进行|开展|实现|完成|推动|加快|积极|初步|全面|重点|共同|计划|意向|如何|已经|正在|同时|其中|通过|目前|"
-    r"首次|再次|累计|全年|总|共|年|月|日|将|拟"
+    r"首次|再次|累计|全年|总|共|年|月|日|将|拟|创下|投产|建成|达产|^后|后$"
 )
 _JOBS = re.compile(
     r"(?:解决|带动|提供|新增|创造|吸纳|增加)(?:就业|当地就业|就业岗位|工作岗位|岗位)?"
@@ -89,7 +94,7 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         counted = False
         for b in _BOUNDARY.finditer(left):
             cut = b.end()
-            counted = b.group() in "个项批" and b.start() > 0 and left[b.start() - 1] in _COUNT_DIGITS
+            counted = b.group() in "个项批大" and b.start() > 0 and left[b.start() - 1] in _COUNT_DIGITS
         # A list "A项目、B项目" splits: keep only the last item for this head.
         for sep in _ENUM_COMMA.finditer(left) if "、" in left else ():
             before = left[: sep.start()]

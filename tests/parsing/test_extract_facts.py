@@ -8,7 +8,7 @@ import pytest
 
 from articles.parsing.extract import extract_article
 from articles.parsing.types import EventDate, RawArticle
-from articles.parsing.zones import Gazetteer
+from articles.parsing.zones import Gazetteer, load_gazetteer
 
 from .helpers import GAZETTEER, amounts, extract, yi
 
@@ -381,7 +381,7 @@ def test_a_digest_item_does_not_take_the_first_items_zone():
 # ---------------------------------------------------------------- round 4: when
 
 FACT_DATES = [
-    ("二期项目于2021年建成投产，此次三期项目总投资4.5亿美元。", "三期项目", EventDate(2022, 7)),
+    ("光伏二期项目于2021年建成投产，此次光伏三期项目总投资4.5亿美元。", "光伏三期项目", EventDate(2022, 7)),
     ("6月3日，乐山高新区光伏项目签约，总投资10亿元，较去年增长35%。", "乐山高新区光伏项目", EventDate(2022, 6, 3)),
     ("该公司成立于2015年。同日，乐山高新区光伏项目签约，总投资10亿元。", "乐山高新区光伏项目", EventDate(2022, 7)),
     ("今天，乐山高新区光伏项目签约，总投资10亿元。", "乐山高新区光伏项目", EventDate(2022, 7, 1)),
@@ -489,3 +489,61 @@ def test_stage_dated_after_the_issue_is_a_plan():
     text = "5月10日，锐能动力电池项目签约，项目总投资18亿元，2025年全部建成投产。"
     project = extract(text, issue=date(2023, 5, 12)).projects[0]
     assert (project.date.year, project.date.month, project.stage) == (2023, 5, "signed")
+
+
+# ---------------------------------------------------------------- round 4: names and stages
+
+NOT_NAMES = [
+    "记者获悉，周口市委书记张某出席活动并宣布项目集中开工。",  # who spoke is no name
+    "该公司一期项目总投资5亿元已投产。",  # 一期项目 says which phase, not which project
+    "园区切实解决好项目用地问题。",
+    "这家公司项目总投资3亿元。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_phrases_that_are_not_project_names(text):
+    assert all(p.name is None for p in extract(text).projects), [p.name for p in extract(text).projects]
+
+
+def test_a_zone_is_no_project_name():
+    # the real gazetteer knows 云梦县盐化工产业园 as a zone (a county and a park suffix)
+    article = extract_article(
+        RawArticle(None, None, None, "调研中发现云梦县盐化工产业园已落户企业20家。"),
+        gazetteer=load_gazetteer(),
+        issue_date=date(2023, 8, 1),
+    )
+    assert article.zones == ["云梦县盐化工产业园"]
+    assert [p.name for p in article.projects] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("近日，协鑫光伏二期600MW硅片项目在乐山高新区开工。", "协鑫光伏二期600MW硅片项目"),
+        ("此次光伏三期项目总投资4.5亿元。", "光伏三期项目"),
+    ],
+)
+def test_names_an_editor_keeps(text, name):
+    assert [p.name for p in extract(text).projects] == [name]
+
+
+def test_investor_is_a_company_not_a_time():
+    (project,) = extract("乐山高新区电池项目总投资10亿元，投产后将带动就业500人。").projects
+    assert project.investor != "投产后"
+
+
+@pytest.mark.parametrize(
+    ("title", "stage"),
+    [("乐山高新区12个项目集中开工", "started"), ("乐山高新区电池项目竣工投产", "operating"), (None, "other")],
+)
+def test_an_article_about_one_event_gives_its_projects_that_stage(title, stage):
+    text = "其中，总投资10亿元的电池材料项目，建成后年产值超20亿元。"
+    (project,) = extract(text, title=title).projects
+    assert project.stage == stage
+
+
+def test_mixed_events_give_no_stage_to_projects_without_a_verb():
+    text = "其中，总投资10亿元的电池材料项目，建成后年产值超20亿元。"
+    (project,) = extract(text, title="乐山高新区5个项目签约 3个项目开工").projects
+    assert project.stage == "other"
