@@ -77,11 +77,11 @@ def _zone_querystring(project_filter: ProjectFilter) -> Callable[[str], str]:
 
 
 def chart_labels() -> dict:
-    """Words the charts draw themselves (axis titles, tooltips), in the page's language."""
+    """Words the charts draw themselves (axis titles, tooltips) and the status line says when an
+    update fails, in the page's language."""
     return {
         "amount_axis": _("金额（亿元）"), "month_axis": _("月份"), "unit": _("亿元"),
-        "records": _("条记录"), "no_data": _("没有符合条件的记录。"), "total": _("合计"),
-        "loading": _("正在更新…"), "failed": _("更新失败，请刷新页面重试。"),
+        "records": _("条记录"), "total": _("合计"), "failed": _("更新失败，请刷新页面重试。"),
     }
 
 
