@@ -217,6 +217,7 @@ _DATE_LINE = re.compile(
     r"^[\[【（(]?\d{2,4}[/.-]\d{1,2}[/.-]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】）)]?$"
     r"|^《[^《》]{1,12}》\s*[（(]\d{8}[）)]$"
     r"|^第\s*\d{1,4}\s*期$"
+    r"|^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*来源[：:]\s*\S{1,20})?$"
     rf"|^[{CJK}]{{2,20}}(?:编|主办|编印|出版)\s+\d{{4}}年\d{{1,2}}月\d{{1,2}}日$"
 )
 
@@ -252,6 +253,19 @@ def is_final(line: str) -> bool:
     """Does the line end a sentence (closing quotes count only after 。！？…)?"""
     line = line.rstrip(_CLOSERS) if line[-1:] in _CLOSERS else line
     return line[-1:] in _FINAL if line else False
+
+
+def is_long_headline(line: str) -> bool:
+    """A headline too long for `is_title_like` (41–64 characters, often with 、 or a space
+    between phrases) but still no sentence: split.py takes it as one when a byline or a
+    news lede follows it."""
+    return (
+        40 < len(line) <= 64
+        and not is_final(line)
+        and not _CLAUSE_MARKS.search(line)
+        and not _LIST_ITEM.match(line)
+        and line[-1:] not in _NO_END
+    )
 
 
 def is_title_like(line: str) -> bool:

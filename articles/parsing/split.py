@@ -32,6 +32,7 @@ from .clean import (
     is_bracketed_headline,
     is_bulleted,
     is_byline,
+    is_long_headline,
     is_phrases,
     is_section_head,
     is_title_like,
@@ -107,6 +108,16 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
             draft = _Draft(title=label, brief=True, heads=[label])
             draft.add(para[para.index(label) + len(label) + 1 :].strip())
             drafts.append(draft)
+            i += 1
+            continue
+        nxt_para = paragraphs[i + 1] if i + 1 < n else None
+        long_head = (
+            is_long_headline(para)
+            and nxt_para is not None
+            and (is_byline(nxt_para) or news_lead(nxt_para) is not None or _is_lede(nxt_para))
+        )
+        if long_head:  # "甲高新区新材料、新能源…三大产业集群齐头并进 一季度签约…" over its lede
+            drafts.append(_headed([para]))
             i += 1
             continue
         if is_title_like(para) and not (current is not None and is_section_head(para)):

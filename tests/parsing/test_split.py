@@ -307,6 +307,22 @@ LAYOUTS = [
         ],
     ),
     (
+        "a real headline above a longer date line with its source",
+        "甲高新区新签约项目12个\n2024年07月04日 09:12　来源：某某新闻网\n日前，甲高新区签约项目12个，总投资30亿元。",
+        [("甲高新区新签约项目12个", None)],
+    ),
+    (
+        "a headline over 40 characters, with 、, above a news lead",
+        "甲高新区新材料、新能源、生物医药三大产业集群齐头并进 一季度签约项目12个总投资30亿元再创新高\n"
+        "本报讯 日前，甲高新区签约项目12个。",
+        [("甲高新区新材料、新能源、生物医药三大产业集群齐头并进 一季度签约项目12个总投资30亿元再创新高", None)],
+    ),
+    (
+        "a photo caption inside an article starts no article; an empty first line is fine",
+        "\n甲高新区签约项目12个\n本报讯 日前，甲高新区签约项目12个。\n图为签约仪式现场。\n项目总投资30亿元。",
+        [("甲高新区签约项目12个", None)],
+    ),
+    (
         "an article ending with bracketed names and no role word",
         "甲高新区签约项目\n本报讯 日前，甲高新区签约项目5个。\n(王某 赵某)\n乙高新区项目开工\n3月5日，乙高新区3个项目开工。",
         [("甲高新区签约项目", None), ("乙高新区项目开工", None)],
