@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
         label=_("出版日期"),
         required=False,
         widget=IsoDateInput(),
-        help_text=_("用于推算“6月28日”“今年3月”等相对日期。"),
+        help_text=_("用于推算“6月28日”“今年3月”等相对日期；留空时按版面上印的日期行读取（如有）。"),
     )
 
     def clean_file(self):

@@ -95,6 +95,9 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     rows (one "+" per project, event and batch, as a save would leave) and rollup cells
     as saving each object would give."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.issue_date is None and parsed.source.issue_date:  # read from the page's date line
+        bulletin.issue_date = dt.date.fromisoformat(parsed.source.issue_date)
+        bulletin.save(update_fields=["issue_date"])
     reviewed_projects, reviewed_batches = _drop_unreviewed(bulletin)
     summary = IngestSummary()
     zone_cache: dict = {}

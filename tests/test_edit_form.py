@@ -148,7 +148,9 @@ def test_the_review_page_edit_link_comes_back_to_the_candidate(editor):
     project = make_project()
     mention = make_mention(project, article)
     page = editor.get(article.bulletin.get_absolute_url()).content.decode()
-    link = f"/bulletins/review/project/{project.pk}/edit/?next=/bulletins/{article.bulletin.pk}/%23mention-{mention.pk}"
+    # The edit page (without JavaScript; with it, the form opens in place) returns to the
+    # record's block on the issue page (#item-N; #mention-N is its quote in the text).
+    link = f"/bulletins/review/project/{project.pk}/edit/?next=/bulletins/{article.bulletin.pk}/%23item-{mention.pk}"
     assert link in page
 
 

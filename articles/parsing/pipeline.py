@@ -20,6 +20,7 @@ from datetime import date
 from . import clean, read, split
 from .amounts import format_value
 from .extract import extract_article
+from .issue_date import issue_date_of
 from .types import Amount, BatchFact, ParsedArticle, ParsedBulletin, ProjectFact, SourceInfo
 from .zones import Gazetteer, load_gazetteer
 
@@ -57,6 +58,8 @@ def gc_paused() -> Iterator[None]:
 
 def _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress) -> ParsedBulletin:
     document = read.read_document(data, max_bytes=max_bytes)
+    if issue_date is None:  # none given: the page's own date line, if it prints one
+        issue_date = issue_date_of(document.text)
     paragraphs = clean.clean_page(document.text)  # clean_page normalises (once)
     raw_articles = split.split_articles(paragraphs)
     gazetteer = gazetteer or load_gazetteer()
