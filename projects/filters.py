@@ -12,7 +12,6 @@ filter keeps batches only when it includes 签约, since a batch is an aggregate
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -29,25 +28,16 @@ from zones.models import Zone
 
 from . import rollup, search
 from .models import Batch, Project, ReviewStatus, Stage
+from .months import MONTH_RE, next_month, parse_month
 from .widgets import MonthInput
 
 YI = Decimal(100_000_000)
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 LOOSE_MONTH_RE = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?$")
 DEFAULT_REVIEW_STATUS = [ReviewStatus.CONFIRMED.value]
 # Filters a batch cannot satisfy (it has no name, investor or industry of its own).
 PROJECT_ONLY = ("q", "industry", "investor")
 # Query parameters that belong to the filter (and are kept in links, exports and the JSON URL).
 MONTH_FIELDS = ("month_from", "month_to")
-
-
-def parse_month(value: str) -> dt.date:
-    year, month = MONTH_RE.match(value).groups()
-    return dt.date(int(year), int(month), 1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def _empty(value) -> bool:

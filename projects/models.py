@@ -229,9 +229,21 @@ class CurrencyRate(models.Model):
         return f"{self.currency} {self.year}: {self.yuan_per_unit}"
 
 
-class CellSums(models.Model):
-    """What every rollup cell adds up (the same five sums on every level, see `projects/rollup.py`)."""
+class CellKind(models.TextChoices):
+    PROJECT = "project", _("项目")
+    BATCH = "batch", _("批量签约")
 
+
+class Cell(models.Model):
+    """What every rollup cell keeps (see `projects/rollup.py`): derived data, never edited.
+
+    The keys every level shares, and the five sums. A project cell also records the review
+    status of the batch its projects belong to (when that batch is not merged), because the
+    counting rule skips a member project exactly when its batch is counted under the same filter."""
+
+    kind = models.CharField(max_length=7, choices=CellKind.choices)
+    review_status = models.CharField(max_length=10)
+    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
     projects = models.PositiveIntegerField(default=0)
     batches = models.PositiveIntegerField(default=0)
     batch_projects = models.PositiveIntegerField(default=0)
@@ -241,73 +253,51 @@ class CellSums(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.review_status}: {self.amount}"
 
-class TotalsCell(CellSums):
-    """One cell of the zone-month rollup that `projects.totals` reads (see `projects/rollup.py`).
 
-    Derived data, never edited: the sums of the not-merged projects and batches of one zone
-    and month that share every dimension a rollup-answerable filter looks at. A project
-    cell also records the batch it belongs to (its status, zone and month), because the
-    counting rule skips a member project exactly when its batch is counted under the same
-    filter. Recomputed from the base tables whenever a project or batch changes.
-    """
+class ZoneCell(Cell):
+    """A cell of a level kept by zone: the records' zone and, for project cells, their batch's zone
+    (a zone filter counts the batch, and skips its members, only when the batch is in the zone)."""
 
-    class Kind(models.TextChoices):
-        PROJECT = "project", _("项目")
-        BATCH = "batch", _("批量签约")
-
+    # No index of their own: (zone, …) indexes serve the zone; nothing looks for a batch's zone.
     zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
+                             db_constraint=False, db_index=False)
+    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                   db_constraint=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class TotalsCell(ZoneCell):
+    """The full level: zone × month × review status × stage × industry (+ the batch's status and
+    zone) — what every other level sums, and what an industry filter reads."""
+
     date = models.DateField(null=True)  # first day of the month; null: undated
-    kind = models.CharField(max_length=7, choices=Kind.choices)
-    review_status = models.CharField(max_length=10)
     stage = models.CharField(max_length=10)  # a batch: "signed"
     industry = models.CharField(max_length=32, blank=True)  # a batch: ""
-    # Project cells only: the batch the projects belong to, when it is not merged.
-    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
-    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                                   db_constraint=False)
-    batch_date = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("合计汇总格")
         verbose_name_plural = _("合计汇总格")
         indexes = [
             models.Index(fields=["zone", "date"], name="totalscell_zone_date_idx"),
-            models.Index(fields=["review_status", "date", "zone"], name="totalscell_status_date_idx"),
-            # An industry filter reads the full cells (the coarser levels keep no industry by zone).
-            models.Index(fields=["industry", "review_status", "date"], name="totalscell_industry_idx"),
+            # A recompute re-sums the breakdown cells of a month from every zone's full cells.
+            models.Index(fields=["date", "review_status"], name="totalscell_date_idx"),
+            # An industry filter reads the full cells (the coarser levels keep no industry by zone):
+            # all its cells, then each charted zone's.
+            models.Index(fields=["industry", "review_status", "zone", "date"],
+                         name="totalscell_industry_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"
 
-    @property
-    def dated(self) -> bool:
-        """Whether the cell's records have a date (the month-less level keeps only this of the month)."""
-        return self.date is not None
+class TotalsZoneCell(ZoneCell):
+    """Zone × month × review status (+ the batch's status and zone), without stage and industry:
+    the zone × month sums of filters that name no stage or industry."""
 
-
-class CoarseCell(CellSums):
-    """Sums of a coarser level of the rollup (see `projects/rollup.py`): derived, never edited."""
-
-    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
-    date = models.DateField(null=True)  # first day of the month; null: undated
-    review_status = models.CharField(max_length=10)
-    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
-
-    class Meta:
-        abstract = True
-
-
-class TotalsZoneCell(CoarseCell):
-    """Rollup level zone × month × review status (+ the batch fields of the member rule), without
-    stage and industry: what the totals read for filters that name no stage or industry."""
-
-    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
-    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                                   db_constraint=False)
+    date = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("合计汇总格（开发区×月）")
@@ -317,20 +307,13 @@ class TotalsZoneCell(CoarseCell):
             models.Index(fields=["review_status", "date", "zone"], name="totalszonecell_status_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.zone_id} {self.date} {self.review_status}: {self.amount}"
 
+class TotalsStageCell(ZoneCell):
+    """Zone × month × review status × stage (+ the batch's status and zone), without industry: the
+    zone × month sums of filters that name a stage but no industry."""
 
-class TotalsStageCell(CoarseCell):
-    """Rollup level zone × month × review status × stage (+ the batch fields of the member rule),
-    without industry: what the totals read for filters that name a stage but no industry (the
-    full cells split every stage by industry too: ~3.5× as many cells to read)."""
-
-    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
-    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                                   db_constraint=False)
-    stage = models.CharField(max_length=10)  # a batch: "signed"
+    date = models.DateField(null=True)
+    stage = models.CharField(max_length=10)
 
     class Meta:
         verbose_name = _("合计汇总格（开发区×月×阶段）")
@@ -340,14 +323,27 @@ class TotalsStageCell(CoarseCell):
             models.Index(fields=["stage", "review_status", "date"], name="totalsstagecell_stage_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.zone_id} {self.date} {self.review_status} {self.stage}: {self.amount}"
+
+class TotalsZoneTotalCell(ZoneCell):
+    """Zone × review status × stage (+ the batch's status and zone) without the month — only
+    whether the records are dated: each zone's sums (the ranking, the undated figure, the zone
+    list's counts) for filters with no month range or industry, from a few cells per zone."""
+
+    dated = models.BooleanField()
+    stage = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = _("合计汇总格（开发区）")
+        verbose_name_plural = _("合计汇总格（开发区）")
+        indexes = [models.Index(fields=["zone", "review_status"], name="totalszonetotal_zone_idx")]
 
 
-class TotalsBreakdownCell(CoarseCell):
-    """Rollup level month × review status × stage × industry (+ the batch's status), without
-    zone: the breakdowns by stage and industry for filters that name no zone or province."""
+class TotalsBreakdownCell(Cell):
+    """Month × review status × stage × industry (+ the batch's status), without zone: the stage and
+    industry breakdowns (and a stage filter's monthly totals) of filters that name no zone or
+    province."""
 
+    date = models.DateField(null=True)
     stage = models.CharField(max_length=10)
     industry = models.CharField(max_length=32, blank=True)
 
@@ -356,69 +352,14 @@ class TotalsBreakdownCell(CoarseCell):
         verbose_name_plural = _("合计汇总格（月×阶段×行业）")
         indexes = [models.Index(fields=["review_status", "date"], name="totalsbreakdown_status_idx")]
 
-    def __str__(self) -> str:
-        return f"{self.kind} {self.date} {self.stage} {self.industry}: {self.amount}"
 
+class TotalsMonthCell(Cell):
+    """Month × review status (+ the batch's status), without zone, stage or industry: the monthly
+    totals (the bars' heights) of filters that name none of those, from a few cells per month."""
 
-class TotalsZoneSumCell(CellSums):
-    """Rollup level zone × review status × stage × industry (+ the batch's status and zone), without
-    the month (only whether the records are dated): the stage and industry breakdowns of a zone or
-    province filter with no month range, which otherwise sum every month's full cells of its
-    zones (~4,000 per zone at a million projects; here ~100)."""
-
-    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
-    dated = models.BooleanField()
-    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
-    review_status = models.CharField(max_length=10)
-    stage = models.CharField(max_length=10)
-    industry = models.CharField(max_length=32, blank=True)
-    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
-    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                                   db_constraint=False)
-
-    class Meta:
-        verbose_name = _("合计汇总格（开发区×阶段×行业）")
-        verbose_name_plural = _("合计汇总格（开发区×阶段×行业）")
-        indexes = [models.Index(fields=["zone", "review_status"], name="totalszonesum_zone_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.zone_id} {self.stage} {self.industry}: {self.amount}"
-
-
-class TotalsZoneTotalCell(CellSums):
-    """Rollup level zone × review status (+ the batch's status and zone), without the month (only
-    whether the records are dated), stage or industry: each zone's sums — the ranking and the
-    undated figure — for filters with no month range, stage or industry, from a few cells per
-    zone instead of every month's."""
-
-    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                             db_constraint=False)
-    dated = models.BooleanField()
-    kind = models.CharField(max_length=7, choices=TotalsCell.Kind.choices)
-    review_status = models.CharField(max_length=10)
-    batch_review_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 -- null: no batch
-    batch_zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
-                                   db_constraint=False)
-
-    class Meta:
-        verbose_name = _("合计汇总格（开发区）")
-        verbose_name_plural = _("合计汇总格（开发区）")
-        indexes = [models.Index(fields=["zone", "review_status"], name="totalszonetotal_zone_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.zone_id} {self.dated} {self.review_status}: {self.amount}"
-
-
-class TotalsMonthCell(CoarseCell):
-    """Rollup level month × review status (+ the batch's status), without zone, stage or industry:
-    the monthly totals (the bars' heights) of filters that name none of those, from a few cells
-    per month."""
+    date = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("合计汇总格（月）")
         verbose_name_plural = _("合计汇总格（月）")
         indexes = [models.Index(fields=["review_status", "date"], name="totalsmonth_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.date} {self.review_status}: {self.amount}"

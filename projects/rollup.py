@@ -1,70 +1,47 @@
-"""The zone-month rollup behind the totals: `TotalsCell` and its coarser levels, kept equal to the
-base tables.
+"""The rollup behind the totals: cells that sum the projects and batches, kept equal to them.
 
-Why: with a million projects a `GROUP BY zone, month` over the projects takes seconds;
-the same figures summed from the rollup's cells take a fraction of that
-(docs/benchmarks.md). `projects.totals` reads the cells whenever the filter only uses
-dimensions the cells keep (zone, province, month range, stage, industry, review status)
-and falls back to the live GROUP BY for the others (keyword, investor, amounts,
-publication).
+Why: with a million projects a `GROUP BY zone, month` over the projects takes seconds; the
+same figures summed from these cells take a fraction of that (docs/benchmarks.md).
+`projects.totals` reads the cells whenever the filter only names dimensions they keep
+(zone, province, month range, stage, industry, review status) and computes the others live.
 
-What a cell holds: the sums of the *not merged* projects (or batches) of one zone and month
-that share review status, stage and industry — and, for projects, the status, zone and
-month of the batch they belong to (when that batch is not merged). That last part lets a
-query apply the batch-member rule of `projects/totals.py` exactly: a member project is
-skipped when its batch is selected by the same filter, which depends only on those three
-batch fields.
+A cell holds the sums of the *not merged* projects (or batches) that share its keys — and,
+for projects, the review status and zone of the batch they belong to (when that batch is not
+merged): the counting rule skips a member project exactly when its batch is counted under
+the same filter, which depends only on those two fields (`projects.totals._batch_counted`).
 
-Seven levels, all kept by the same recompute (and each checked by `rollup_drift` against a fresh
-computation from the base tables):
+Six levels, each read for the filters it can answer with the fewest cells:
 
-- **full** (`TotalsCell`): the cells above — the only level an industry filter, or a stage
-  filter combined with a zone breakdown, can use;
-- **zone** (`TotalsZoneCell`): the full cells summed over stage and industry (zone × month ×
-  kind × review status × the batch's status and zone) — the zone × month query of any filter
-  that names no stage or industry (about 5 cells per zone-month instead of 33);
-- **stage** (`TotalsStageCell`): the full cells summed over industry (zone × month × kind ×
-  review status × stage × the batch's status and zone) — the zone × month query of a filter
-  that names a stage but no industry (a stage's cells are ~3.5× fewer than on the full level);
-- **breakdown** (`TotalsBreakdownCell`): the full cells summed over the zone (month × kind ×
-  review status × stage × industry × the batch's status) — the stage and industry
-  breakdowns of any filter that names no zone or province. Without a zone filter the
-  member rule needs only the batch's status (see `projects.totals._batch_counted`);
-- **month** (`TotalsMonthCell`): the breakdown cells summed over stage and industry (month × kind
-  × review status × the batch's status) — the monthly totals of a filter that names no zone,
-  province, stage or industry (~1,800 cells at a million projects instead of ~48,000 zone cells);
-- **zone sum** (`TotalsZoneSumCell`), without the month — only whether the records are dated: the
-  full cells summed over the months (zone × dated × kind × review status × stage × industry × the
-  batch's status and zone) — the stage and industry breakdowns of a zone or province filter with
-  no month range (~100 cells per zone instead of ~4,000);
-- **zone total** (`TotalsZoneTotalCell`): the zone-sum cells summed over stage and industry (zone ×
-  dated × kind × review status × the batch's status and zone) — each zone's sums (the ranking,
-  the undated figure) of a filter with no month range, stage or industry (~4,700 cells).
+- **full** (`TotalsCell`): zone × month × review status × stage × industry — an industry
+  filter's zone × month sums, and the breakdowns of a zone or province filter;
+- **zone** (`TotalsZoneCell`): zone × month × review status — the zone × month sums of a
+  filter that names no stage or industry (a month range, a charted zone's months, exports);
+- **stage** (`TotalsStageCell`): zone × month × review status × stage — the same for a
+  filter that names a stage but no industry;
+- **zone total** (`TotalsZoneTotalCell`): zone × review status × stage without the month
+  (only whether dated) — each zone's sums for a filter with no month range or industry (the
+  ranking, the undated figure, the zone list), ~30 cells per zone instead of ~650 or ~1,700;
+- **breakdown** (`TotalsBreakdownCell`): month × review status × stage × industry, no zone —
+  the stage and industry breakdowns of a filter that names no zone or province;
+- **month** (`TotalsMonthCell`): month × review status, no zone, stage or industry — the
+  monthly totals of a filter that names none of those.
 
-A recompute replaces the full, zone and stage cells of its (zone, month) keys (the coarser ones
-summed in Python from the fresh full cells), then the breakdown and month cells of its months
-(summed in SQL from the full cells of every zone, and the month cells from those breakdown
-cells; a per-month advisory lock keeps two writers of the same month from summing each other's
-uncommitted cells), then adds to the zone-sum and zone-total cells of its zones the difference
-between the full cells it replaced and the new ones (`_apply_differences`: re-summing every
-month of each touched zone would read ~4,000 full cells per zone at a million projects; a
-per-zone advisory lock serialises the writers of one zone's cells). A difference is exact as
-long as the stored level was, which `rollup_drift` checks against the base tables. A rebuild
-fills the coarser levels with one INSERT … SELECT … GROUP BY each over the full cells
-(`fill_level`).
-
-How it never drifts: every save or delete of a `Project` or `Batch` (signals, see
-`projects/apps.py`) recomputes the (zone, month) cells it touches — those it was in before
-the change and is in after it, and for a batch also the cells of its member projects and of
-the records merged into it (whose `SET_NULL` updates send no signal) — *from the base
-tables* (never incrementally), in the same transaction as the change: the rollup commits
-or rolls back with it. `deferred()` lets a long write (the ingest of a bulletin) collect
-the cells and recompute each once at its end. On PostgreSQL each recompute locks its cells
-(advisory locks) so that concurrent writers cannot interleave. Bulk `QuerySet.update()` on
-Project/Batch sends no signal and is not used on
-them (tests/test_audit.py forbids it, for history's sake); `rebuild()` (and `manage.py
-rebuild_rollup`) recomputes everything and `rollup_drift()` lists the cells that differ
-from a fresh computation (`manage.py rebuild_rollup --check`).
+How it never drifts: every save or delete of a `Project` or `Batch` (signals, `connect`)
+recomputes the (zone, month) keys it touches — those it was in before the change and is in
+after it, and for a batch also those of its member projects and of what is merged into it
+(whose `SET_NULL` updates send no signal) — *from the base tables*, in the same transaction
+as the change. Each level is replaced where the keys fall (`Level.kept_per`: the keys' cells,
+their months' or their zones') by the sums of its freshly written source level, in the
+database (`INSERT … SELECT … GROUP BY`): nothing is kept by differences, so a recompute is
+exact whatever the cells held before. The zone totals re-sum a touched zone's stage cells
+(~1,700 at a million projects), the months re-sum their breakdown cells. `deferred()` lets a
+long write (the ingest of a bulletin) collect the keys and recompute each once at its end.
+On PostgreSQL every writer of the rollup takes one advisory lock until its transaction ends
+(`_lock`), so two writers never sum each other's uncommitted cells. Bulk
+`QuerySet.update()` on Project/Batch sends no signal and is not used on them
+(tests/test_audit.py). `rebuild()` (`manage.py rebuild_rollup`) recomputes everything;
+`rollup_drift()` lists the cells that differ from a fresh computation (`manage.py
+rebuild_rollup --check`).
 """
 
 from __future__ import annotations
@@ -74,82 +51,79 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.apps import apps as installed_apps
 from django.db import connections, router, transaction
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, Sum, When
-from django.db.models.functions import TruncMonth
-
-from .models import (
-    Batch,
-    Project,
-    TotalsBreakdownCell,
-    TotalsCell,
-    TotalsMonthCell,
-    TotalsStageCell,
-    TotalsZoneCell,
-    TotalsZoneSumCell,
-    TotalsZoneTotalCell,
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from .models import Batch, CellKind, Project, Stage
+from .months import month_of, next_month
 
 Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
 
-CELL_KEYS = (
-    "zone_id",
-    "date",
-    "kind",
-    "review_status",
-    "stage",
-    "industry",
-    "batch_review_status",
-    "batch_zone_id",
-    "batch_date",
-)
 CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amount")
-# The coarser levels, each the sums of the full cells (above) grouped by fewer keys, kept by the
-# same recompute: zone × month without stage and industry, and month × stage × industry
-# without zone (and without the batch's zone and month, which only a zone filter needs).
-ZONE_KEYS = ("zone_id", "date", "kind", "review_status", "batch_review_status", "batch_zone_id")
-STAGE_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "batch_review_status", "batch_zone_id")
-BREAKDOWN_KEYS = ("date", "kind", "review_status", "stage", "industry", "batch_review_status")
-# Without the month (only whether dated): zone × stage × industry (+ the batch's status and zone).
-ZONE_SUM_KEYS = (
-    "zone_id", "dated", "kind", "review_status", "stage", "industry", "batch_review_status", "batch_zone_id",
-)
-# Without the month, stage and industry: each zone's sums (a subset of ZONE_SUM_KEYS).
-ZONE_TOTAL_KEYS = ("zone_id", "dated", "kind", "review_status", "batch_review_status", "batch_zone_id")
-# Without zone, stage and industry: each month's sums (a subset of BREAKDOWN_KEYS).
-MONTH_KEYS = ("date", "kind", "review_status", "batch_review_status")
-LEVEL_KEYS = {
-    "full": CELL_KEYS, "zone": ZONE_KEYS, "stage": STAGE_KEYS, "breakdown": BREAKDOWN_KEYS,
-    "zone_sum": ZONE_SUM_KEYS, "zone_total": ZONE_TOTAL_KEYS, "month": MONTH_KEYS,
+FULL_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "industry", "batch_review_status",
+             "batch_zone_id")
+
+
+class Level(NamedTuple):
+    """A level of the rollup: its model, its keys (its fields besides the sums), what one
+    recompute replaces of it — the cells of the touched (zone, month) keys, of their months or
+    of their zones — and the level whose fresh cells it sums (None: the base tables)."""
+
+    model: str
+    keys: tuple[str, ...]
+    kept_per: str  # "zone-month", "month" or "zone"
+    source: str | None
+
+
+# In the order a recompute fills them (each after its source). "dated": whether the month is known.
+LEVELS = {
+    "full": Level("TotalsCell", FULL_KEYS, "zone-month", None),
+    "zone": Level("TotalsZoneCell", ("zone_id", "date", "kind", "review_status", "batch_review_status",
+                                     "batch_zone_id"), "zone-month", "full"),
+    "stage": Level("TotalsStageCell", ("zone_id", "date", "kind", "review_status", "stage",
+                                       "batch_review_status", "batch_zone_id"), "zone-month", "full"),
+    "zone_total": Level("TotalsZoneTotalCell", ("zone_id", "dated", "kind", "review_status", "stage",
+                                                "batch_review_status", "batch_zone_id"), "zone", "stage"),
+    "breakdown": Level("TotalsBreakdownCell", ("date", "kind", "review_status", "stage", "industry",
+                                               "batch_review_status"), "month", "full"),
+    "month": Level("TotalsMonthCell", ("date", "kind", "review_status", "batch_review_status"), "month",
+                   "breakdown"),
 }
-LEVEL_MODELS = {
-    "full": TotalsCell, "zone": TotalsZoneCell, "stage": TotalsStageCell, "breakdown": TotalsBreakdownCell,
-    "zone_sum": TotalsZoneSumCell, "zone_total": TotalsZoneTotalCell, "month": TotalsMonthCell,
-}
-# The month-less levels kept per zone by differences (see `_apply_differences`).
-ZONE_DIFFERENCE_LEVELS = ("zone_sum", "zone_total")
-# The levels kept per (zone, month) key (the breakdown level is kept per month).
-ZONE_LEVELS = ("zone", "stage")
-ZERO = Decimal("0.00")
-# PostgreSQL advisory lock classes (see `_lock`).
+# PostgreSQL advisory lock taken by every writer of the rollup (see `_lock`).
 ADVISORY_LOCK_CLASS = 72_631_140
-ADVISORY_LOCK_KEYS = 72_631 * 2**40
-ADVISORY_LOCK_MONTHS = ADVISORY_LOCK_KEYS - 2**20  # one lock per month: the breakdown level
-ADVISORY_LOCK_ZONES = ADVISORY_LOCK_KEYS - 2**21  # one lock per zone: the month-less level
+MONEY = DecimalField(max_digits=28, decimal_places=2)
 
 _state = threading.local()
 
 
-def month_of(day: dt.date | None) -> dt.date | None:
-    return None if day is None else day.replace(day=1)
+def level_model(level: str, apps=None):
+    """The model of a level (`apps`: a migration's registry, which may not have it yet: None)."""
+    try:
+        return (apps or installed_apps).get_model("projects", LEVELS[level].model)
+    except LookupError:
+        return None
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-# --- marking cells to recompute ---------------------------------------------------------------
+# --- marking keys to recompute ------------------------------------------------------------------
 
 
 def _scopes(using: str) -> list[set[Key]]:
@@ -194,449 +168,206 @@ def project_keys(zone_id, day) -> Key:
     return (zone_id, month_of(day))
 
 
-# --- computing cells from the base tables ------------------------------------------------------
+# --- computing cells from the base tables --------------------------------------------------------
 
 
-def _key_q(keys: Iterable[Key], zone="zone_id", date="date") -> Q:
+def _key_q(keys: Iterable[Key]) -> Q:
+    """The rows (records or cells) of these (zone, month) keys: by zone and date range."""
     by_month: dict[dt.date | None, set] = {}
     for zone_id, month in keys:
         by_month.setdefault(month, set()).add(zone_id)
     q = Q(pk__in=[])
     for month, zones in by_month.items():
-        date_q = (
-            Q(**{f"{date}__isnull": True})
-            if month is None
-            else Q(**{f"{date}__gte": month, f"{date}__lt": _next_month(month)})
-        )
-        zone_q = Q()
-        named = [z for z in zones if z is not None]
-        if named:
-            zone_q |= Q(**{f"{zone}__in": named})
+        date_q = Q(date__isnull=True) if month is None else Q(date__gte=month, date__lt=next_month(month))
+        zone_q = Q(zone_id__in=[z for z in zones if z is not None]) if zones - {None} else Q(pk__in=[])
         if None in zones:
-            zone_q |= Q(**{f"{zone}__isnull": True})
+            zone_q |= Q(zone_id__isnull=True)
         q |= date_q & zone_q
     return q
 
 
-def _sums() -> dict:
-    return {
-        "s_amount": Sum("amount_yuan"),
-        "s_approximate": Sum("amount_yuan", filter=Q(approximate=True)),
-        "s_n": Count("id"),
-    }
+def computed_cells(where: Q | None = None, using: str = "default", apps=None) -> list[QuerySet]:
+    """The full cells as they should be, computed from the base tables (all, or those of the
+    records `where` selects, e.g. `_key_q(keys)`): two grouped querysets (projects, batches), each
+    selecting FULL_KEYS then CELL_SUMS.
 
-
-def computed_cells(
-    keys: Iterable[Key] | None = None, using: str = "default", models=None
-) -> list[TotalsCell]:
-    """The cells as they should be, computed from the base tables (all, or those of `keys`).
-
-    `models`: (Project, Batch, TotalsCell) classes to use instead (a migration's)."""
-    project_model, batch_model, cell_model = models or (Project, Batch, TotalsCell)
-    projects = project_model.objects.using(using).filter(merged_into__isnull=True)
-    batches = batch_model.objects.using(using).filter(merged_into__isnull=True)
-    if keys is not None:
-        keys = list(keys)
-        projects = projects.filter(_key_q(keys))
-        batches = batches.filter(_key_q(keys))
+    `apps`: a migration's app registry, for its historical models."""
+    project_model, batch_model = ((apps or installed_apps).get_model("projects", name)
+                                  for name in ("Project", "Batch"))
+    where = where or Q()
     live_batch = Q(batch__isnull=False, batch__merged_into__isnull=True)
-    project_rows = (
-        projects.annotate(
-            month=TruncMonth("date"),
-            b_status=Case(When(live_batch, then=F("batch__review_status")), default=None),
-            b_zone=Case(When(live_batch, then=F("batch__zone_id")), default=None),
-            b_month=Case(When(live_batch, then=TruncMonth("batch__date")), default=None),
+    amount, approximate = Sum("amount_yuan"), Sum("amount_yuan", filter=Q(approximate=True))
+    projects = (
+        project_model.objects.using(using).filter(where, merged_into__isnull=True)
+        .annotate(
+            c_month=TruncMonth("date"), c_kind=Value(CellKind.PROJECT),
+            c_batch_status=Case(When(live_batch, then=F("batch__review_status"))),
+            c_batch_zone=Case(When(live_batch, then=F("batch__zone_id"))),
         )
         .order_by()
-        .values("zone_id", "month", "review_status", "stage", "industry", "b_status", "b_zone", "b_month")
-        .annotate(**_sums())
+        .values_list("zone_id", "c_month", "c_kind", "review_status", "stage", "industry", "c_batch_status",
+                     "c_batch_zone")
+        .annotate(**_named_sums(Count("id"), Value(0), Value(0), amount, approximate))
     )
-    batch_rows = (
-        batches.annotate(month=TruncMonth("date"))
+    batches = (
+        batch_model.objects.using(using).filter(where, merged_into__isnull=True)
+        .annotate(c_month=TruncMonth("date"), c_kind=Value(CellKind.BATCH), c_stage=Value(Stage.SIGNED),
+                  c_industry=Value(""), c_no_status=Value(None, output_field=CharField()),
+                  c_no_zone=Value(None, output_field=IntegerField()))
         .order_by()
-        .values("zone_id", "month", "review_status")
-        .annotate(**_sums(), s_announced=Sum("project_count"))
+        .values_list("zone_id", "c_month", "c_kind", "review_status", "c_stage", "c_industry", "c_no_status",
+                     "c_no_zone")
+        .annotate(**_named_sums(Value(0), Count("id"), Coalesce(Sum("project_count"), 0), amount,
+                                approximate))
     )
-    cells = []
-    for v in project_rows.iterator(chunk_size=5000):
-        cells.append(
-            cell_model(
-                zone_id=v["zone_id"],
-                date=_as_date(v["month"]),
-                kind="project",
-                review_status=v["review_status"],
-                stage=v["stage"],
-                industry=v["industry"],
-                batch_review_status=v["b_status"],
-                batch_zone_id=v["b_zone"],
-                batch_date=_as_date(v["b_month"]),
-                projects=v["s_n"],
-                amount=_money(v["s_amount"]),
-                approximate_amount=_money(v["s_approximate"]),
-            )
-        )
-    for v in batch_rows.iterator(chunk_size=5000):
-        cells.append(
-            cell_model(
-                zone_id=v["zone_id"],
-                date=_as_date(v["month"]),
-                kind="batch",
-                review_status=v["review_status"],
-                stage="signed",
-                industry="",
-                batches=v["s_n"],
-                batch_projects=v["s_announced"] or 0,
-                amount=_money(v["s_amount"]),
-                approximate_amount=_money(v["s_approximate"]),
-            )
-        )
-    return cells
+    return [projects, batches]
 
 
-def _as_date(value):
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
+def _named_sums(projects, batches, batch_projects, amount, approximate) -> dict:
+    """The CELL_SUMS of grouped records, named apart from the records' own fields."""
+    money = (Coalesce(total, Value(Decimal(0)), output_field=MONEY) for total in (amount, approximate))
+    values = (projects, batches, batch_projects, *money)
+    return dict(zip((f"s_{name}" for name in CELL_SUMS), values, strict=True))
 
 
-def _money(value) -> Decimal:
-    return (value or ZERO).quantize(Decimal("0.01"))
-
-
-def _lock(keys: list[Key] | None, using: str) -> None:
-    """On PostgreSQL, lock the cells (all of them when `keys` is None) until the transaction
-    ends, so that two transactions recomputing a cell cannot interleave delete and insert.
-    Keys are locked in one order; a deadlock between two multi-step transactions is still
-    possible and is resolved by PostgreSQL rolling one of them back (no drift either way)."""
+def _insert_select(model, names: Iterable[str], queryset: QuerySet, using: str) -> None:
+    """INSERT INTO the model's table (columns `names`) the rows `queryset` selects, in the
+    database: no rows through Python."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return  # SQLite serialises writers
-    with connection.cursor() as cursor:
-        if keys is None:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_LOCK_CLASS])
-            return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ADVISORY_LOCK_CLASS])
-        ids = {
-            ADVISORY_LOCK_KEYS + (zone_id or 0) * 2**20 + (month.year * 12 + month.month if month else 0)
-            for zone_id, month in keys
-        }
-        # The breakdown cells of a month sum the cells of every zone: one writer per month.
-        ids |= {
-            ADVISORY_LOCK_MONTHS + (month.year * 12 + month.month if month else 0) for _zone, month in keys
-        }
-        # The month-less cells of a zone are updated by the writers of each of its months.
-        ids |= {ADVISORY_LOCK_ZONES + (zone_id or 0) for zone_id, _month in keys}
-        ids = sorted(ids)
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
-            [ids],
-        )
-
-
-def coarse_cells(cells: Iterable, level: str, model=None) -> list:
-    """The cells of a coarser level ("zone", "breakdown"): the full `cells` summed by its keys."""
-    names = LEVEL_KEYS[level]
-    sums: dict[tuple, list] = {}
-    for cell in cells:
-        key = tuple(getattr(cell, name) for name in names)
-        values = [getattr(cell, name) for name in CELL_SUMS]
-        total = sums.get(key)
-        if total is None:
-            sums[key] = values
-        else:
-            for i, value in enumerate(values):
-                total[i] += value
-    model = model or LEVEL_MODELS[level]
-    return [
-        model(**dict(zip(names, key, strict=True)), **dict(zip(CELL_SUMS, values, strict=True)))
-        for key, values in sums.items()
-    ]
-
-
-def _months_q(months: set) -> Q:
-    q = Q(date__in=sorted(m for m in months if m is not None))
-    if None in months:
-        q |= Q(date__isnull=True)
-    return q
-
-
-def _recompute_breakdowns(months: set, using: str) -> None:
-    """Replace the breakdown cells of these months by the sums of the (fresh) full cells."""
-    q = _months_q(months)
-    TotalsBreakdownCell.objects.using(using).filter(q).delete()
-    rows = (
-        TotalsCell.objects.using(using).filter(q).order_by()
-        .values_list(*BREAKDOWN_KEYS).annotate(*(Sum(name) for name in CELL_SUMS))
-    )
-    TotalsBreakdownCell.objects.using(using).bulk_create(
-        [
-            TotalsBreakdownCell(**dict(zip(BREAKDOWN_KEYS, row[: len(BREAKDOWN_KEYS)], strict=True)),
-                                **dict(zip(CELL_SUMS, row[len(BREAKDOWN_KEYS):], strict=True)))
-            for row in rows
-        ],
-        batch_size=2000,
-    )
-    # The month level: the same months' fresh breakdown cells summed over stage and industry.
-    TotalsMonthCell.objects.using(using).filter(q).delete()
-    fill_level("month", TotalsMonthCell, TotalsBreakdownCell, using, where=q)
-
-
-def _dated_full_cells(using: str):
-    """The full cells with the `dated` flag of the month-less level."""
-    return TotalsCell.objects.using(using).annotate(
-        dated=ExpressionWrapper(Q(date__isnull=False), output_field=BooleanField()))
-
-
-def _add_zone_sums(delta: dict[tuple, list], rows, sign: int) -> None:
-    """Add (`sign` 1) or take away (-1) rows of (month-less key…, sums…) into `delta`."""
-    width = len(ZONE_SUM_KEYS)
-    for row in rows:
-        key, values = tuple(row[:width]), row[width:]
-        total = delta.get(key)
-        if total is None:
-            total = delta[key] = [0, 0, 0, ZERO, ZERO]
-        for i, value in enumerate(values):
-            total[i] += sign * value
-
-
-def _apply_differences(zone_sums: dict[tuple, list], using: str) -> None:
-    """Add the change of the full cells (`zone_sums`, by ZONE_SUM_KEYS) to every month-less level
-    kept per zone (each its own sums of those keys)."""
-    for level in ZONE_DIFFERENCE_LEVELS:
-        names = LEVEL_KEYS[level]
-        if names == ZONE_SUM_KEYS:
-            delta = zone_sums
-        else:
-            positions = [ZONE_SUM_KEYS.index(name) for name in names]
-            delta = {}
-            for key, change in zone_sums.items():
-                coarse = tuple(key[i] for i in positions)
-                total = delta.get(coarse)
-                if total is None:
-                    delta[coarse] = list(change)
-                else:
-                    for i, value in enumerate(change):
-                        total[i] += value
-        _apply_zone_sums(delta, LEVEL_MODELS[level], names, using)
-
-
-def _apply_zone_sums(delta: dict[tuple, list], model_class, names: tuple[str, ...], using: str) -> None:
-    """Add the change of the full cells (`delta`, by this month-less level's keys) to the level.
-
-    Why a difference and not a fresh sum: the month-less cells of a zone sum all its months
-    (~4,000 full cells per zone at a million projects), while a recompute touches a few months;
-    re-reading every month of each touched zone would cost the ingest more than the rest of
-    the rollup. The difference is exact as long as the stored level was (`rollup_drift` checks
-    it against the base tables; `rebuild` refills it)."""
-    delta = {key: sums for key, sums in delta.items() if any(sums)}
-    if not delta:
-        return
-    zones = {key[0] for key in delta}
-    model = model_class.objects.using(using)
-    zone_q = Q(zone_id__in=[z for z in zones if z is not None])
-    if None in zones:
-        zone_q |= Q(zone_id__isnull=True)
-    stored: dict[tuple, tuple[int, list]] = {}
-    for pk, *values in model.filter(zone_q).values_list("pk", *names, *CELL_SUMS):
-        key = tuple(values[: len(names)])
-        if key in delta:
-            stored[key] = (pk, list(values[len(names) :]))
-    replaced, created = [], []
-    for key, change in delta.items():
-        pk, sums = stored.get(key, (None, [0, 0, 0, ZERO, ZERO]))
-        if pk is not None:
-            replaced.append(pk)
-        new = [a + b for a, b in zip(sums, change, strict=True)]
-        if new[0] or new[1]:  # projects or batches left in the cell
-            created.append((*key, *new))
-    if replaced:
-        model.filter(pk__in=replaced).delete()
-    _insert_rows(model_class, (*names, *CELL_SUMS), created, using)
-
-
-def _insert_rows(model, names: tuple[str, ...], rows: list[tuple], using: str) -> None:
-    """INSERT plain rows — on PostgreSQL as one array per column (`unnest`): a new bulletin adds a
-    couple of thousand month-less cells, and bulk_create's model instances, a statement with
-    thousands of placeholders (which the driver splits on every call) or `executemany` all
-    cost 50–70 µs a row."""
-    if not rows:
-        return
-    connection = connections[using]
+    sql, params = queryset.query.get_compiler(using=using).as_sql()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name.removesuffix("_id")).column) for name in names)
-    fields = [model._meta.get_field(name.removesuffix("_id")) for name in names]
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array per column: one statement, 13 parameters
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(f"{insert} SELECT * FROM unnest({arrays})", columns)
-        else:
-            cursor.executemany(f"{insert} VALUES ({', '.join(['%s'] * len(names))})", rows)
-
-
-def recompute(keys: Iterable[Key], using: str = "default") -> None:
-    """Replace the cells of these (zone, month) keys by a fresh computation, on every level
-    (the month-less level: by the difference between the old and the new full cells)."""
-    keys = list(keys)
-    if not keys:
-        return
-    with transaction.atomic(using=using):
-        _lock(keys, using)
-        zone_sums: dict[tuple, list] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            cells = computed_cells(chunk, using=using)
-            _add_zone_sums(
-                zone_sums,
-                _dated_full_cells(using).filter(_key_q(chunk)).values_list(*ZONE_SUM_KEYS, *CELL_SUMS),
-                -1,
-            )
-            _add_zone_sums(
-                zone_sums, ([getattr(c, n) for n in (*ZONE_SUM_KEYS, *CELL_SUMS)] for c in cells), 1)
-            TotalsCell.objects.using(using).filter(_key_q(chunk)).delete()
-            _insert_rows(TotalsCell, (*CELL_KEYS, *CELL_SUMS),
-                         [tuple(getattr(c, n) for n in (*CELL_KEYS, *CELL_SUMS)) for c in cells], using)
-            for level in ZONE_LEVELS:
-                model = LEVEL_MODELS[level]
-                model.objects.using(using).filter(_key_q(chunk)).delete()
-                names = (*LEVEL_KEYS[level], *CELL_SUMS)
-                _insert_rows(model, names, [tuple(getattr(c, n) for n in names)
-                                            for c in coarse_cells(cells, level)], using)
-        _recompute_breakdowns({month for _zone, month in keys}, using)
-        _apply_differences(zone_sums, using)
-
-
-def rebuild(using: str = "default", models=None) -> int:
-    """Recompute the whole rollup, every level, from scratch; returns the number of full cells.
-
-    `models`: (Project, Batch, TotalsCell[, coarser level models in the order of
-    COARSE_LEVELS]) of a migration; the coarser levels are rebuilt when their models are given."""
-    models = models or (Project, Batch, TotalsCell, *(LEVEL_MODELS[level] for level in COARSE_LEVELS))
-    cell_model, coarse_models = models[2], dict(zip(COARSE_LEVELS, models[3:], strict=False))
-    with transaction.atomic(using=using):
-        _lock(None, using)
-        cell_model.objects.using(using).all().delete()
-        for model in coarse_models.values():
-            model.objects.using(using).all().delete()
-        cells = computed_cells(using=using, models=models[:3])
-        cell_model.objects.using(using).bulk_create(cells, batch_size=5000)
-        del cells
-        for level, model in coarse_models.items():
-            fill_level(level, model, cell_model, using)
-    return cell_model.objects.using(using).count()
-
-
-# The coarser levels in the order `rebuild` takes their models (migrations pass them so).
-COARSE_LEVELS = ("zone", "breakdown", "stage", "zone_sum", "zone_total", "month")
-
-
-def fill_level(
-    level: str, model, cell_model=TotalsCell, using: str = "default", where: Q | None = None
-) -> None:
-    """Fill an empty coarser level (or, with `where`, its cells of those months) with the sums of
-    the full cells — or of a finer level holding every key it keeps — in the database (one
-    INSERT … SELECT … GROUP BY: no rows through Python)."""
-    names = LEVEL_KEYS[level]
-    cells = cell_model.objects.using(using)
-    if where is not None:
-        cells = cells.filter(where)
-    if "dated" in names:
-        cells = cells.annotate(dated=ExpressionWrapper(Q(date__isnull=False), output_field=BooleanField()))
-    grouped = cells.order_by().values_list(*names).annotate(*(Sum(name) for name in CELL_SUMS))
-    sql, params = grouped.query.get_compiler(using=using).as_sql()
-    quote = connections[using].ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in (*names, *CELL_SUMS))
-    with connections[using].cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
 
 
+def _fill(level: str, using: str, apps=None, where: Q | None = None) -> None:
+    """Insert a level's cells (all, or those `where` selects): the full cells computed from the
+    base tables; the others summed in the database from their source level by their keys."""
+    model, keys, _kept_per, source = level_model(level, apps), *LEVELS[level][1:]
+    names = (*keys, *CELL_SUMS)
+    if source is None:
+        for queryset in computed_cells(where, using, apps):
+            _insert_select(model, names, queryset, using)
+        return
+    cells = level_model(source, apps).objects.using(using).filter(where or Q())
+    if "dated" in keys:
+        cells = cells.annotate(dated=ExpressionWrapper(Q(date__isnull=False), output_field=BooleanField()))
+    grouped = cells.order_by().values_list(*keys).annotate(*(Sum(name) for name in CELL_SUMS))
+    _insert_select(model, names, grouped, using)
+
+
+def _lock(using: str) -> None:
+    """On PostgreSQL, make this transaction the rollup's only writer until it ends: a coarser cell
+    sums the fresh cells of other zones or months, so two writers must not interleave (SQLite
+    serialises writers itself). One lock, so no deadlock between two writers of the rollup."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_CLASS])
+
+
+def _wheres(keys: list[Key]) -> dict[str, list[Q]]:
+    """What a recompute of these keys replaces, per granularity (`Level.kept_per`)."""
+    months, zones = {month for _zone, month in keys}, {zone for zone, _month in keys}
+    month_q = Q(date__in=sorted(m for m in months if m is not None))
+    if None in months:
+        month_q |= Q(date__isnull=True)
+    zone_q = Q(zone_id__in=sorted(z for z in zones if z is not None))
+    if None in zones:
+        zone_q |= Q(zone_id__isnull=True)
+    return {"zone-month": [_key_q(keys[start : start + 500]) for start in range(0, len(keys), 500)],
+            "month": [month_q], "zone": [zone_q]}
+
+
+def recompute(keys: Iterable[Key], using: str = "default") -> None:
+    """Replace the cells of these (zone, month) keys, on every level, by a fresh computation: the
+    keys' cells of the zone × month levels, the months' cells of the zone-less ones, the zones'
+    cells of the month-less one — each summed from its freshly written source."""
+    keys = list(keys)
+    if not keys:
+        return
+    wheres = _wheres(keys)
+    with transaction.atomic(using=using):
+        _lock(using)
+        for level, (_model, _keys, kept_per, _source) in LEVELS.items():
+            for where in wheres[kept_per]:
+                level_model(level).objects.using(using).filter(where).delete()
+                _fill(level, using, where=where)
+
+
+def rebuild(using: str = "default", apps=None) -> int:
+    """Recompute the whole rollup, every level, from scratch; returns the number of full cells.
+
+    `apps`: a migration's app registry (the levels its state has are filled)."""
+    levels = [level for level in LEVELS if level_model(level, apps) is not None]
+    with transaction.atomic(using=using):
+        _lock(using)
+        for level in levels:
+            level_model(level, apps).objects.using(using).all().delete()
+        for level in levels:
+            _fill(level, using, apps)
+    return level_model("full", apps).objects.using(using).count()
+
+
 def rebuild_in_migration(apps, schema_editor) -> None:
-    """Fill the rollup for the data already there (migration projects.0003)."""
-    models = tuple(apps.get_model("projects", name) for name in ("Project", "Batch", "TotalsCell"))
-    rebuild(using=schema_editor.connection.alias, models=models)
-
-
-def rebuild_all_levels_in_migration(apps, schema_editor) -> None:
-    """Fill every level of the rollup (migration projects.0005, which adds the coarser levels)."""
-    names = ("Project", "Batch", "TotalsCell", "TotalsZoneCell", "TotalsBreakdownCell")
-    rebuild(using=schema_editor.connection.alias, models=tuple(apps.get_model("projects", n) for n in names))
-
-
-def fill_stage_level_in_migration(apps, schema_editor) -> None:
-    """Fill the stage level from the full cells (migration projects.0007, which adds it)."""
-    model, cell_model = (apps.get_model("projects", name) for name in ("TotalsStageCell", "TotalsCell"))
-    fill_level("stage", model, cell_model, schema_editor.connection.alias)
-
-
-def fill_zone_sum_level_in_migration(apps, schema_editor) -> None:
-    """Fill the month-less level from the full cells (migration projects.0008, which adds it)."""
-    model, cell_model = (apps.get_model("projects", name) for name in ("TotalsZoneSumCell", "TotalsCell"))
-    fill_level("zone_sum", model, cell_model, schema_editor.connection.alias)
-
-
-def fill_month_less_levels_in_migration(apps, schema_editor) -> None:
-    """Fill the zone-total and month levels from the full cells (migration projects.0009)."""
-    cell_model = apps.get_model("projects", "TotalsCell")
-    for level, name in (("zone_total", "TotalsZoneTotalCell"), ("month", "TotalsMonthCell")):
-        fill_level(level, apps.get_model("projects", name), cell_model, schema_editor.connection.alias)
-
-
-def _stored_cells(level: str, using: str) -> dict[tuple, tuple]:
-    names = LEVEL_KEYS[level]
-    stored: dict[tuple, tuple] = {}
-    for values in (
-        LEVEL_MODELS[level].objects.using(using).values_list(*names, *CELL_SUMS).iterator(chunk_size=5000)
-    ):
-        key, sums = values[: len(names)], values[len(names) :]
-        if key in stored:  # a duplicated cell is drift too: add it up so that it shows
-            sums = tuple(a + b for a, b in zip(stored[key], sums, strict=True))
-        stored[key] = tuple(sums)
-    return stored
+    """Fill the rollup for the data already there (the migrations that add its levels)."""
+    rebuild(using=schema_editor.connection.alias, apps=apps)
 
 
 def rollup_drift(using: str = "default") -> list[dict]:
     """Cells, of any level, whose stored sums differ from a fresh computation from the base tables.
 
-    Empty when the rollup is right. Each item: `level` ("full", "zone", "breakdown"), the
-    cell's key fields, `stored` and `expected` (the sums, or None where the cell is missing)."""
-    full = computed_cells(using=using)
+    Empty when the rollup is right. Each item: `level`, the cell's key fields, `stored` and
+    `expected` (the sums, or None where the cell is missing)."""
+    full = [row for queryset in computed_cells(using=using) for row in queryset.iterator(chunk_size=5000)]
     differing = []
-    for level, names in LEVEL_KEYS.items():
-        cells = full if level == "full" else coarse_cells(full, level)
-        expected = {
-            tuple(getattr(c, name) for name in names): tuple(getattr(c, name) for name in CELL_SUMS)
-            for c in cells
-        }
-        stored = _stored_cells(level, using)
+    for level, (_model, names, _kept_per, _source) in LEVELS.items():
+        expected = _added(
+            (tuple(_key_value(row, name) for name in names), row[len(FULL_KEYS):]) for row in full)
+        stored = _added(
+            (values[: len(names)], values[len(names):]) for values in
+            level_model(level).objects.using(using).values_list(*names, *CELL_SUMS).iterator(chunk_size=5000)
+        )
         for key in sorted(set(expected) | set(stored), key=repr):
-            want = expected.get(key)
-            have = stored.get(key)
-            if want is not None and have is not None and _same(want, have):
+            want, have = expected.get(key), stored.get(key)
+            if want is not None and have is not None and all(
+                Decimal(x) == Decimal(y) for x, y in zip(want, have, strict=True)
+            ):
                 continue
-            differing.append(
-                {
-                    "level": level,
-                    **dict(zip(names, key, strict=True)),
-                    "stored": _sums_dict(have),
-                    "expected": _sums_dict(want),
-                }
-            )
+            differing.append({
+                "level": level, **dict(zip(names, key, strict=True)),
+                "stored": None if have is None else dict(zip(CELL_SUMS, have, strict=True)),
+                "expected": None if want is None else dict(zip(CELL_SUMS, want, strict=True)),
+            })
     return differing
 
 
-def _same(a: tuple, b: tuple) -> bool:
-    return all(Decimal(x) == Decimal(y) for x, y in zip(a, b, strict=True))
+def _key_value(row: tuple, name: str):
+    """A full cell's value of a coarser level's key (`dated`: whether it has a month)."""
+    if name == "dated":
+        return row[FULL_KEYS.index("date")] is not None
+    return row[FULL_KEYS.index(name)]
 
 
-def _sums_dict(values) -> dict | None:
-    return None if values is None else dict(zip(CELL_SUMS, values, strict=True))
+def _added(rows: Iterable[tuple[tuple, tuple]]) -> dict[tuple, list]:
+    """(key, sums) pairs added up by key (a key stored twice is drift too: its sums show it)."""
+    sums: dict[tuple, list] = {}
+    for key, values in rows:
+        key = tuple(value.date() if isinstance(value, dt.datetime) else value for value in key)
+        total = sums.get(key)
+        if total is None:
+            sums[key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                total[i] += value
+    return sums
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 # Distinct industries by a skip scan of the full level's (industry, …) index: one index probe
-# per industry, where a DISTINCT reads every row (every project: ~70 ms at a million).
+# per industry, where a DISTINCT reads every row (every project).
 INDUSTRIES_SQL = """
 WITH RECURSIVE found (industry) AS (
     SELECT min(industry) FROM projects_totalscell WHERE industry > ''
@@ -657,116 +388,66 @@ def industries(using: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-# --- signal receivers (connected in projects.apps) --------------------------------------------
+# --- signal receivers ---------------------------------------------------------------------------
 
-
-def _db(instance, using):
-    return using or router.db_for_write(type(instance), instance=instance)
-
-
-def _old_values(model, pk, using, fields):
-    if pk is None:
-        return None
-    return model._default_manager.using(using).filter(pk=pk).values(*fields).first()
-
-
-PROJECT_FIELDS = ("zone_id", "date")
-BATCH_FIELDS = ("zone_id", "date", "review_status", "merged_into_id")
-
-
-# pre_save / pre_delete note the cells the record is in *before* the change (and, for a
-# batch, the cells of its members and of what is merged into it); post_save / post_delete
-# recompute them with the cells it is in afterwards, once the change is written.
+# The fields of a batch that its members' cells carry (its review status and zone, and whether it
+# is merged): a change to one of them recomputes the members' keys too.
+MEMBER_FIELDS = ("zone_id", "review_status", "merged_into_id")
 
 
 def _remember(instance, keys: set[Key]) -> None:
     instance._rollup_keys = getattr(instance, "_rollup_keys", set()) | keys
 
 
-def _recall(instance) -> set[Key]:
-    keys = getattr(instance, "_rollup_keys", set())
-    instance._rollup_keys = set()
-    return keys
-
-
-def project_pre_save(sender, instance, raw=False, using=None, **kwargs):
+def before_change(sender, instance, signal, raw=False, using=None, **kwargs):
+    """pre_save / pre_delete of a project or batch: note the keys it is in before the change,
+    and those of the records the change affects — on delete, the records merged into it (set
+    free by SET_NULL, they count again) and a batch's members and theirs; on save, a batch's
+    members when a field their cells carry changes."""
     if raw:  # loaddata: the dump carries its own rollup cells
         return
-    old = _old_values(Project, instance.pk, _db(instance, using), PROJECT_FIELDS)
-    if old is not None:
-        _remember(instance, {project_keys(old["zone_id"], old["date"])})
-
-
-def record_post_save(sender, instance, raw=False, using=None, **kwargs):
-    """After a project or batch is saved: its old cells (remembered) and its new one."""
-    if raw:  # loaddata: the dump carries its own rollup cells
+    using = using or router.db_for_write(sender, instance=instance)
+    deleting = signal is pre_delete
+    if deleting:
+        old = {"zone_id": instance.zone_id, "date": instance.date}
+    elif instance.pk is None:
         return
-    mark(_recall(instance) | {project_keys(instance.zone_id, instance.date)}, _db(instance, using))
-
-
-def project_pre_delete(sender, instance, using=None, **kwargs):
-    using = _db(instance, using)
-    keys = {project_keys(instance.zone_id, instance.date)}
-    # Projects merged into this one are set free (SET_NULL) without a signal: they count again.
-    for zone_id, day in (
-        Project.objects.using(using).filter(merged_into_id=instance.pk).values_list("zone_id", "date")
-    ):
-        keys.add(project_keys(zone_id, day))
-    _remember(instance, keys)
-
-
-def record_post_delete(sender, instance, using=None, **kwargs):
-    mark(_recall(instance), _db(instance, using))
-
-
-def _member_keys(batch_ids, using) -> set[Key]:
-    members = (
-        Project.objects.using(using)
-        .filter(batch_id__in=batch_ids)
-        .order_by()
-        .values_list("zone_id", "date")
-        .distinct()
-    )
-    return {project_keys(zone_id, day) for zone_id, day in members}
-
-
-def batch_pre_save(sender, instance, raw=False, using=None, **kwargs):
-    if raw:  # loaddata: the dump carries its own rollup cells
-        return
-    using = _db(instance, using)
-    old = _old_values(Batch, instance.pk, using, BATCH_FIELDS)
-    if old is None:
-        return
+    else:
+        old = sender._default_manager.using(using).filter(pk=instance.pk).values(
+            "date", *(MEMBER_FIELDS if sender is Batch else ("zone_id",))).first()
+        if old is None:
+            return
     keys = {project_keys(old["zone_id"], old["date"])}
-    changed_for_members = (
-        old["zone_id"] != instance.zone_id
-        or month_of(old["date"]) != month_of(instance.date)
-        or old["review_status"] != instance.review_status
-        or old["merged_into_id"] != instance.merged_into_id
-    )
-    if changed_for_members:
-        keys |= _member_keys([instance.pk], using)
+    freed = []
+    if deleting:
+        merged = sender._default_manager.using(using).filter(merged_into_id=instance.pk)
+        for pk, zone_id, day in merged.values_list("pk", "zone_id", "date"):
+            keys.add(project_keys(zone_id, day))
+            freed.append(pk)
+    if sender is Batch:
+        if deleting:
+            batches = [instance.pk, *freed]
+        else:
+            batches = [instance.pk] if any(old[f] != getattr(instance, f) for f in MEMBER_FIELDS) else []
+        members = Project.objects.using(using).filter(batch_id__in=batches).order_by()
+        keys |= {project_keys(*values) for values in members.values_list("zone_id", "date").distinct()}
     _remember(instance, keys)
 
 
-def batch_pre_delete(sender, instance, using=None, **kwargs):
-    using = _db(instance, using)
-    keys = {project_keys(instance.zone_id, instance.date)} | _member_keys([instance.pk], using)
-    for zone_id, day in (
-        Batch.objects.using(using).filter(merged_into_id=instance.pk).values_list("zone_id", "date")
-    ):
-        keys.add(project_keys(zone_id, day))
-    _remember(instance, keys)
+def after_change(sender, instance, raw=False, using=None, **kwargs):
+    """post_save / post_delete: recompute the keys noted before the change and the record's own."""
+    if raw:  # loaddata: the dump carries its own rollup cells
+        return
+    keys = getattr(instance, "_rollup_keys", set()) | {project_keys(instance.zone_id, instance.date)}
+    instance._rollup_keys = set()
+    mark(keys, using or router.db_for_write(sender, instance=instance))
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+    """Keep the rollup on every save and delete of a project or batch (projects.apps)."""
+    signals = {"pre-save": (pre_save, before_change), "pre-delete": (pre_delete, before_change),
+               "post-save": (post_save, after_change), "post-delete": (post_delete, after_change)}
+    for model in (Project, Batch):
+        for name, (signal, receiver) in signals.items():
+            signal.connect(receiver, sender=model, dispatch_uid=f"rollup-{model.__name__}-{name}")
 
-    pre_save.connect(project_pre_save, sender=Project, dispatch_uid="rollup-project-pre-save")
-    post_save.connect(record_post_save, sender=Project, dispatch_uid="rollup-project-post-save")
-    pre_delete.connect(project_pre_delete, sender=Project, dispatch_uid="rollup-project-pre-delete")
-    post_delete.connect(record_post_delete, sender=Project, dispatch_uid="rollup-project-post-delete")
-    pre_save.connect(batch_pre_save, sender=Batch, dispatch_uid="rollup-batch-pre-save")
-    post_save.connect(record_post_save, sender=Batch, dispatch_uid="rollup-batch-post-save")
-    pre_delete.connect(batch_pre_delete, sender=Batch, dispatch_uid="rollup-batch-pre-delete")
-    post_delete.connect(record_post_delete, sender=Batch, dispatch_uid="rollup-batch-post-delete")

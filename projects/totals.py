@@ -30,22 +30,18 @@ industry of its own, so it counts under 未分行业.
 The database does the adding, in one of two ways that give the same figures (proven by
 tests/test_rollup.py):
 
-- **from the rollup** (`projects/rollup.py`, the `TotalsCell` table kept equal to the base
-  tables on every save): whenever the filter only uses zone, province, month range, stage,
-  industry and review status — the dashboard's usual filters. One query over the matching
-  cells by zone and month (which also carries the undated figure of a month range) and one
-  `GROUP BY stage, industry` for the breakdowns, each on the coarsest level of the rollup
-  that keeps what the filter names (zone × month without stage and industry; zone × month ×
-  stage with a stage; month × stage × industry without zone; zone × stage × industry without
-  the month for a zone or province filter without a month range; else the full cells). A
-  project cell knows the status, zone and month of its batch, so the batch-member rule is
-  applied exactly (`_batch_counted`). On PostgreSQL the zone × month query returns only what
-  the pages show — each zone's sums, each month's, the months of the charted zones and the
-  undated sums per zone (`REDUCED_SQL`) — rather than the whole grid (~25,000 rows at a
-  million projects); with no month range, stage or industry, each zone's sums come from the
-  month-less zone-total level and, with no zone or province either, each month's from the
-  month level (`REDUCED_LEVELS_SQL`: a few thousand cells instead of ~48,000). The exports,
-  which list every zone and month, read the grid.
+- **from the rollup** (`projects/rollup.py`, cells kept equal to the base tables on every
+  save): whenever the filter only uses zone, province, month range, stage, industry and
+  review status — the dashboard's usual filters. One query over the matching cells by zone
+  and month (which also carries the undated figure of a month range) and one `GROUP BY stage,
+  industry` for the breakdowns, each on the coarsest level of the rollup that keeps what the
+  filter names (zone × month without stage and industry; zone × month × stage with a stage;
+  month × stage × industry without zone; else the full cells). A project cell knows the
+  status and zone of its batch, so the batch-member rule is applied exactly
+  (`_batch_counted`). On PostgreSQL the zone × month query returns only what the pages show
+  — each zone's sums, each month's, the months of the charted zones and the undated sums per
+  zone (`REDUCED_SQL`) — rather than the whole grid (~25,000 rows at a million projects).
+  The exports, which list every zone and month, read the grid.
 - **live**: one `GROUP BY zone, month, stage, industry` over counted projects and one
   `GROUP BY zone, month` over counted batches (two more for the undated figure when a
   month range is set), for the filters the rollup cannot answer (keyword, investor,
@@ -67,13 +63,14 @@ from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from .filters import MONTH_FIELDS, ProjectFilter, next_month, parse_month
+from .filters import MONTH_FIELDS, ProjectFilter
 from .models import (
     Batch,
+    CellKind,
     Project,
     ReviewStatus,
     Stage,
@@ -82,9 +79,9 @@ from .models import (
     TotalsMonthCell,
     TotalsStageCell,
     TotalsZoneCell,
-    TotalsZoneSumCell,
     TotalsZoneTotalCell,
 )
+from .months import next_month, parse_month
 from .templatetags.money import yi_decimal
 
 CENT = Decimal("0.01")
@@ -367,7 +364,7 @@ def counted_records(projects: QuerySet[Project], batches: QuerySet[Batch],
     return projects, batches
 
 
-def _sums() -> dict:
+def record_sums() -> dict:
     return {
         "amount": Sum("amount_yuan"),
         "approximate_amount": Sum("amount_yuan", filter=Q(approximate=True)),
@@ -396,11 +393,11 @@ def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch],
     keys = ("zone_id", "zone__short_name", "zone__slug", "month")
     project_rows = (
         projects.annotate(month=TruncMonth("date")).order_by()
-        .values(*keys, "stage", "industry").annotate(**_sums())
+        .values(*keys, "stage", "industry").annotate(**record_sums())
     )
     batch_rows = (
         batches.annotate(month=TruncMonth("date")).order_by()
-        .values(*keys).annotate(**_sums(), announced=Sum("project_count"))
+        .values(*keys).annotate(**record_sums(), announced=Sum("project_count"))
     )
     rows = [Row(_zone(v), v["month"], v["stage"], v["industry"], _figure(v, "project")) for v in project_rows]
     rows += [Row(_zone(v), v["month"], Stage.SIGNED.value, "", _figure(v, "batch")) for v in batch_rows]
@@ -473,29 +470,28 @@ def for_zone(zone) -> Totals:
 
 def rollup_answers(cleaned: dict) -> bool:
     """Whether the cells of the rollup can answer this filter (its fields all kept there)."""
-    from django.conf import settings
-
-    return getattr(settings, "TOTALS_USE_ROLLUP", True) and set(cleaned) <= ROLLUP_FIELDS
+    return set(cleaned) <= ROLLUP_FIELDS
 
 
-def _cell_filter(cleaned: dict) -> Q:
-    """The filter applied to the cells' own dimensions (as ProjectFilter applies it to projects)."""
-    q = Q()
-    if "zone" in cleaned:
-        q &= Q(zone__in=list(cleaned["zone"]))
-    if "province" in cleaned:
-        q &= Q(zone__province=cleaned["province"])
-    if "month_from" in cleaned:
-        q &= Q(date__gte=parse_month(cleaned["month_from"]))
-    if "month_to" in cleaned:
-        q &= Q(date__lt=next_month(parse_month(cleaned["month_to"])))
-    if "stage" in cleaned:
-        q &= Q(stage__in=list(cleaned["stage"]))
-    if "industry" in cleaned:
-        q &= Q(industry=cleaned["industry"])
-    if "review_status" in cleaned:
-        q &= Q(review_status__in=list(cleaned["review_status"]))
-    return q
+# Each filter the rollup answers as a lookup on the cells' keys — the same lookups ProjectFilter
+# applies to a project's fields of the same names — and how its value is given to the lookup.
+CELL_LOOKUPS = {
+    "zone": ("zone__in", list),
+    "province": ("zone__province", str),
+    "month_from": ("date__gte", parse_month),
+    "month_to": ("date__lt", lambda value: next_month(parse_month(value))),
+    "stage": ("stage__in", list),
+    "industry": ("industry", str),
+    "review_status": ("review_status__in", list),
+}
+# What selects a batch whatever its month (ProjectFilter.replacing_batch_qs), on a cell's batch keys.
+BATCH_LOOKUPS = ("zone", "province", "review_status")
+
+
+def _cells_q(cleaned: dict, names=CELL_LOOKUPS, prefix: str = "") -> Q:
+    """The filter on the cells' keys (`prefix` "batch_": on the keys of the cells' batch)."""
+    lookups = ((CELL_LOOKUPS[name], value) for name, value in cleaned.items() if name in names)
+    return Q(*(Q(**{prefix + lookup: convert(value)}) for (lookup, convert), value in lookups))
 
 
 def _batch_counted(cleaned: dict) -> Q | None:
@@ -505,21 +501,15 @@ def _batch_counted(cleaned: dict) -> Q | None:
         return None
     if "stage" in cleaned and Stage.SIGNED not in cleaned["stage"]:
         return None
-    q = Q(kind=TotalsCell.Kind.PROJECT, batch_review_status__isnull=False)
-    if "zone" in cleaned:
-        q &= Q(batch_zone__in=list(cleaned["zone"]))
-    if "province" in cleaned:
-        q &= Q(batch_zone__province=cleaned["province"])
-    if "review_status" in cleaned:
-        q &= Q(batch_review_status__in=list(cleaned["review_status"]))
-    return q  # whatever the batch's month: see ProjectFilter.replacing_batch_qs
+    cells = Q(kind=CellKind.PROJECT, batch_review_status__isnull=False)
+    return cells & _cells_q(cleaned, BATCH_LOOKUPS, prefix="batch_")
 
 
 def counted_cells_q(cleaned: dict, *, undated_only: bool = False) -> Q:
     """The cells whose records count under this filter.
 
     `undated_only`: the undated records, as `compute` counts them beside a month range."""
-    q = _cell_filter(cleaned)
+    q = _cells_q(cleaned)
     batch = _batch_counted(cleaned)
     if undated_only:
         q &= Q(date__isnull=True)
@@ -537,26 +527,33 @@ def zone_month_level(cleaned: dict):
 
 def breakdown_level(cleaned: dict):
     """The rollup level to group by stage and industry: month × status × stage × industry (no
-    zone) unless the filter names a zone or province; then zone × status × stage × industry
-    without the month when it names no month range, else the full cells."""
-    if not {"zone", "province"} & set(cleaned):
-        return TotalsBreakdownCell
-    return TotalsCell if set(MONTH_FIELDS) & set(cleaned) else TotalsZoneSumCell
+    zone) unless the filter names a zone or province (then the full cells)."""
+    return TotalsCell if {"zone", "province"} & set(cleaned) else TotalsBreakdownCell
 
 
 def listed_project_count(cleaned: dict) -> int:
-    """How many not-merged projects the filter selects (the project list's count), from the rollup:
-    the zone-total level (a few cells per zone) when the filter names no month range, stage or
-    industry."""
-    if not set(cleaned) & {*MONTH_FIELDS, "stage", "industry"}:
+    """How many not-merged projects the filter selects (the project list's count), from the
+    coarsest level of the rollup that keeps what the filter names."""
+    if not set(cleaned) & {*MONTH_FIELDS, "industry"}:
         model = TotalsZoneTotalCell
-    else:
+    elif {"zone", "province"} & set(cleaned):
         model = zone_month_level(cleaned)
-    if model is TotalsCell:
-        model = breakdown_level(cleaned)
-    cells = model.objects.filter(_cell_filter(cleaned), kind=TotalsCell.Kind.PROJECT)
-    values = cells.aggregate(n=Sum("projects"))
-    return values["n"] or 0
+    else:
+        model = TotalsBreakdownCell
+    cells = model.objects.filter(_cells_q(cleaned), kind=CellKind.PROJECT)
+    return cells.aggregate(n=Sum("projects"))["n"] or 0
+
+
+def confirmed_project_count() -> Coalesce:
+    """A zone's confirmed projects that are not merged (every one, members of batches too), as
+    an annotation of a Zone queryset: summed from the zone totals of the rollup (~30 cells per
+    zone), where counting the projects themselves reads every one of them."""
+    cells = (
+        TotalsZoneTotalCell.objects.filter(zone=OuterRef("pk"), kind=CellKind.PROJECT,
+                                           review_status=ReviewStatus.CONFIRMED)
+        .order_by().values("zone").annotate(n=Sum("projects")).values("n")
+    )
+    return Coalesce(Subquery(cells), 0)
 
 
 def _cell_sums() -> list:
@@ -591,7 +588,7 @@ def from_rollup(cleaned: dict, *, top: int = DEFAULT_TOP, start: dt.date | None 
     reduced = None
     if REDUCE_IN_DATABASE and not full_grid:
         reduced = _reduced_totals(cells, zone_months, top=top, start=start, end=end,
-                                  levels=_month_less_levels(cleaned, main))
+                                  levels=_month_less_levels(cleaned, main, cells))
     if reduced is not None:
         reduced.breakdown = _breakdown(cleaned, main)
         return reduced
@@ -604,10 +601,8 @@ def from_rollup(cleaned: dict, *, top: int = DEFAULT_TOP, start: dt.date | None 
 
 def _breakdown(cleaned: dict, main: Q) -> dict[tuple[str, str], Figure]:
     """The dated records' figures by (stage, industry), from the coarsest level that can tell."""
-    model = breakdown_level(cleaned)
-    dated = Q(dated=True) if model is TotalsZoneSumCell else Q(date__isnull=False)
     rows = (
-        model.objects.filter(main, dated).order_by()
+        breakdown_level(cleaned).objects.filter(main, date__isnull=False).order_by()
         .values_list("stage", "industry").annotate(*_cell_sums())
     )
     return {(stage, industry): _cell_figure(*sums) for stage, industry, *sums in rows}
@@ -642,114 +637,95 @@ def _grid_of(zone_months: QuerySet) -> Grid:
 REDUCE_IN_DATABASE = True
 SUM_COLUMNS = ("amount", "approximate_amount", "projects", "batches", "batch_projects")
 CELL_COLUMNS = ("zone_id", "date", *SUM_COLUMNS)
-# The matching cells ({cells}: the ORM's filtered SELECT on the right level, twice) reduced to
-# what the pages show, in one statement: one pass sums them per zone (dated and undated
-# apart) and per month (GROUPING SETS: two small hash tables, where grouping by zone × month
-# first built ~25,000 groups); the zones are ranked in the order of `Totals.ranking` (amount,
-# records, name by code point — COLLATE "C" — then id); and the months of the zones ranked
-# within the first `top + 1` (all the chart can name) are summed from their own cells (an
-# index scan per zone). A few hundred rows instead of the whole grid.
+# The matching cells ({cells}: the ORM's filtered SELECT on the right zone × month level) reduced
+# to what the pages show, in one statement ({zones} and {months}: `_sums_by_zone_and_month`):
+# each zone's sums (dated and undated apart) and each month's; the zones ranked in the order of
+# `Totals.ranking` (amount, records, name by code point — COLLATE "C" — then id); and the months
+# of the zones ranked within the first `top + 1` (all the chart can name), summed from their
+# own cells: an index scan per zone, on `zone_id = r.zone_id` alone (an `OR zone_id IS NULL`
+# there reads the zone-less cells once per charted zone), the zone-less cells apart and only
+# when they are charted. The charted zones are taken with a LIMIT so that the planner expects
+# that many (expecting a third of the zones, its cost estimate crossed `jit_above_cost`, and
+# compiling took longer than running). A few hundred rows instead of the whole grid.
 REDUCED_SQL = """
-WITH sums AS (
-    SELECT GROUPING(c.zone_id) AS by_month, c.zone_id, c.month IS NULL AS undated, c.month,
-           sum(c.amount) AS amount, sum(c.approximate) AS approximate, sum(c.projects) AS projects,
-           sum(c.batches) AS batches, sum(c.announced) AS announced
-    FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
-    GROUP BY GROUPING SETS ((c.zone_id, c.month IS NULL), (c.month))
-),
+WITH sums AS ({sums}),
 ranked AS (
     SELECT s.zone_id, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name, z.slug,
            row_number() OVER (ORDER BY s.amount DESC, s.projects + s.batches DESC,
                               coalesce(z.short_name, %s) COLLATE "C", s.zone_id) AS place
     FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id
-    WHERE s.by_month = 0 AND NOT s.undated
-)
+    WHERE s.part = 0
+),
+charted AS (SELECT zone_id FROM ranked ORDER BY place LIMIT %s)
 SELECT 0, zone_id, CAST(NULL AS date), amount, approximate, projects, batches, announced, short_name, slug
 FROM ranked
 UNION ALL
 SELECT 1, NULL, month, amount, approximate, projects, batches, announced, NULL, NULL
-FROM sums WHERE by_month = 1 AND month IS NOT NULL
+FROM sums WHERE part = 1
 UNION ALL
 SELECT 3, s.zone_id, NULL, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name, z.slug
-FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id WHERE s.by_month = 0 AND s.undated
+FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id WHERE s.part = 3
 UNION ALL
 SELECT 2, r.zone_id, g.month, g.amount, g.approximate, g.projects, g.batches, g.announced, NULL, NULL
-FROM ranked r CROSS JOIN LATERAL (
+FROM charted r CROSS JOIN LATERAL (
     SELECT c.month, sum(c.amount) AS amount, sum(c.approximate) AS approximate,
            sum(c.projects) AS projects, sum(c.batches) AS batches, sum(c.announced) AS announced
     FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
-    WHERE (c.zone_id = r.zone_id OR (c.zone_id IS NULL AND r.zone_id IS NULL)) AND c.month IS NOT NULL
+    WHERE c.zone_id = r.zone_id AND c.month IS NOT NULL
     GROUP BY c.month
 ) AS g
-WHERE r.place <= %s
+UNION ALL
+SELECT 2, NULL, c.month, sum(c.amount), sum(c.approximate), sum(c.projects), sum(c.batches),
+       sum(c.announced), NULL, NULL
+FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
+WHERE c.zone_id IS NULL AND c.month IS NOT NULL AND EXISTS (SELECT FROM charted WHERE zone_id IS NULL)
+GROUP BY c.month
 """
-
-
-# The same result from the month-less levels, for filters without a month range, stage or
-# industry ({zones}: each zone's cells, dated or not; {months}: each month's cells — the month
-# level without a zone filter, else the zone × month cells): the ranking and the monthly totals
-# sum a few thousand cells instead of every zone × month cell (~48,000 for the default filter).
-# The charted zones are taken with a LIMIT (not `place <= n`), so that the planner expects n
-# of them: with a third of the zones expected, the estimated cost crossed `jit_above_cost` and
-# compiling the statement took 35 ms of its 43.
-REDUCED_LEVELS_SQL = """
-WITH sums AS (
-    SELECT c.zone_id, c.dated, sum(c.amount) AS amount, sum(c.approximate) AS approximate,
-           sum(c.projects) AS projects, sum(c.batches) AS batches, sum(c.announced) AS announced
-    FROM ({zones}) AS c (zone_id, dated, amount, approximate, projects, batches, announced)
+_SUMS = """sum(c.amount) AS amount, sum(c.approximate) AS approximate, sum(c.projects) AS projects,
+           sum(c.batches) AS batches, sum(c.announced) AS announced"""
+# The sums per zone (part 0 dated, part 3 undated) and per month (part 1), from the zone × month
+# cells in one pass (GROUPING SETS: two small hash tables, not a group per zone × month) ...
+SUMS_FROM_CELLS = f"""
+    SELECT CASE WHEN GROUPING(c.zone_id) = 1 THEN 1 WHEN c.month IS NULL THEN 3 ELSE 0 END AS part,
+           c.zone_id, c.month, {_SUMS}
+    FROM ({{cells}}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
+    GROUP BY GROUPING SETS ((c.zone_id, c.month IS NULL), (c.month))
+    HAVING GROUPING(c.zone_id) = 0 OR c.month IS NOT NULL
+"""
+# ... or, without a month range or industry, from the month-less zone totals ({zones}) and a
+# level with fewer cells per month ({months}): a few thousand cells instead of every zone × month.
+SUMS_FROM_LEVELS = f"""
+    SELECT CASE WHEN c.dated THEN 0 ELSE 3 END AS part, c.zone_id, CAST(NULL AS date) AS month, {_SUMS}
+    FROM ({{zones}}) AS c (zone_id, dated, amount, approximate, projects, batches, announced)
     GROUP BY c.zone_id, c.dated
-),
-ranked AS (
-    SELECT s.zone_id, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name, z.slug,
-           row_number() OVER (ORDER BY s.amount DESC, s.projects + s.batches DESC,
-                              coalesce(z.short_name, %s) COLLATE "C", s.zone_id) AS place
-    FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id
-    WHERE s.dated
-)
-SELECT 0, zone_id, CAST(NULL AS date), amount, approximate, projects, batches, announced, short_name, slug
-FROM ranked
-UNION ALL
-SELECT 1, NULL, m.month, sum(m.amount), sum(m.approximate), sum(m.projects), sum(m.batches), sum(m.announced),
-       NULL, NULL
-FROM ({months}) AS m (month, amount, approximate, projects, batches, announced)
-GROUP BY m.month
-UNION ALL
-SELECT 3, s.zone_id, NULL, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name, z.slug
-FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id WHERE NOT s.dated
-UNION ALL
-SELECT 2, r.zone_id, g.month, g.amount, g.approximate, g.projects, g.batches, g.announced, NULL, NULL
-FROM (SELECT zone_id FROM ranked ORDER BY place LIMIT %s) AS r CROSS JOIN LATERAL (
-    SELECT c.month, sum(c.amount) AS amount, sum(c.approximate) AS approximate,
-           sum(c.projects) AS projects, sum(c.batches) AS batches, sum(c.announced) AS announced
-    FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
-    WHERE (c.zone_id = r.zone_id OR (c.zone_id IS NULL AND r.zone_id IS NULL)) AND c.month IS NOT NULL
+    UNION ALL
+    SELECT 1, NULL, c.month, {_SUMS}
+    FROM ({{months}}) AS c (month, amount, approximate, projects, batches, announced)
     GROUP BY c.month
-) AS g
 """
 
 
-def _month_less_levels(cleaned: dict, main: Q) -> tuple[QuerySet, QuerySet | None] | None:
-    """The matching cells of the levels without months for REDUCED_LEVELS_SQL: each zone's sums
-    (zone total) and, when no zone or province is named, each month's (month level). None when
-    the filter has a month range, which they do not keep, or names a stage or industry: the
-    zone × stage × industry level would serve the ranking, but the charted zones' months then
-    come from the full cells, ~4,000 per zone (光伏: 84 ms against 57 ms with REDUCED_SQL)."""
-    if set(cleaned) & {*MONTH_FIELDS, "stage", "industry"}:
+def _month_less_levels(cleaned: dict, main: Q, cells: QuerySet) -> tuple[QuerySet, QuerySet] | None:
+    """The matching cells for SUMS_FROM_LEVELS: each zone's (zone totals) and each month's (the
+    month level; with a stage, the breakdown level; with a zone or province, the zone × month
+    cells themselves). None with a month range (the zone totals keep no month) or an industry
+    (they keep no industry)."""
+    if set(cleaned) & {*MONTH_FIELDS, "industry"}:
         return None
     zones = TotalsZoneTotalCell.objects.filter(main).order_by().values_list("zone_id", "dated", *SUM_COLUMNS)
     if {"zone", "province"} & set(cleaned):
-        return zones, None
-    months = TotalsMonthCell.objects.filter(main, date__isnull=False).order_by()
-    return zones, months.values_list("date", *SUM_COLUMNS)
+        months = cells
+    else:
+        months = (TotalsBreakdownCell if "stage" in cleaned else TotalsMonthCell).objects.filter(main)
+    return zones, months.filter(date__isnull=False).order_by().values_list("date", *SUM_COLUMNS)
 
 
 def _reduced_totals(cells: QuerySet, zone_months: QuerySet, *, top: int, start: dt.date | None,
-                    end: dt.date | None, levels: tuple[QuerySet, QuerySet | None] | None = None
-                    ) -> Totals | None:
-    """Totals from the matching `cells` reduced by PostgreSQL (REDUCED_SQL; REDUCED_LEVELS_SQL
-    when `levels` gives the matching cells of the month-less levels), without the breakdowns
-    (`zone_months`: the same cells grouped, for the whole grid if it is asked for); None on
-    other databases (SQLite: `Totals.from_rows`)."""
+                    end: dt.date | None, levels: tuple[QuerySet, QuerySet] | None = None) -> Totals | None:
+    """Totals from the matching `cells` reduced by PostgreSQL (REDUCED_SQL, the sums per zone and
+    per month from the month-less `levels` when given), without the breakdowns (`zone_months`:
+    the same cells grouped, for the whole grid if it is asked for); None on other databases
+    (SQLite: `Totals.from_rows`)."""
     connection = connections[cells.db]
     if connection.vendor != "postgresql":
         return None
@@ -760,21 +736,18 @@ def _reduced_totals(cells: QuerySet, zone_months: QuerySet, *, top: int, start: 
 
     try:
         sql, params = compiled(cells.values_list(*CELL_COLUMNS))
-        if levels is not None:
-            zone_sql, zone_params = compiled(levels[0])
-            months = levels[1] if levels[1] is not None else (
-                cells.filter(date__isnull=False).values_list("date", *SUM_COLUMNS))
-            month_sql, month_params = compiled(months)
+        if levels is None:
+            sums, sums_params = SUMS_FROM_CELLS.replace("{cells}", sql), params
+        else:
+            (zone_sql, zone_params), (month_sql, month_params) = (compiled(q) for q in levels)
+            sums = SUMS_FROM_LEVELS.replace("{zones}", zone_sql).replace("{months}", month_sql)
+            sums_params = (*zone_params, *month_params)
     except EmptyResultSet:
         result = []
     else:
         with connection.cursor() as cursor:
-            if levels is None:
-                cursor.execute(REDUCED_SQL.replace("{cells}", sql), [*params, unknown.name, *params, top + 1])
-            else:
-                statement = (REDUCED_LEVELS_SQL.replace("{zones}", zone_sql).replace("{months}", month_sql)
-                             .replace("{cells}", sql))
-                cursor.execute(statement, [*zone_params, unknown.name, *month_params, top + 1, *params])
+            statement = REDUCED_SQL.replace("{sums}", sums).replace("{cells}", sql)
+            cursor.execute(statement, [*sums_params, unknown.name, top + 1, *params, *params])
             result = cursor.fetchall()
     zones: dict[int | None, ZoneKey] = {None: unknown}
     zone_figures: dict[ZoneKey, Figure] = {}

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -12,10 +12,7 @@ from accounts.access import public_read_only
 from zones.models import Zone
 
 from . import totals as project_totals
-from .models import ReviewStatus
 from .views import chart_labels
-
-COUNTED = Q(projects__review_status=ReviewStatus.CONFIRMED, projects__merged_into__isnull=True)
 
 
 @public_read_only
@@ -23,7 +20,7 @@ COUNTED = Q(projects__review_status=ReviewStatus.CONFIRMED, projects__merged_int
 def zone_list(request):
     zones = (
         Zone.objects.filter(merged_into__isnull=True)
-        .annotate(project_count=Count("projects", filter=COUNTED))
+        .annotate(project_count=project_totals.confirmed_project_count())
         .order_by("-verified", "province", "short_name")
     )
     query = request.GET.get("q", "").strip()

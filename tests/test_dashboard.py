@@ -465,3 +465,24 @@ def test_the_zone_list_is_written_as_djangos_templates_write_it(world, query):
     templates.choices = bound.field.choices
     assert str(bound) == str(bound.as_widget(widget=templates))
     assert ("selected" in str(bound)) == ("成都" in query)
+
+
+def test_the_zone_list_counts_each_zones_confirmed_projects(analyst, world):
+    """/zones/ shows for each zone its confirmed projects that are not merged duplicates — members
+    of batches included — as counting the projects gives (the page reads them from the rollup)."""
+    from projects.models import Project, ReviewStatus
+
+    merged = Project.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True).first()
+    merged.merged_into = Project.objects.exclude(pk=merged.pk).first()
+    merged.save()
+    project(world["A"], "成员项目", "1", world["pA1"].date, batch=world["BA"])  # a member counts too
+
+    response = analyst.get("/zones/")
+
+    shown = {zone.pk: zone.project_count for zone in response.context["zones"]}
+    confirmed = Project.objects.filter(review_status=ReviewStatus.CONFIRMED, merged_into__isnull=True)
+    expected = {pk: confirmed.filter(zone_id=pk).count() for pk in shown}
+    assert shown == expected and sum(shown.values()) == confirmed.exclude(zone=None).count() > 0
+    a = world["A"]
+    row = rf'{re.escape(a.short_name)}</a>.*?<td class="num">{expected[a.pk]}</td>'
+    assert expected[a.pk] > 0 and re.search(row, response.content.decode(), re.DOTALL)

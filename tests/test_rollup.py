@@ -21,17 +21,7 @@ from django.http import QueryDict
 
 from projects import rollup, services, totals
 from projects.filters import ProjectFilter
-from projects.models import (
-    Batch,
-    Project,
-    TotalsBreakdownCell,
-    TotalsCell,
-    TotalsMonthCell,
-    TotalsStageCell,
-    TotalsZoneCell,
-    TotalsZoneSumCell,
-    TotalsZoneTotalCell,
-)
+from projects.models import Batch, Project, TotalsBreakdownCell, TotalsCell, TotalsStageCell, TotalsZoneCell
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -274,10 +264,6 @@ def test_rollup_equals_the_live_group_by_after_random_operations(seed):
     # coarser: fewer cells than the full level.
     assert 0 < TotalsZoneCell.objects.count() <= TotalsStageCell.objects.count() <= TotalsCell.objects.count()
     assert 0 < TotalsBreakdownCell.objects.count() < TotalsCell.objects.count()
-    assert 0 < TotalsZoneSumCell.objects.count() < TotalsCell.objects.count()
-    assert TotalsZoneSumCell.objects.filter(dated=False).exists()
-    assert 0 < TotalsZoneTotalCell.objects.count() < TotalsZoneSumCell.objects.count()
-    assert 0 < TotalsMonthCell.objects.count() < TotalsBreakdownCell.objects.count()
     assert TotalsZoneCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
     assert TotalsStageCell.objects.filter(kind="project", batch_review_status__isnull=False).exists()
 
@@ -294,33 +280,32 @@ def test_every_level_sums_to_the_same_figures():
         return sorted(rows)
 
     assert (by_status(TotalsCell) == by_status(TotalsZoneCell) == by_status(TotalsStageCell)
-            == by_status(TotalsBreakdownCell) == by_status(TotalsZoneSumCell) == by_status(TotalsZoneTotalCell)
-            == by_status(TotalsMonthCell))
+            == by_status(TotalsBreakdownCell))
 
 
-def test_the_month_less_level_follows_every_change_by_differences():
-    """The month-less levels kept per zone are updated by the difference of the full cells a
-    recompute replaces: they must end equal to a fresh sum (rollup_drift), and lose their cells
-    when the records go."""
+def test_every_level_loses_its_cells_when_the_records_go():
+    """Deleting every record — targets of merges and batches with members first, which sets
+    records free that count again — leaves the rollup right at each step and, at the end, empty."""
     world = World(8)
     with transaction.atomic(), rollup.deferred():
         for _ in range(40):
             world.step()
     for _ in range(40):
         world.step()
-    assert TotalsZoneSumCell.objects.exists() and TotalsZoneTotalCell.objects.exists()
     assert rollup.rollup_drift() == []
-    for batch in Batch.objects.filter(merged_into__isnull=False):
+    for batch in Batch.objects.filter(merged_from__isnull=False).distinct():
         batch.delete()
+        assert rollup.rollup_drift() == []
     for batch in Batch.objects.all():
         batch.delete()
-    for project in Project.objects.filter(merged_into__isnull=False):
+    for project in Project.objects.filter(merged_from__isnull=False).distinct():
         project.delete()
+        assert rollup.rollup_drift() == []
     for project in Project.objects.all():
         project.delete()
     assert rollup.rollup_drift() == []
-    assert not TotalsZoneSumCell.objects.exists() and not TotalsZoneTotalCell.objects.exists()
-    assert not TotalsMonthCell.objects.exists()
+    for model in (TotalsCell, TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell):
+        assert not model.objects.exists(), model
 
 
 def test_deferred_block_recomputes_once_at_the_end():
@@ -330,6 +315,26 @@ def test_deferred_block_recomputes_once_at_the_end():
             world.step()
         assert rollup.rollup_drift() != [] or not Project.objects.exists()
     assert_rollup_equals_live(world.zones, "after a deferred block")
+
+
+def test_deleting_a_batch_frees_the_batches_merged_into_it_and_their_members():
+    """A batch merged into another one does not replace its members; deleting the target sets it
+    free (SET_NULL, no signal), so its members — in other zones and months than either batch —
+    are skipped again when it counts: their cells must follow."""
+    a, b, c = Zone.objects.filter(short_name__in=ZONES).order_by("short_name")
+    target = Batch.objects.create(zone=a, date=dt.date(2022, 1, 5), review_status="confirmed",
+                                  amount_yuan=Decimal("100"))
+    merged = Batch.objects.create(zone=b, date=dt.date(2022, 2, 5), review_status="confirmed",
+                                  amount_yuan=Decimal("50"), merged_into=target)
+    Project.objects.create(name="成员", zone=c, date=dt.date(2022, 3, 5), review_status="confirmed",
+                           amount_yuan=Decimal("7"), batch=merged)
+    assert rollup.rollup_drift() == []
+    assert totals.for_filter(ProjectFilter(QueryDict(""))).total.amount == Decimal("107.00")
+
+    target.delete()
+
+    assert rollup.rollup_drift() == []
+    assert totals.for_filter(ProjectFilter(QueryDict(""))).total.amount == Decimal("50.00")
 
 
 def test_a_rolled_back_change_leaves_the_rollup_as_it_was():
@@ -362,14 +367,12 @@ def test_drift_is_found_and_the_command_rebuilds_it(capsys):
     assert {d["stored"] is None for d in drift} == {True, False}
     assert {d["level"] for d in drift} == {"full"}
     # A drifted cell of a coarser level is found too, and rebuilt.
-    for model in (TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell, TotalsZoneSumCell, TotalsZoneTotalCell,
-                  TotalsMonthCell):
+    for model in (TotalsZoneCell, TotalsStageCell, TotalsBreakdownCell):
         coarse = model.objects.order_by("pk").first()
         model.objects.filter(pk=coarse.pk).update(projects=coarse.projects + 1)
     drift = rollup.rollup_drift()
-    assert {d["level"] for d in drift} == {
-        "full", "zone", "stage", "breakdown", "zone_sum", "zone_total", "month"}
-    assert len(drift) == 8
+    assert {d["level"] for d in drift} == {"full", "zone", "stage", "breakdown"}
+    assert len(drift) == 5
     with pytest.raises(Exception, match="rollup cells differ"):
         call_command("rebuild_rollup", "--check")
     call_command("rebuild_rollup")

@@ -361,13 +361,15 @@ def test_exports_read_the_whole_grid_in_the_same_two_queries(many_zones, django_
     assert sum(len(months) for months in grid.values()) == len(zone_month_yuan(run(top=2)))
 
 
-def test_zone_breakdowns_without_a_month_range_read_the_month_less_level():
-    """A zone or province filter's stage/industry breakdowns read zone × stage × industry without
-    the month (a few cells per zone) unless a month range needs the months."""
-    from projects.models import TotalsBreakdownCell, TotalsCell, TotalsZoneSumCell
-    from projects.totals import breakdown_level
+def test_each_query_reads_the_coarsest_level_that_keeps_what_the_filter_names():
+    """Breakdowns: month × stage × industry unless a zone or province is named (then the full
+    cells); zone × month: without stage and industry unless the filter names them."""
+    from projects.models import TotalsBreakdownCell, TotalsCell, TotalsStageCell, TotalsZoneCell
+    from projects.totals import breakdown_level, zone_month_level
 
-    assert breakdown_level({"review_status": ["confirmed"]}) is TotalsBreakdownCell
-    assert breakdown_level({"zone": ["x"]}) is TotalsZoneSumCell
-    assert breakdown_level({"province": "陕西省", "industry": "光伏"}) is TotalsZoneSumCell
-    assert breakdown_level({"zone": ["x"], "month_from": "2023-01"}) is TotalsCell
+    assert breakdown_level({"review_status": ["confirmed"], "stage": ["started"]}) is TotalsBreakdownCell
+    assert breakdown_level({"zone": ["x"]}) is TotalsCell
+    assert breakdown_level({"province": "陕西省", "month_from": "2023-01"}) is TotalsCell
+    assert zone_month_level({"zone": ["x"], "month_from": "2023-01"}) is TotalsZoneCell
+    assert zone_month_level({"stage": ["started"]}) is TotalsStageCell
+    assert zone_month_level({"stage": ["started"], "industry": "光伏"}) is TotalsCell

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-STAGES = ("signed", "started", "operating", "other")
-
 
 class UnreadableFile(Exception):
     """The upload cannot be turned into text; `str(exc)` is shown to the editor as is."""
@@ -82,7 +80,7 @@ class ProjectFact:
     zone: str | None
     investor: str | None
     amount: Amount | None
-    stage: str  # one of STAGES
+    stage: str  # "signed", "started", "operating" or "other" (values of projects.models.Stage)
     date: EventDate | None
     quote: str
     quote_start: int  # offsets of `quote` in the article's `text`

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from projects.rollup import rebuild_all_levels_in_migration
+from projects.rollup import rebuild_in_migration
 
 
 class Migration(migrations.Migration):
@@ -58,5 +58,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['zone', 'date'], name='totalszonecell_zone_date_idx'), models.Index(fields=['review_status', 'date', 'zone'], name='totalszonecell_status_idx')],
             },
         ),
-        migrations.RunPython(rebuild_all_levels_in_migration, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(rebuild_in_migration, migrations.RunPython.noop, elidable=True),
     ]

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from projects.rollup import fill_stage_level_in_migration
+from projects.rollup import rebuild_in_migration
 
 
 class Migration(migrations.Migration):
@@ -37,5 +37,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['zone', 'date'], name='totalsstagecell_zone_date_idx'), models.Index(fields=['stage', 'review_status', 'date'], name='totalsstagecell_stage_idx')],
             },
         ),
-        migrations.RunPython(fill_stage_level_in_migration, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(rebuild_in_migration, migrations.RunPython.noop, elidable=True),
     ]

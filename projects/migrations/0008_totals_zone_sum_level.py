@@ -3,8 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from projects.rollup import fill_zone_sum_level_in_migration
-
 
 class Migration(migrations.Migration):
 
@@ -13,6 +11,7 @@ class Migration(migrations.Migration):
         ('zones', '0002_load_gazetteer'),
     ]
 
+    # Filled by the rebuild of 0012, which changes the levels' keys (this one it removes).
     operations = [
         migrations.CreateModel(
             name='TotalsZoneSumCell',
@@ -38,5 +37,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['zone', 'review_status'], name='totalszonesum_zone_idx')],
             },
         ),
-        migrations.RunPython(fill_zone_sum_level_in_migration, migrations.RunPython.noop, elidable=True),
     ]

@@ -3,8 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from projects.rollup import fill_month_less_levels_in_migration
-
 
 class Migration(migrations.Migration):
 
@@ -13,6 +11,7 @@ class Migration(migrations.Migration):
         ('zones', '0002_load_gazetteer'),
     ]
 
+    # Filled by the rebuild of 0012, which changes the levels' keys.
     operations = [
         migrations.CreateModel(
             name='TotalsMonthCell',
@@ -56,5 +55,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['zone', 'review_status'], name='totalszonetotal_zone_idx')],
             },
         ),
-        migrations.RunPython(fill_month_less_levels_in_migration, migrations.RunPython.noop, elidable=True),
     ]
