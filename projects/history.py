@@ -130,7 +130,7 @@ def display(model, name: str, value, record) -> str:
     if name in AMOUNT_FIELDS:
         return format_amount(value, getattr(record, "currency", "CNY") or "CNY")
     if name == "amount_yuan":
-        return f"{yi(value)} {_('亿元')}"
+        return _("%(amount)s 亿元") % {"amount": yi(value)}
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

@@ -100,3 +100,27 @@ def test_month_filters_show_iso_months(browser, analyst, live_server, language):
     assert shown[0] == "2022-01" and "2022-06" in shown[1]
     assert widths == [True, True]
     assert typed == "2022-6" and errors == 0
+
+
+@pytest.mark.parametrize(("language", "investor", "amount"), [
+    ("zh-hans", "投资方: 甲公司 → 乙公司", "金额（原币种）: 10亿元 → 120亿元"),
+    ("en", "Investor: 甲公司 → 乙公司", "Amount (own currency): 10亿元 → 120亿元"),
+])
+def test_the_project_page_shows_what_the_edit_changed(browser, make_user, live_server, language, investor, amount):
+    make_user("editor", username="editor-browser", password="browser-pass-123")
+    project = make_project(investor="甲公司", date=dt.date(2022, 5, 29), review_status="confirmed")
+
+    def edit(context):
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page = login(context, "editor-browser")
+        page.goto(f"/bulletins/review/project/{project.pk}/edit/")
+        page.fill("#project-edit [name=investor]", "乙公司")
+        page.fill("#project-edit [name=amount]", "120亿元")
+        with page.expect_navigation():
+            page.click("#project-edit button[type=submit]")
+        page.locator("#history").screenshot(path=str(ARTIFACTS / f"project-history-{language}.png"))
+        return page.locator("#history ul.changes li").all_inner_texts(), page.inner_text("#history tbody tr")
+
+    changes, first_row = browser(edit)
+    assert investor in changes and amount in changes
+    assert "editor-browser" in first_row
