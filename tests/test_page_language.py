@@ -147,6 +147,12 @@ def test_english_pages_read_as_english(world):
     assert "1 batch signing" in listed and "1 batch signings" not in listed
 
 
+def test_the_edit_form_title_is_english_punctuated(world):
+    world["editor"].cookies["django_language"] = "en"
+    page = world["editor"].get(reverse("edit-project", args=[world["pA1"].pk])).content.decode()
+    assert f"Edit project: {world['pA1'].name}" in page and "：" not in visible_text(page)
+
+
 def test_an_undated_record_shows_no_precision(world):
     page = " ".join(visible_text(world["editor"].get(world["pC3"].get_absolute_url()).content.decode()).split())
     assert "日期不详" in page and "精确到" not in page
