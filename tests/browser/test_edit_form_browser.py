@@ -51,7 +51,9 @@ def test_an_editor_types_an_amount_in_yi_and_comes_back_to_the_review(browser, m
     def edit(context):
         page = login(context, "editor-browser")
         page.goto(review_url)
-        page.click(f"#mention-{mention.pk} a:has-text('编辑'), .candidate a[href*='/edit/']")
+        # The edit link's own page (with JavaScript the review page opens a form in place; the
+        # link is what a reader without it, or opening it in a new tab, follows).
+        page.goto(page.get_attribute(f"#item-{mention.pk} a[data-key=e]", "href"))
         page.wait_for_selector("#project-edit")
         shown = page.input_value("#project-edit [name=amount]")
         name_box = page.evaluate("""() => { const el = document.querySelector('#project-edit [name=name]');
@@ -74,7 +76,7 @@ def test_an_editor_types_an_amount_in_yi_and_comes_back_to_the_review(browser, m
     assert shown == "10亿元"
     assert name_box["value"] == name and name_box["scroll"] <= name_box["client"]  # wrapped, not cut off
     assert "不是一个金额" in error
-    assert after_save.endswith(f"{review_url}#mention-{mention.pk}")
+    assert after_save.endswith(f"{review_url}#item-{mention.pk}")
     assert again == "3.3亿美元"
     assert after_cancel.endswith(review_url)
     project.refresh_from_db()
