@@ -30,8 +30,10 @@ _REFERENCE = re.compile(alternation("scope/zone_reference"))
 _ZONE_WORDS = re.compile(alternation("scope/zone_words"))
 _ADMIN = re.compile(r"自治州|自治县|地区|省|市|县|区|州|盟|旗")
 _PLACE_LENGTHS = (4, 3, 2)
-_PLACE_BEFORE = re.compile(r"(?:在|于|落户|落地|来自|赴|到|全)$")
-_PLACE_AFTER = re.compile(r"[\d，。、,；;！？）)和与及等]|两地|地区|各地|全境")
+# A bare place counts where it stands alone: after a place word or before a boundary, not
+# at the head of a company's name ("江苏恒远动力投资建设").
+_PLACE_BEFORE_ANY = re.compile(r"在|于|落户|落地|来自|赴|到|全")
+_PLACE_AFTER_ANY = re.compile(r"[\d，。、,；;！？）)和与及等]|两地|各地|全境")
 
 
 @lru_cache(maxsize=4)
@@ -49,28 +51,23 @@ def _bare_places(gazetteer: Gazetteer) -> frozenset[str]:
 def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bool:
     """Does folded[lo:hi] name a city, province or event that a figure may belong to?
     (The caller passes the sentence up to the end of the fact's clause: "…走在乐山市最前列"
-    after the figure ranks the zone, it does not own the figure.)"""
+    after the figure ranks the zone, it does not own the figure.)
+
+    Only the places next to an administrative suffix, a place word (在, 落户 …) or a
+    boundary are looked up, not every position: the check stays a few dict lookups."""
     if _NOT_ZONE.search(folded, lo, hi):
         return True
     places, bare = gazetteer.places, _bare_places(gazetteer)
-    for i in range(lo, hi - 1):
-        for length in _PLACE_LENGTHS:
-            word = folded[i : i + length]
-            if len(word) < length:
-                continue
-            if word in places and _ADMIN.match(folded, i + length, hi):
-                return True
-            if word in bare and _stands_alone(folded, i, i + length, hi):
-                return True
-    return False
-
-
-def _stands_alone(folded: str, start: int, end: int, hi: int) -> bool:
-    """Is a bare place the place itself ("在南昌开工", "落地西宁，", "山东16市") rather than the
-    opening of a company's name ("江苏恒远动力投资建设")?"""
-    if _PLACE_BEFORE.search(folded, max(0, start - 3), start):
-        return True
-    return end >= hi or _PLACE_AFTER.match(folded, end) is not None
+    for m in _ADMIN.finditer(folded, lo, hi):  # 周口市, 喀什地区
+        if any(folded[m.start() - k : m.start()] in places for k in _PLACE_LENGTHS if m.start() - k >= lo):
+            return True
+    for m in _PLACE_BEFORE_ANY.finditer(folded, lo, hi):  # 在南昌, 落地西宁
+        if any(folded[m.end() : m.end() + k] in bare for k in _PLACE_LENGTHS if m.end() + k <= hi):
+            return True
+    for m in _PLACE_AFTER_ANY.finditer(folded, lo, hi):  # 山东16市, 西宁，
+        if any(folded[m.start() - k : m.start()] in bare for k in _PLACE_LENGTHS if m.start() - k >= lo):
+            return True
+    return hi - lo >= 2 and any(folded[hi - k : hi] in bare for k in _PLACE_LENGTHS if hi - k >= lo)
 
 
 def refers_to_zone(folded: str, lo: int, hi: int) -> bool:

@@ -246,9 +246,11 @@ class _Dates:
         # A wire lead "中新网合肥7月3日电（记者 王某）" dates the story, even when the split
         # made it the byline; it is the reference for 当天 and for facts with no date nearer.
         lead = _lead_date(byline, issue_date)
-        # "济南高新区2021年第二批重点项目清单": a headline's year dates a list with no other date
-        headline_year = next((d.date for d in find_dates(title or "", issue_date) if d.explicit_year), None)
-        self.dateline = lead or self.dateline or vague_fallback or headline_year or self.issue_month
+        self.dateline = lead or self.dateline or vague_fallback
+        if self.dateline is None and title and _HAS_YEAR.search(title):
+            # "济南高新区2021年第二批重点项目清单": a headline's year dates a list with no other date
+            self.dateline = next((d.date for d in find_dates(title, issue_date) if d.explicit_year), None)
+        self.dateline = self.dateline or self.issue_month
         for para, index in now_markers:
             d = self.by_para[para][index]
             self.by_para[para][index] = DateMention(d.start, d.end, d.text, self.dateline, d.vague)
@@ -297,9 +299,12 @@ _NOW = re.compile(r"此次|本次|这次|目前|如今|现阶段")
 _WIRE_LEAD = re.compile(r"电|讯")
 
 
+_HAS_YEAR = re.compile(r"年")
+
+
 def _lead_date(byline: str | None, issue_date: date | None) -> EventDate | None:
     """The date of a news lead kept as the byline ("新华社北京7月3日电"), if it has one."""
-    if not byline or not _WIRE_LEAD.search(byline):
+    if not byline or "月" not in byline or not _WIRE_LEAD.search(byline):
         return None
     for d in find_dates(byline, issue_date):
         if d.date is not None and not d.vague and d.date.month is not None:
@@ -369,17 +374,13 @@ class _Extractor:
         self.entities: list[_Entity] = []
         self.batches: list[_BatchMention] = []
         self.last_entity: _Entity | None = None
-        self._zone_cache: tuple[int, list] = (-1, [])
-        self._para_zone_cache: dict[int, list[ZoneHit]] = {}
-        self._last_zone: str | None = None
+        self._zone_cache: dict[int, list[ZoneHit]] = {}  # sentence start → its zones, on demand
+        self._index = {sentence.start: k for k, sentence in enumerate(self.sentences)}
+        self._verb_cache: dict[int, list[_Verb]] = {}
         self._event_stage: str | None = None
         # Amounts a full sentence says are no investment ("年度计划投资约1656亿元"): the same
         # figure in a headline ("…计划投资1656亿元") is not one either.
         self.rejected: set[tuple] = set()
-        self._para_spans: dict[int, tuple[int, int]] = {}
-        for sentence in self.sentences:
-            lo, hi = self._para_spans.get(sentence.para, (sentence.start, sentence.end))
-            self._para_spans[sentence.para] = (min(lo, sentence.start), max(hi, sentence.end))
         self._jobs_cache: tuple[int, int | None] = (-1, None)
         self.companies: dict[int, list[tuple[int, str]]] = {}  # paragraph → (pos, name), on demand
 
@@ -400,9 +401,7 @@ class _Extractor:
 
     def _zone_near(self, s: _Sentence, pos: int) -> str | None:
         """The zone a fact at `pos` belongs to, or None (see attribution's module doc)."""
-        if self._zone_cache[0] != s.start:
-            self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
-        hits = self._zone_cache[1]
+        hits = self._sentence_hits(s)
         folded = self.folded
         if hits:
             # "其中，A区签约项目12个，总投资98亿元；B区…": the zone before the figure in its item
@@ -413,55 +412,72 @@ class _Extractor:
             return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
         if self.zones and attribution.refers_to_zone(folded, s.start, s.end):
             return self.zones[0]
-        if _PART_OF.match(folded, s.start) and self._last_zone is not None:
-            return self._last_zone  # "其中，…": a part of what the sentence before reported
+        if _PART_OF.match(folded, s.start):
+            last = self._zone_before(s)
+            if last is not None:
+                return last  # "其中，…": a part of what the sentence before reported
         close = _CLAUSE_END.search(folded, pos, s.end)
         if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
             return None
-        earlier = [h for h in self._para_zones(s.para) if h.end <= s.start]
-        if earlier:
-            return _head_of_run(folded, earlier, 0).name
+        earlier = self._earlier_in_paragraph(s)
+        if earlier is not None:
+            return earlier
         if len(self.zones) == 1 or (self.zones and attribution.names_zone_word(folded, s.start, s.end)):
             return self.zones[0]
         return None
 
-    def _para_zones(self, para: int) -> list[ZoneHit]:
-        """Zones of a paragraph (offsets in the article), found once per paragraph."""
-        if para not in self._para_zone_cache:
-            lo, hi = self._para_spans[para]
-            self._para_zone_cache[para] = [
-                ZoneHit(h.name, h.known, h.start + lo, h.end + lo)
-                for h in self.gazetteer.find_zones(self.text[lo:hi])
-            ]
-        return self._para_zone_cache[para]
+    def _earlier_in_paragraph(self, s: _Sentence) -> str | None:
+        """The zone named last in the sentences before `s` in its paragraph (at most five back:
+        a zone named further up is no longer the one the text is about)."""
+        k = self._index[s.start]
+        for prev in reversed(self.sentences[max(0, k - 5) : k]):
+            if prev.para != s.para:
+                return None
+            hits = self._sentence_hits(prev)
+            if hits:
+                return _head_of_run(self.folded, hits, prev.start).name
+        return None
 
     # --- sentences -------------------------------------------------------------
     def run(self) -> None:
         for s in self.sentences:
             self._sentence(s)
-            self._last_zone = self._sentence_zone(s) or self._last_zone
 
-    def _sentence_zone(self, s: _Sentence) -> str | None:
-        """The last zone a sentence names (for the "其中，…" sentence after it)."""
-        hits = self._sentence_hits(s)
-        return hits[-1].name if hits else None
+    def _verbs(self, s: _Sentence) -> list[_Verb]:
+        """Realised stage verbs of a sentence, not planned ones; found once per sentence."""
+        verbs = self._verb_cache.get(s.start)
+        if verbs is None:
+            verbs = [v for v in _stages(self.folded, s) if not self.dates.planned(s, v.pos)]
+            self._verb_cache[s.start] = verbs
+        return verbs
+
+    def _zone_before(self, s: _Sentence) -> str | None:
+        """The last zone named in the (at most three) sentences before `s` (for "其中，…")."""
+        k = self._index[s.start]
+        for prev in reversed(self.sentences[max(0, k - 3) : k]):
+            hits = self._sentence_hits(prev)
+            if hits:
+                return hits[-1].name
+        return None
 
     def _sentence_hits(self, s: _Sentence) -> list[ZoneHit]:
-        """Zones of a sentence (offsets in the sentence), found once per sentence."""
-        if self._zone_cache[0] != s.start:
-            self._zone_cache = (s.start, self.gazetteer.find_zones(self.text[s.start : s.end]))
-        return self._zone_cache[1]
+        """Zones of a sentence (offsets in the sentence), found once per sentence, on demand."""
+        hits = self._zone_cache.get(s.start)
+        if hits is None:
+            hits = self._zone_cache[s.start] = self.gazetteer.find_zones(self.text[s.start : s.end])
+        return hits
 
     def _sentence(self, s: _Sentence) -> None:
         folded, text = self.folded, self.text
-        zones = self._sentence_hits(s)
-        # a zone is where projects go, not a project: "发现云梦县盐化工产业园"
-        names = [
-            n
-            for n in find_names(folded, text, s.start, s.end)
-            if not any(h.start + s.start <= n.start and n.end <= h.end + s.start for h in zones)
-        ]
-        stages = [st for st in _stages(folded, s) if not self.dates.planned(s, st[0])]
+        names = find_names(folded, text, s.start, s.end)
+        if any(n.name[-1:] in "园区" for n in names):  # a zone is no project: "发现云梦县盐化工产业园"
+            zones = self._sentence_hits(s)
+            names = [
+                n
+                for n in names
+                if not any(h.start + s.start <= n.start and n.end <= h.end + s.start for h in zones)
+            ]
+        stages = self._verbs(s)
         used: set[int] = set()
         amounts: list[_Found] = []
         vetoed = cues.sentence_vetoed(folded, s.start, s.end)
@@ -828,11 +844,10 @@ class _Extractor:
         projects of a 集中开工 report were started, of a 投产 report put in operation, even
         where their own sentence has no verb ("其中，总投资10亿元的X项目，建成后…")."""
         if self._event_stage is None:
-            head = fold(" ".join(x for x in (self.article.title, self.article.subtitle) if x))
-            lead = [x for x in self.sentences[:2]]
+            head = fold(self.article.title or "")
             found = {m.lastgroup for m in _VERB_RE.finditer(head)}
-            for sentence in lead:
-                found.update(v.stage for v in _stages(self.folded, sentence))
+            for sentence in self.sentences[:2]:
+                found.update(v.stage for v in self._verbs(sentence))
             self._event_stage = found.pop() if len(found) == 1 else "other"
         return self._event_stage
 
@@ -875,9 +890,7 @@ class _Extractor:
             s, start = main.sentence, main.start
             quote = self.text[s.start : s.end]
             lead = len(quote) - len(quote.lstrip())
-            verb = _nearest_stage(
-                [v for v in _stages(self.folded, s) if not self.dates.planned(s, v[0])], start, s.start, s.end
-            )
+            verb = _nearest_stage(self._verbs(s), start, s.start, s.end)
             out.append(
                 BatchFact(
                     zone=main.zone or next((b.zone for b in mentions if b.zone), None),
