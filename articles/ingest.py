@@ -23,7 +23,6 @@ from projects import rollup
 from projects.dedup import name_similarity
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
-from projects.search import document
 from zones.matching import resolve_zone
 
 from . import bulk_write
@@ -163,25 +162,15 @@ def _resolve(rows: list[Row], *links: str) -> list[Row]:
     return rows
 
 
-def _add_document(model):
-    """What `save()` computes for an article or a project (a bulk insert does not call it)."""
-    names = model.SEARCHED_FIELDS
-
-    def add(row: Row) -> None:
-        row["search_document"] = document(*(row[name] for name in names))
-
-    return add
-
-
 def _write_pending(pending: _Pending) -> None:
     """Insert the gathered rows; mark the rollup cells their saves would have marked."""
     # `bulk_write.insert` writes the "+" history row a save would (the same user: the
     # request's, if any; no change reason); the post_save signals that keep the rollup do
     # not fire for a bulk insert, so their cells are marked here (inside the deferred block).
     # The search documents are computed while the rows stream in (`prepare`).
-    bulk_write.insert(Article, pending.articles, prepare=_add_document(Article))
+    bulk_write.insert(Article, pending.articles, prepare=Article.add_document)
     bulk_write.insert(Batch, pending.batches)
-    bulk_write.insert(Project, _resolve(pending.projects, "batch"), prepare=_add_document(Project))
+    bulk_write.insert(Project, _resolve(pending.projects, "batch"), prepare=Project.add_document)
     bulk_write.insert(ProjectEvent, _resolve(pending.events, "project"))
     _link_members(pending)
     rollup.mark(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.search import SearchDocumentField, document
+from projects.search import Searchable, SearchDocumentField
 
 
 class StoredFile(models.Model):
@@ -80,7 +80,7 @@ class Bulletin(models.Model):
         return reverse("bulletin-detail", args=[self.pk])
 
 
-class Article(models.Model):
+class Article(Searchable, models.Model):
     """One article of a bulletin, its text cleaned of page debris."""
 
     bulletin = models.ForeignKey(
@@ -108,14 +108,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title or self.text[:30]
 
-    # What the search document is made of (projects/search.py).
-    SEARCHED_FIELDS = ("title", "subtitle", "text")
-
-    def save(self, *args, update_fields=None, **kwargs):
-        self.search_document = document(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
-        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
-            update_fields = {*update_fields, "search_document"}
-        super().save(*args, update_fields=update_fields, **kwargs)
+    SEARCHED_FIELDS = ("title", "subtitle", "text")  # the search document's (projects/search.py)
 
     def get_absolute_url(self) -> str:
         return reverse("article-detail", args=[self.pk])

@@ -102,8 +102,8 @@ def _html_attrs(attrs: dict) -> SafeString:
 
 class FastSelectMultiple(forms.SelectMultiple):
     """A multiple select written in Python, character for character as Django's templates
-    write it: the zone list has ~200 options, and a template per option cost ~15 ms per page
-    (the dashboard, the project list)."""
+    write it: the zone list has ~200 options, and rendering a template per option was a large
+    share of the dashboard's and the project list's server time (docs/benchmarks.md)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .search import SearchDocumentField, document
+from .search import Searchable, SearchDocumentField
 
 
 class ReviewStatus(models.TextChoices):
@@ -66,19 +66,10 @@ class DatedFields(models.Model):
         abstract = True
 
 
-class Batch(MoneyFields, DatedFields):
-    """An aggregate signing: "签约项目16个，总投资约122亿元" in one zone."""
+class ReviewedRecord(MoneyFields, DatedFields):
+    """What a project and a batch share: an amount and a date, an editor's review, and the
+    record it was merged into as a duplicate."""
 
-    zone = models.ForeignKey(
-        "zones.Zone",
-        verbose_name=_("开发区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="batches",
-    )
-    title = models.CharField(_("名称"), max_length=255, blank=True)
-    project_count = models.PositiveIntegerField(_("项目数"), null=True, blank=True)
     review_status = models.CharField(
         _("审核状态"),
         max_length=10,
@@ -96,6 +87,24 @@ class Batch(MoneyFields, DatedFields):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Batch(ReviewedRecord):
+    """An aggregate signing: "签约项目16个，总投资约122亿元" in one zone."""
+
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name=_("开发区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+    )
+    title = models.CharField(_("名称"), max_length=255, blank=True)
+    project_count = models.PositiveIntegerField(_("项目数"), null=True, blank=True)
     history = HistoricalRecords(no_db_index=UNINDEXED_IN_HISTORY)
 
     class Meta:
@@ -113,7 +122,7 @@ class Batch(MoneyFields, DatedFields):
         return reverse("batch-detail", args=[self.pk])
 
 
-class Project(MoneyFields, DatedFields):
+class Project(Searchable, ReviewedRecord):
     """One investment project; `date` is when it counts: its signing, else its first event."""
 
     name = models.CharField(_("项目名称"), max_length=255)
@@ -137,23 +146,6 @@ class Project(MoneyFields, DatedFields):
         on_delete=models.SET_NULL,
         related_name="projects",
     )
-    review_status = models.CharField(
-        _("审核状态"),
-        max_length=10,
-        choices=ReviewStatus.choices,
-        default=ReviewStatus.CANDIDATE,
-        db_index=True,
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("合并到"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="merged_from",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     # The grams of name and investor (projects/search.py), GIN-indexed on PostgreSQL.
     search_document = SearchDocumentField()
     history = HistoricalRecords(excluded_fields=["search_document"], no_db_index=UNINDEXED_IN_HISTORY)
@@ -173,14 +165,7 @@ class Project(MoneyFields, DatedFields):
     def __str__(self) -> str:
         return self.name
 
-    # What the search document is made of (projects/search.py).
-    SEARCHED_FIELDS = ("name", "investor")
-
-    def save(self, *args, update_fields=None, **kwargs):
-        self.search_document = document(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
-        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
-            update_fields = {*update_fields, "search_document"}
-        super().save(*args, update_fields=update_fields, **kwargs)
+    SEARCHED_FIELDS = ("name", "investor")  # the search document's (projects/search.py)
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.pk])

@@ -139,6 +139,25 @@ class SearchDocumentField(models.TextField):
         return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
 
 
+class Searchable:
+    """Model mixin (before `models.Model` in the bases) for a model with a `search_document`
+    field: the grams of its SEARCHED_FIELDS, kept on every save, and computed the same way for
+    a row a bulk insert writes (`add_document`, which never calls `save()`)."""
+
+    SEARCHED_FIELDS: tuple[str, ...] = ()
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.search_document = document(*(getattr(self, name) for name in self.SEARCHED_FIELDS))
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            update_fields = {*update_fields, "search_document"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @classmethod
+    def add_document(cls, row: dict) -> None:
+        """Set a row's `search_document` as `save()` would (`articles.bulk_write` rows)."""
+        row["search_document"] = document(*(row[name] for name in cls.SEARCHED_FIELDS))
+
+
 @SearchDocumentField.register_lookup
 class GramsMatch(models.Lookup):
     """`search_document__grams=<tsquery literal>`: the GIN-indexed match (PostgreSQL only)."""
