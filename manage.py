@@ -9,6 +9,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
+    from config.folders import make_var_folders
+
+    make_var_folders()  # var/ (the SQLite database, the file-system broker) for every command
     execute_from_command_line(sys.argv)
 
 

@@ -22,7 +22,7 @@ def parse_time_limits(app_configs=None, **kwargs) -> list[Error]:
     if visibility is not None and hard > visibility / 2:
         problems.append(
             ("articles.E002", f"CELERY_TASK_TIME_LIMIT ({hard}) must be at most half of "
-             f"CELERY_VISIBILITY_TIMEOUT ({visibility}): a longer parse would be handed to a "
+             f"ZIT_VISIBILITY_TIMEOUT ({visibility}): a longer parse would be handed to a "
              "second worker while it still runs.")
         )
     if stale <= hard:

@@ -9,11 +9,20 @@ import os
 from celery import Celery
 from celery.signals import worker_ready
 
+from .folders import make_var_folders
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("zonetracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect(weak=False)
+def make_folders(sender=None, **kwargs) -> None:
+    """The broker's folders (file-system broker) and var/, once the app first reads its
+    configuration: in a worker at start, in the web server when it first sends a task."""
+    make_var_folders()
 
 
 @worker_ready.connect(weak=False)

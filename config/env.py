@@ -1,6 +1,8 @@
 """Tiny typed readers for settings that come from the environment.
 
-Every knob has a safe default so that a fresh clone runs with no variables set.
+Every knob has a safe default so that a fresh clone runs with no variables set. Our own knobs
+are named ZIT_…; a knob that was renamed is still read under its old name (`old=`) when the
+new one is not set, so an existing deployment keeps working.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+def _raw(name: str, old: tuple[str, ...]) -> tuple[str, str | None]:
+    """The variable's name as set (the new one first, then the old ones) and its value."""
+    for candidate in (name, *old):
+        if candidate in os.environ:
+            return candidate, os.environ[candidate]
+    return name, None
 
 
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+def env_str(name: str, default: str, *, old: tuple[str, ...] = ()) -> str:
+    raw = _raw(name, old)[1]
+    return default if raw is None else raw
+
+
+def env_bool(name: str, default: bool, *, old: tuple[str, ...] = ()) -> bool:
+    name, raw = _raw(name, old)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -27,8 +38,8 @@ def env_bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
 
 
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
+def env_int(name: str, default: int, *, old: tuple[str, ...] = ()) -> int:
+    name, raw = _raw(name, old)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -37,8 +48,8 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r} is not an integer") from exc
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+def env_list(name: str, default: list[str], *, old: tuple[str, ...] = ()) -> list[str]:
+    raw = _raw(name, old)[1]
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]

@@ -3,7 +3,11 @@
 Every knob is an environment variable with a safe default: with nothing set the
 app runs on SQLite under var/ and a file-system Celery broker that needs no
 server. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis or
-RabbitMQ.
+RabbitMQ. Every variable is in the README's table (tests/test_settings_env.py keeps it so);
+our own are named ZIT_…, renamed ones are still read under their old names.
+
+Importing the settings writes nothing: the folders under var/ are made where they are
+first used (`config.folders.make_var_folders`: manage.py, the WSGI/ASGI app, the Celery app).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ZIT_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is for a laptop demo only; `check --deploy` flags it, and
@@ -87,7 +90,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zonetracker.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("ZIT_DB_CONN_MAX_AGE", 0, old=("DB_CONN_MAX_AGE",)),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,12 +144,15 @@ USE_TZ = True
 
 # --- Static files: hashed names served by WhiteNoise; front-end packages come from npm.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_str("ZIT_STATIC_ROOT", str(VAR_DIR / "staticfiles"), old=("STATIC_ROOT",)))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage")
+        "BACKEND": env_str(
+            "ZIT_STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            old=("STATICFILES_BACKEND",),
+        )
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -167,11 +173,11 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # --- Celery: a file-system broker by default, Redis or RabbitMQ through CELERY_BROKER_URL.
-CELERY_FS_BROKER_DIR = Path(env_str("CELERY_FS_BROKER_DIR", str(VAR_DIR / "celery-broker")))
+CELERY_FS_BROKER_DIR = Path(
+    env_str("ZIT_BROKER_DIR", str(VAR_DIR / "celery-broker"), old=("CELERY_FS_BROKER_DIR",))
+)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed", "control"):
-        (CELERY_FS_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_FS_BROKER_DIR / "queue"),
@@ -183,21 +189,25 @@ else:
     # Redis re-delivers an unacknowledged message after this many seconds; the
     # parse task's hard time limit stays well below it (see CELERY_TASK_TIME_LIMIT).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-        "socket_connect_timeout": env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3),
+        "visibility_timeout": env_int("ZIT_VISIBILITY_TIMEOUT", 3600, old=("CELERY_VISIBILITY_TIMEOUT",)),
+        "socket_connect_timeout": env_int(
+            "ZIT_BROKER_CONNECTION_TIMEOUT", 3, old=("CELERY_BROKER_CONNECTION_TIMEOUT",)
+        ),
     }
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "zonetracker")
+CELERY_TASK_DEFAULT_QUEUE = env_str("ZIT_QUEUE", "zonetracker", old=("CELERY_QUEUE",))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("ZIT_TASK_SOFT_TIME_LIMIT", 600, old=("CELERY_TASK_SOFT_TIME_LIMIT",))
+CELERY_TASK_TIME_LIMIT = env_int("ZIT_TASK_TIME_LIMIT", 900, old=("CELERY_TASK_TIME_LIMIT",))
+CELERY_TASK_ALWAYS_EAGER = env_bool("ZIT_TASK_ALWAYS_EAGER", False, old=("CELERY_TASK_ALWAYS_EAGER",))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 # A dead broker must not hang an upload: connect and publish give up within seconds; the
 # upload is kept, its page says so, and articles/sweeper.py sends it when the broker is back.
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int(
+    "ZIT_BROKER_CONNECTION_TIMEOUT", 3, old=("CELERY_BROKER_CONNECTION_TIMEOUT",)
+)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -253,7 +263,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("ZIT_LOG_LEVEL", "INFO", old=("LOG_LEVEL",))},
     # django-axes logs every successful login at INFO; lockouts and failures stay visible.
-    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
+    "loggers": {"axes": {"level": env_str("ZIT_AXES_LOG_LEVEL", "WARNING", old=("AXES_LOG_LEVEL",))}},
 }

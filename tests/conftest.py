@@ -16,6 +16,14 @@ SHARED_DIR = Path(os.environ.get("ZIT_SHARED_DIR", REPO_DIR.parent / "shared"))
 SAMPLES_DIR = SHARED_DIR / "samples"
 
 
+def pytest_configure(config) -> None:
+    """var/ before pytest-django creates the test database there (SQLite): the settings make no
+    folder when they are read."""
+    from config.folders import make_var_folders
+
+    make_var_folders()
+
+
 def sample_path(name: str) -> Path:
     """Path of a sample page, skipping the calling test when ../shared is absent."""
     path = SAMPLES_DIR / name

@@ -81,3 +81,12 @@ def test_env_str_reads_the_value_or_the_default(monkeypatch):
     assert env_str(NAME, "x") == "postgres://db/zit"
     monkeypatch.delenv(NAME)
     assert env_str(NAME, "x") == "x"
+
+
+def test_a_renamed_variable_is_still_read_under_its_old_name(monkeypatch):
+    old = "ZIT_TEST_OLD_NAME_ONLY"
+    monkeypatch.delenv(NAME, raising=False)
+    monkeypatch.setenv(old, "7")
+    assert env_int(NAME, 1, old=(old,)) == 7
+    monkeypatch.setenv(NAME, "8")  # the new name wins when both are set
+    assert env_int(NAME, 1, old=(old,)) == 8

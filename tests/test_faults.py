@@ -259,11 +259,11 @@ def test_time_limits_stay_well_below_the_redis_visibility_timeout():
         assert hard <= visibility / 2
     # The defaults on Redis, whatever broker this run uses: 600 s soft, 900 s hard, 3600 s.
     env = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/7"}
-    for name in ("CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT", "CELERY_VISIBILITY_TIMEOUT"):
+    for name in ("ZIT_TASK_SOFT_TIME_LIMIT", "ZIT_TASK_TIME_LIMIT", "ZIT_VISIBILITY_TIMEOUT"):
         env[name] = ""
     assert settings_in_subprocess(**env).returncode == 0
     # A configuration that breaks the rule is refused by `manage.py check` (scripts/test runs it).
-    bad = settings_in_subprocess(**{**env, "CELERY_TASK_TIME_LIMIT": "2400", "CELERY_VISIBILITY_TIMEOUT": "3600"})
+    bad = settings_in_subprocess(**{**env, "ZIT_TASK_TIME_LIMIT": "2400", "ZIT_VISIBILITY_TIMEOUT": "3600"})
     assert bad.returncode != 0 and "articles.E002" in bad.stderr
 
 

@@ -1,6 +1,6 @@
 """Headless Chromium through Playwright, against pytest-django's live server.
 
-Uses Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); never `playwright install`.
+Uses Debian's Chromium (/usr/bin/chromium, or $ZIT_CHROMIUM); never `playwright install`.
 Tests skip, saying why, when Chromium or Playwright is missing.
 
 Playwright's sync API runs an event loop (in greenlets) in the thread that starts it. To
@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import REPO_DIR
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("ZIT_CHROMIUM") or os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO_DIR / "test-artifacts"
 PASSWORD = "browser-pass-123"
 LAUNCH_ARGS = [
