@@ -10,10 +10,39 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  var PALETTE = ["#1f6feb", "#e8590c", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#d6336c",
-    "#5c940d", "#364fc7", "#a61e4d", "#087f5b", "#862e9c", "#e67700", "#1864ab", "#c2255c",
-    "#2b8a3e", "#5f3dc4", "#d9480f", "#0b7285", "#495057"];
-  var OTHER = "#adb5bd";
+  /* Okabe & Ito's eight colours, told apart with every common colour-vision deficiency. A ninth
+   * zone onwards repeats them with a pattern (stripes, then dots, then cross-hatch), so no two
+   * charted zones look alike; "其他开发区" is grey with stripes. Stacked segments are parted by a
+   * white line, and the legend and the table under each chart name every series. */
+  var PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"];
+  var PATTERNS = ["", "stripes", "dots", "cross"];
+  var OTHER = "#8c8c8c";
+
+  function patterned(colour, kind) {
+    if (!kind) return colour;
+    var tile = document.createElement("canvas");
+    tile.width = tile.height = 8;
+    var pen = tile.getContext("2d");
+    pen.fillStyle = colour;
+    pen.fillRect(0, 0, 8, 8);
+    pen.strokeStyle = pen.fillStyle = colour === "#000000" ? "rgba(255,255,255,.8)" : "rgba(255,255,255,.75)";
+    pen.lineWidth = 2;
+    if (kind === "dots") {
+      pen.beginPath(); pen.arc(4, 4, 1.6, 0, 2 * Math.PI); pen.fill();
+    } else {
+      pen.beginPath(); pen.moveTo(-2, 10); pen.lineTo(10, -2);
+      if (kind === "cross") { pen.moveTo(-2, -2); pen.lineTo(10, 10); }
+      pen.stroke();
+    }
+    var pattern = pen.createPattern(tile, "repeat");
+    pattern.kind = kind;  // for the tests: which pattern a series carries
+    return pattern;
+  }
+
+  function seriesFill(index) {
+    return patterned(PALETTE[index % PALETTE.length], PATTERNS[Math.floor(index / PALETTE.length) % PATTERNS.length]);
+  }
+
   var RANKING_BARS = 15;
 
   function readJSON(id) {
@@ -85,9 +114,9 @@
   function monthDatasets(data) {
     var colour = 0;
     return data.series.map(function (series) {
-      var fill = series.other ? OTHER : PALETTE[colour++ % PALETTE.length];
+      var fill = series.other ? patterned(OTHER, "stripes") : seriesFill(colour++);
       return {
-        label: series.zone, data: series.amount_yi, backgroundColor: fill, borderWidth: 0,
+        label: series.zone, data: series.amount_yi, backgroundColor: fill, borderWidth: 1, borderColor: "#ffffff",
         slug: series.slug, other: series.other, display: series.amount_display, stack: "zones"
       };
     });
