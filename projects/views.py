@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import public_read_only
 
-from . import export_names, exports, selectors, totals
+from . import chart_range, export_names, exports, selectors, totals
 from .filters import ProjectFilter
 
 PAGE_SIZE = 50
@@ -35,16 +35,47 @@ def _filter(request) -> ProjectFilter:
     return ProjectFilter(request.GET, queryset=selectors.project_list())
 
 
-def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int) -> dict:
-    """What the JSON endpoint returns and what the dashboard embeds with json_script."""
+def _shown(request) -> tuple[ProjectFilter, ProjectFilter, chart_range.ChartRange]:
+    """The filter as asked, the filter the figures are computed with (the default month range
+    filled in, projects/chart_range.py) and the range shown."""
+    project_filter = _filter(request)
+    effective, shown_range = chart_range.effective(project_filter, request.GET)
+    return project_filter, effective, shown_range
+
+
+def _query(project_filter: ProjectFilter, shown_range: chart_range.ChartRange) -> str:
+    """The normalised query string of the view (the filter, and `range=all` when asked)."""
     query = project_filter.querystring()
+    if shown_range.everything:
+        everything = f"{chart_range.RANGE_PARAM}={chart_range.RANGE_ALL}"
+        query = f"{query}&{everything}" if query else everything
+    return query
+
+
+def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int,
+                  effective: ProjectFilter | None = None,
+                  shown_range: chart_range.ChartRange | None = None) -> dict:
+    """What the JSON endpoint returns and what the dashboard embeds with json_script.
+
+    `effective`: the filter the figures were computed with (drill-down links use its month
+    range); `shown_range`: the range shown (README, "Chart data endpoint": `range`)."""
+    effective = effective or project_filter
+    shown_range = shown_range or chart_range.ChartRange(None, None)
+    query = _query(project_filter, shown_range)
     data = result.as_json()
     list_url = reverse("project-list")
-    zone_query = _zone_querystring(project_filter)
+    zone_query = _zone_querystring(effective)
     for row in data["ranking"]:
         row["list_url"] = f"{list_url}?{zone_query(row['slug'])}" if row["slug"] else None
+    granularity, labels, period_totals, series_periods = chart_range.periods(result)
+    for series, figures in zip(data["series"], series_periods, strict=True):
+        series["periods"] = [figure.as_json() for figure in figures]
     return {
         **data,
+        "range": shown_range.as_json(),
+        "granularity": granularity,
+        "periods": labels,
+        "period_totals": [figure.as_json() for figure in period_totals],
         "query": query,
         "top": top,
         "errors": {name: [str(e) for e in errors] for name, errors in project_filter.errors.items()},
@@ -80,38 +111,58 @@ def chart_labels() -> dict:
     """Words the charts draw themselves (axis titles, tooltips) and the status line says when an
     update fails, in the page's language."""
     return {
-        "amount_axis": _("金额（亿元）"), "month_axis": _("月份"), "unit": _("亿元"),
+        "amount_axis": _("金额（亿元）"), "month_axis": _("月份"), "year_axis": _("年份"), "unit": _("亿元"),
         "records": _("条记录"), "total": _("合计"), "failed": _("更新失败，请刷新页面重试。"),
     }
 
 
+def _period_bounds(label: str) -> tuple[str, str]:
+    """The month range of a period label ("2024-05", or a year "2024")."""
+    return (label, label) if "-" in label else (f"{label}-01", f"{label}-12")
+
+
 def month_rows(data: dict, project_filter: ProjectFilter) -> list[tuple]:
-    """The monthly table's rows, zipped here so that its template only loops: (month, the
-    project list of that month when it has records — the drill-down a keyboard reaches —, the
-    charted series' amounts, the month's total figure)."""
-    columns = [series["amount_display"] for series in data["series"]]
-    cells = zip(*columns, strict=True) if columns else itertools.repeat((), len(data["months"]))
+    """The period table's rows (months, or years when the chart has yearly bars), zipped here
+    so that its template only loops: (period, the project list of that period when it has
+    records — the drill-down a keyboard reaches —, the charted series' amounts, the period's
+    total figure)."""
+    columns = [[figure["amount_display"] for figure in series["periods"]] for series in data["series"]]
+    cells = zip(*columns, strict=True) if columns else itertools.repeat((), len(data["periods"]))
     rest = project_filter.querystring(month_from=None, month_to=None)
     base = f"{reverse('project-list')}?{rest}&" if rest else f"{reverse('project-list')}?"
-    return [
-        (month, f"{base}month_from={month}&month_to={month}" if total["records"] else None, amounts, total)
-        for month, amounts, total in zip(data["months"], cells, data["month_totals"], strict=True)
-    ]
+    rows = []
+    for label, amounts, total in zip(data["periods"], cells, data["period_totals"], strict=True):
+        first, last = _period_bounds(label)
+        url = f"{base}month_from={first}&month_to={last}" if total["records"] else None
+        rows.append((label, url, amounts, total))
+    return rows
+
+
+def range_links(request, shown_range: chart_range.ChartRange) -> dict:
+    """The dashboard's range line: "show everything" (`range=all`) under the default range,
+    "back to the default" when everything is shown."""
+    params = request.GET.copy()
+    params.pop(chart_range.RANGE_PARAM, None)
+    default = params.urlencode()
+    params[chart_range.RANGE_PARAM] = chart_range.RANGE_ALL
+    return {"all": f"?{params.urlencode()}", "default": f"?{default}"}
 
 
 def _dashboard(request) -> dict:
     """What the page and its fragment both render (figures, the four tables, the chart data)."""
-    project_filter = _filter(request)
+    project_filter, effective, shown_range = _shown(request)
     top = _top(request)
-    data = chart_payload(project_filter, totals.for_filter(project_filter, top=top), top)
+    data = chart_payload(project_filter, totals.for_filter(effective, top=top), top, effective, shown_range)
     return {
         "filter": project_filter,
         "data": data,
-        "month_rows": month_rows(data, project_filter),
+        "month_rows": month_rows(data, effective),
         "breakdowns": [
             ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),
         ],
-        "has_month_range": project_filter.has_month_range,
+        "has_month_range": effective.has_month_range,
+        "chart_range": shown_range,
+        "range_links": range_links(request, shown_range),
     }
 
 
@@ -150,9 +201,9 @@ def dashboard_results(request):
 @require_safe
 def totals_api(request):
     """Chart data for the shared filter (fields documented in README.md, "Chart data endpoint")."""
-    project_filter = _filter(request)
+    project_filter, effective, shown_range = _shown(request)
     top = _top(request)
-    data = chart_payload(project_filter, totals.for_filter(project_filter, top=top), top)
+    data = chart_payload(project_filter, totals.for_filter(effective, top=top), top, effective, shown_range)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
@@ -204,7 +255,7 @@ def export(request, kind: str, fmt: str):
     """CSV or XLSX of the filtered projects (`projects`) or of the zone-month totals (`totals`)."""
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
         raise Http404
-    project_filter = _filter(request)
+    _asked, project_filter, _range = _shown(request)  # the same range as the dashboard shows
     if kind == "projects":
         header = exports.project_header()
         projects, batches = project_filter.qs, project_filter.batch_qs()

@@ -402,11 +402,12 @@ def test_zone_page_shows_its_totals_over_time(analyst, world):
 
 
 def test_dashboard_query_count(analyst, world, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    # 10, + the span of dated records (projects, batches) that sets the default range
+    with django_assert_num_queries(12):
         assert analyst.get("/").status_code == 200
     for i in range(30):
         project(world["A"], f"更多项目{i}", "1", world["pA1"].date)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         analyst.get("/")
     # + zone validation; the undated figure beside a month range comes with the rollup's
     # zone × month query (it took 3 more queries, computed live, before the rollup)
@@ -415,22 +416,25 @@ def test_dashboard_query_count(analyst, world, django_assert_num_queries):
 
 
 def test_fragment_query_count(analyst, world, django_assert_num_queries):
-    # session, user, the two grouped totals queries: no form choices, no permission checks
-    with django_assert_num_queries(4):
+    # session, user, the span of dated records (2: the default range), the two grouped totals
+    # queries: no form choices, no permission checks
+    with django_assert_num_queries(6):
         analyst.get(reverse("dashboard-results"))
     for i in range(30):
         project(world["A"], f"更多项目{i}", "1", world["pA1"].date)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         analyst.get(reverse("dashboard-results"))
     with django_assert_num_queries(5):  # + zone validation
         analyst.get(f"{reverse('dashboard-results')}?zone=西安高新区&month_from=2022-07")
 
 
 def test_endpoint_query_count(analyst, world, django_assert_num_queries):
-    with django_assert_num_queries(4):  # session, user, two grouped queries
+    with django_assert_num_queries(6):  # session, user, the span of dated records (2), two grouped queries
         analyst.get("/api/totals/")
-    with django_assert_num_queries(5):  # + zone validation
+    with django_assert_num_queries(7):  # + zone validation
         analyst.get("/api/totals/?zone=西安高新区&zone=乐山高新区")
+    with django_assert_num_queries(4):  # an explicit range needs no span
+        analyst.get("/api/totals/?month_from=2022-01&month_to=2022-12")
 
 
 def test_project_list_query_count(analyst, world, django_assert_num_queries):
@@ -444,9 +448,10 @@ def test_project_list_query_count(analyst, world, django_assert_num_queries):
 
 
 def test_export_query_counts(analyst, world, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    # + the span of dated records (2) that sets the default range, as on the dashboard
+    with django_assert_num_queries(6):
         analyst.get("/exports/totals.csv")
-    with django_assert_num_queries(4):  # session, user, projects, batches
+    with django_assert_num_queries(6):  # session, user, span (2), projects, batches
         analyst.get("/exports/projects.csv")
 
 

@@ -113,11 +113,15 @@
 
   function monthDatasets(data) {
     var colour = 0;
+    // One bar per period: the months, or years when the range spans more than three years
+    // (data.granularity; README, "Chart data endpoint").
     return data.series.map(function (series) {
       var fill = series.other ? patterned(OTHER, "stripes") : seriesFill(colour++);
       return {
-        label: series.zone, data: series.amount_yi, backgroundColor: fill, borderWidth: 1, borderColor: "#ffffff",
-        slug: series.slug, other: series.other, display: series.amount_display, stack: "zones"
+        label: series.zone, backgroundColor: fill, borderWidth: 1, borderColor: "#ffffff", stack: "zones",
+        data: series.periods.map(function (p) { return p.amount_yi; }),
+        display: series.periods.map(function (p) { return p.amount_display; }),
+        slug: series.slug, other: series.other
       };
     });
   }
@@ -125,7 +129,7 @@
   function monthChart(canvas, data, labels) {
     return chartOnce(canvas, {
       type: "bar",
-      data: { labels: data.months, datasets: monthDatasets(data) },
+      data: { labels: data.periods, datasets: monthDatasets(data) },
       options: {
         // normalized: the months are unique and in order, so Chart.js skips sorting and
         // checking them; sampleSize: "YYYY-MM" labels are all as wide, so measuring 12 of up
@@ -134,7 +138,8 @@
         responsive: true, maintainAspectRatio: false, animation: false, normalized: true,
         interaction: { mode: "nearest", intersect: true },
         scales: {
-          x: { stacked: true, title: { display: true, text: labels.month_axis }, ticks: { sampleSize: 12 } },
+          x: { stacked: true, title: { display: true, text: data.granularity === "year" ? labels.year_axis : labels.month_axis },
+               ticks: { sampleSize: 12 } },
           y: Object.assign(amountAxis(labels, "y"), { stacked: true })
         },
         plugins: {
@@ -146,7 +151,7 @@
               },
               footer: function (items) {
                 if (!items.length) return "";
-                var total = data.month_totals[items[0].dataIndex];
+                var total = data.period_totals[items[0].dataIndex];
                 return labels.total + "：" + total.amount_display + " " + labels.unit;
               }
             }
@@ -155,8 +160,9 @@
         onClick: function (event, elements, chart) {
           if (!elements.length) return;
           var dataset = chart.data.datasets[elements[0].datasetIndex];
-          var month = chart.data.labels[elements[0].index];
-          var overrides = { month_from: month, month_to: month };
+          var period = chart.data.labels[elements[0].index];
+          var yearly = data.granularity === "year";
+          var overrides = { month_from: yearly ? period + "-01" : period, month_to: yearly ? period + "-12" : period };
           if (!dataset.other && dataset.slug) overrides.zone = dataset.slug;
           window.location.href = listUrl(data.links.project_list, data.query, overrides);
         },

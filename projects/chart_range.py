@@ -1,0 +1,108 @@
+"""The range the dashboard, its JSON endpoint and the exports show, and the bars' period.
+
+Why: one record from 2011 stretched the chart to 165 months of zeros. Without `month_from` /
+`month_to` the view covers at most the DEFAULT_MONTHS months ending with the month of the
+latest dated record the other filters select (from the first record's month when that is
+later); `range=all` shows every month instead; an explicit month range always wins. When the
+default range leaves records out it is handed to `projects.totals` as an explicit month range
+(an "effective" filter), so every figure, table, export and drill-down link of the same query
+agrees, and the undated figure is the one any month range shows. When the range spans more
+than YEARLY_AFTER months the bars are per year (sums of the monthly figures, so a year's bar
+equals its months added up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Min
+
+from .filters import MONTH_FIELDS, ProjectFilter, parse_month
+from .totals import Figure, Totals, month_label
+
+DEFAULT_MONTHS = 24
+YEARLY_AFTER = 36
+RANGE_PARAM = "range"
+RANGE_ALL = "all"
+
+
+@dataclass(frozen=True)
+class ChartRange:
+    """What the view shows: `start`/`end` months (None: from the first / to the last record),
+    whether that is the default range (and leaves records out), and whether `range=all` asked
+    for everything."""
+
+    start: dt.date | None
+    end: dt.date | None
+    default: bool = False
+    everything: bool = False
+    limited: bool = False  # the default range leaves older records out
+
+    def as_json(self) -> dict:
+        return {
+            "from": month_label(self.start) if self.start else None,
+            "to": month_label(self.end) if self.end else None,
+            "default": self.default, "all": self.everything,
+        }
+
+
+def _months_back(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def dated_span(project_filter: ProjectFilter) -> tuple[dt.date, dt.date] | None:
+    """The months of the first and the latest dated record (project or batch) the filter selects."""
+    firsts, lasts = [], []
+    for qs in (project_filter.qs, project_filter.batch_qs()):
+        span = qs.aggregate(first=Min("date"), last=Max("date"))
+        if span["last"] is not None:
+            firsts.append(span["first"])
+            lasts.append(span["last"])
+    return (min(firsts).replace(day=1), max(lasts).replace(day=1)) if lasts else None
+
+
+def effective(project_filter: ProjectFilter, params) -> tuple[ProjectFilter, ChartRange]:
+    """The filter to compute with (with the default month range filled in) and its range."""
+    cleaned = project_filter.cleaned()
+    if any(name in cleaned for name in MONTH_FIELDS):
+        start = cleaned.get("month_from")
+        end = cleaned.get("month_to")
+        return project_filter, ChartRange(parse_month(start) if start else None,
+                                          parse_month(end) if end else None)
+    if params.get(RANGE_PARAM) == RANGE_ALL:
+        return project_filter, ChartRange(None, None, everything=True)
+    span = dated_span(project_filter)
+    if span is None:
+        return project_filter, ChartRange(None, None, default=True)
+    first, last = max(span[0], _months_back(span[1], DEFAULT_MONTHS - 1)), span[1]
+    if first == span[0]:  # every dated record is inside: the filter stays as it is (undated too)
+        return project_filter, ChartRange(first, last, default=True)
+    data = project_filter.data.copy()
+    data["month_from"], data["month_to"] = month_label(first), month_label(last)
+    narrowed = type(project_filter)(data, queryset=project_filter.queryset, request=project_filter.request)
+    return narrowed, ChartRange(first, last, default=True, limited=True)
+
+
+def _added(figures) -> Figure:
+    total = Figure()
+    for figure in figures:
+        total += figure
+    return total
+
+
+def periods(result: Totals) -> tuple[str, list[str], list[Figure], list[list[Figure]]]:
+    """(granularity, period labels, the periods' total figures, each series' figures per period):
+    the months themselves, or years when the months shown span more than YEARLY_AFTER."""
+    months = result.months
+    series = [s["figures"] for s in result.series()]
+    if len(months) <= YEARLY_AFTER:
+        return "month", [month_label(m) for m in months], result.month_figures(), series
+    years = sorted({m.year for m in months})
+    index = {year: [i for i, m in enumerate(months) if m.year == year] for year in years}
+
+    def by_year(figures: list[Figure]) -> list[Figure]:
+        return [_added(figures[i] for i in index[year]) for year in years]
+
+    return "year", [str(y) for y in years], by_year(result.month_figures()), [by_year(f) for f in series]
