@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from projects.search import terms, tsquery, uses_index, zone_ids_per_term
+from projects.search import filter_each_term, terms, tsquery, uses_index
 
 
 def filter_batches(queryset: QuerySet, query: str | None) -> QuerySet:
@@ -15,22 +15,15 @@ def filter_batches(queryset: QuerySet, query: str | None) -> QuerySet:
     A batch has no name of its own (`秦创原` is only in its quote), so the quote is what is
     searched; on PostgreSQL the articles' GIN-indexed grams narrow the quotes to read first
     (a quote is a piece of its article's text, so an article without the grams has no hit)."""
-    words = terms(query)
-    if not words:
-        return queryset
-    indexed = uses_index(queryset)
-    zones = zone_ids_per_term(words)
-    for word in words:
-        quoted = Q(mentions__quote__icontains=word)
-        grams_of_word = tsquery([word])
-        if indexed and grams_of_word:
-            quoted &= Q(mentions__article__search_document__grams=grams_of_word)
-        hits = queryset.model.objects.filter(quoted).values("pk")
-        condition = Q(title__icontains=word) | Q(pk__in=hits)
-        if zones[word]:
-            condition |= Q(zone_id__in=sorted(zones[word]))
-        queryset = queryset.filter(condition)
-    return queryset
+
+    def quoted(word: str, grams: str | None) -> Q:
+        in_quote = Q(mentions__quote__icontains=word)
+        if grams:
+            in_quote &= Q(mentions__article__search_document__grams=grams)
+        hits = queryset.model.objects.filter(in_quote).values("pk")
+        return Q(title__icontains=word) | Q(pk__in=hits)
+
+    return filter_each_term(queryset, query, quoted)
 
 
 def filter_articles(queryset: QuerySet, query: str | None) -> QuerySet:

@@ -91,7 +91,7 @@ def likely_duplicates_of(
             condition |= Q(search_document__grams=" | ".join(f"({query})" for query in sorted(grams)))
         with transaction.atomic(using=others.db), connections[others.db].cursor() as cursor:
             # Many OR'ed conditions make a high cost estimate, and PostgreSQL would compile the
-            # plan (JIT) first: ~200 ms for a plan of a few index scans.
+            # plan (JIT) first, which costs far more than the few index scans the plan holds.
             cursor.execute("SET LOCAL jit = off")
             rows = list(others.filter(condition, zone_id__in=zones))
     else:

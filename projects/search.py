@@ -30,7 +30,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -218,22 +218,34 @@ def zone_ids_per_term(words: list[str]) -> dict[str, set[int]]:
     return found
 
 
-def filter_projects(queryset: QuerySet, query: str | None) -> QuerySet:
-    """Projects whose name or investor (or zone) contains every term of the query."""
+def filter_each_term(
+    queryset: QuerySet, query: str | None, condition_for: Callable[[str, str | None], Q]
+) -> QuerySet:
+    """Rows that match every term of the query: `condition_for(word, grams)` is a term's own
+    condition, given the term's gram query where the GIN index serves this queryset (else None);
+    a term that names a zone also matches that zone's rows. One loop for projects and batches."""
     words = terms(query)
     if not words:
         return queryset
     indexed = uses_index(queryset)
     zones = zone_ids_per_term(words)
     for word in words:
-        condition = Q(name__icontains=word) | Q(investor__icontains=word)
-        grams_of_word = tsquery([word])
-        if indexed and grams_of_word:
-            condition &= Q(search_document__grams=grams_of_word)
+        grams_of_word = tsquery([word]) if indexed else ""
+        condition = condition_for(word, grams_of_word or None)
         if zones[word]:
             condition |= Q(zone_id__in=sorted(zones[word]))
         queryset = queryset.filter(condition)
     return queryset
+
+
+def filter_projects(queryset: QuerySet, query: str | None) -> QuerySet:
+    """Projects whose name or investor (or zone) contains every term of the query."""
+
+    def named(word: str, grams: str | None) -> Q:
+        condition = Q(name__icontains=word) | Q(investor__icontains=word)
+        return condition & Q(search_document__grams=grams) if grams else condition
+
+    return filter_each_term(queryset, query, named)
 
 
 # --- showing hits ------------------------------------------------------------------------

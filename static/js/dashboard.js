@@ -78,7 +78,7 @@
   /* Chart.js sizes a canvas to its box's width, fractions included (905.625px), and compares that
    * with the canvas's pixel width, always whole: they never match, so the box's first resize
    * observation (which every observed element gets, right after the first layout) redraws each
-   * chart in full at the size it already has (~60 ms for the monthly chart). Whole pixels make
+   * chart in full at the size it already has. Whole pixels make
    * that observation a no-op; the canvas is at most one pixel narrower than its box. */
   var wholePixelPlatform = null;
   function WholePixelPlatform() {
@@ -95,8 +95,8 @@
   }
 
   /* A responsive chart updates itself twice while it is constructed (once when it attaches to
-   * the page and sizes its canvas, once more at the end of the constructor): with 9 series ×
-   * 120 months each update was ~40 ms. Constructed without data, both are cheap; the data is
+   * the page and sizes its canvas, once more at the end of the constructor), each over every
+   * series and month. Constructed without data, both are cheap; the data is
    * then set and drawn by one update (synchronous: animation is off), before the dashboard
    * marks itself ready. */
   function chartOnce(canvas, config) {
