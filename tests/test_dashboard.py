@@ -491,3 +491,13 @@ def test_the_zone_list_counts_each_zones_confirmed_projects(analyst, world):
     a = world["A"]
     row = rf'{re.escape(a.short_name)}</a>.*?<td class="num">{expected[a.pk]}</td>'
     assert expected[a.pk] > 0 and re.search(row, response.content.decode(), re.DOTALL)
+
+
+def test_record_counts_read_as_counts_in_english(analyst, world):
+    """'6 projects · 1 batch signing', never 'Project 6' (a label followed by a number)."""
+    analyst.cookies["django_language"] = "en"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", analyst.get("/").content.decode()))
+    projects, batches, undated = EXPECTED["projects"], EXPECTED["batches"], EXPECTED["undated_records"]
+    assert f"{projects} projects · {batches} batch signing " in text
+    assert f"{undated} record, not in the monthly chart" in text
+    assert f"Project {projects}" not in text
