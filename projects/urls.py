@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import compare_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/totals/", views.totals_api, name="totals-api"),
     path("exports/<slug:kind>.<slug:fmt>", views.export, name="export"),
     path("projects/", views.project_list, name="project-list"),
+    path("compare/", compare_views.compare_zones, name="compare"),
 ]

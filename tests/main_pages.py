@@ -34,6 +34,7 @@ def build_main_pages() -> list[MainPage]:
         MainPage("batch-detail", world["BA"].get_absolute_url(), "editor"),
         MainPage("zone-list", "/zones/", "editor"),
         MainPage("zone-detail", world["B"].get_absolute_url(), "editor"),
+        MainPage("compare", f"/compare/?zone={world['A'].slug}&zone={world['B'].slug}", "editor"),
         MainPage("search", "/search/?q=光伏", "editor"),
         MainPage("bulletin-list", "/bulletins/", "editor"),
         MainPage("bulletin-detail", bulletin.get_absolute_url(), "editor"),

@@ -1,0 +1,34 @@
+"""The zone comparison page (`/compare/`): thin, the figures come from `projects.compare`.
+
+It shows no quote and links to no article, so it lives in `projects` (not `articles`)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from accounts.access import public_read_only
+
+from . import chart_range, compare, selectors
+from .filters import ProjectFilter
+from .views import chart_labels, range_links
+
+
+@public_read_only
+@require_safe
+def compare_zones(request):
+    """Two to four zones side by side; the address (`zone` repeated, with the dashboard's
+    other filters) reproduces the view. Too few or too many zones: the page says so."""
+    project_filter = ProjectFilter(request.GET, queryset=selectors.project_list())
+    effective, shown_range = chart_range.effective(project_filter, request.GET)
+    comparison = compare.compare(project_filter, effective, shown_range)
+    return render(request, "projects/compare.html", {
+        "filter": project_filter,
+        "comparison": comparison,
+        "data": comparison.data,
+        "period_rows": compare.period_rows(comparison.data) if comparison.ready else [],
+        "chart_range": shown_range,
+        "range_links": range_links(request, shown_range),
+        "labels": chart_labels(),
+        "min_zones": compare.MIN_ZONES, "max_zones": compare.MAX_ZONES,
+    })
