@@ -5,7 +5,10 @@ An article quotes a record once or several times (and after a merge, two quotes 
 one project): the page lists each record once per article, with all its quotes, so that an
 editor reviews a project once. A batch comes with the article's projects to tick as its
 members, and the members it has elsewhere. Likely duplicates of every candidate of the page
-come from one query (`projects.dedup.likely_duplicates_of`).
+come from one query (`projects.dedup.likely_duplicates_of`). A candidate that reports a later
+step of a confirmed one (a 开工 of a project signed earlier) is offered first as "add as an event
+of #N" (`projects.dedup.event_offers`): the merge moves its event, with its own date, stage and
+quote, to that project, where the follow-through counts it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from projects import rollup
-from projects.dedup import likely_duplicates_of
+from projects.dedup import event_offers, likely_duplicates_of
 from projects.models import Batch, Project, ReviewStatus
 from projects.services import set_review_status
 
@@ -29,7 +32,8 @@ class ReviewItem:
 
     mention: Mention  # the first quote: the block's anchor (#mention-N) and its actions' address
     quotes: list[Mention] = field(default_factory=list)
-    duplicates: list[tuple[Project, float]] = field(default_factory=list)
+    duplicates: list[tuple[Project, float]] = field(default_factory=list)  # event offers first
+    event_targets: set[int] = field(default_factory=set)  # duplicates offered as "add as an event"
     members: list[tuple[Project, bool]] = field(default_factory=list)  # a batch: the article's projects
     members_elsewhere: list[Project] = field(default_factory=list)  # a batch: members from other articles
 
@@ -84,11 +88,18 @@ def review_items(mentions_by_article: dict[int, list[Mention]]) -> dict[int, lis
         here = {project.pk for project in projects}
         for item in article_items:
             if item.project is not None:
-                item.duplicates = duplicates.get(item.project.pk, [])
+                _suggest(item, duplicates.get(item.project.pk, []))
             elif item.batch is not None:
                 item.members = [(project, project.batch_id == item.batch.pk) for project in projects]
                 item.members_elsewhere = [p for p in members.get(item.batch.pk, []) if p.pk not in here]
     return items
+
+
+def _suggest(item: ReviewItem, matches: list[tuple[Project, float]]) -> None:
+    """The item's likely duplicates, those it is a later event of first (each part best first)."""
+    offers = event_offers(item.project, matches)
+    item.event_targets = {match.pk for match, _score in offers}
+    item.duplicates = offers + [pair for pair in matches if pair[0].pk not in item.event_targets]
 
 
 def article_items(article: Article) -> list[ReviewItem]:

@@ -8,6 +8,8 @@ overlap of the names' character pairs once the generic words are set aside.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from django.db import connections, transaction
 from django.db.models import Q
 
-from .models import Project
+from .models import DatePrecision, Project, ReviewStatus, Stage
 from .search import CJK_START, _quote, filter_projects, terms, uses_index
 
 GENERIC_WORDS = re.compile(
@@ -187,3 +189,40 @@ def picker_matches(
         scored.append((other, round(min(score, 1.0), 2)))
     scored.sort(key=lambda pair: (-pair[1], pair[0].review_status != "confirmed", -pair[0].pk))
     return scored[:limit]
+
+
+# A project's life as reports follow it: a report of a later step is an event of the project.
+LIFE_ORDER = (Stage.SIGNED, Stage.STARTED, Stage.OPERATING)
+
+
+def _last_day(day: dt.date, precision: str) -> dt.date:
+    """The last day a date stored as the first day it covers may mean."""
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def reports_later_step(candidate: Project, target: Project) -> bool:
+    """Whether `candidate` reads as a later step of `target` (a 开工 report of a project signed
+    earlier, a 投产 report of one started): its stage comes after the target's furthest stage in
+    the project's life, and it is not certainly dated before the target's date."""
+    if candidate.stage not in LIFE_ORDER or target.stage not in LIFE_ORDER:
+        return False
+    if LIFE_ORDER.index(candidate.stage) <= LIFE_ORDER.index(target.stage):
+        return False
+    if candidate.date is None or target.date is None:
+        return True
+    return _last_day(candidate.date, candidate.date_precision) >= target.date
+
+
+def event_offers(
+    candidate: Project, matches: Iterable[tuple[Project, float]]
+) -> list[tuple[Project, float]]:
+    """The likely duplicates to offer as "add as an event of #N": confirmed projects of which
+    the candidate reports a later step, in the order given (best match first)."""
+    return [
+        (match, score) for match, score in matches
+        if match.review_status == ReviewStatus.CONFIRMED and reports_later_step(candidate, match)
+    ]
