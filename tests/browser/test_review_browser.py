@@ -23,7 +23,8 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Batch, Project
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.browser.conftest import ARTIFACTS, PASSWORD, login
+from tests.browser.steps import upload_issue
 from tests.conftest import sample_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -36,18 +37,8 @@ MAX_LOAD_PER_CORE = 1.5  # above it the time is the other processes', not ours (
 
 
 def review_the_sample(context, path) -> dict:
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "editor-user")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    page.goto("/bulletins/upload/")
-    page.set_input_files("input[name=file]", str(path))
-    page.fill("input[name=issue_date]", "2022-07-01")
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/bulletins/*/")
-    page.wait_for_selector("li.candidate", timeout=60_000)
+    page = login(context, "editor-user")
+    upload_issue(page, path, "2022-07-01")
 
     timings: list[tuple[str, float]] = []
     inputs = {"keys": 0, "clicks": 0, "moves": 0}

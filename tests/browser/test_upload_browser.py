@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from config.celery import app
-from tests.browser.conftest import ARTIFACTS, PASSWORD
+from tests.browser.conftest import ARTIFACTS, PASSWORD, login
+from tests.browser.steps import upload_issue
 from tests.conftest import sample_path
 from tests.worker import WorkerProcess
 
@@ -35,21 +36,11 @@ def test_each_format_uploaded_in_the_browser_is_parsed_by_a_real_worker(browser,
     files = [sample_path(name) for name in FORMATS]
 
     def upload_all(context):
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", "editor-user")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        page = login(context, "editor-user")
         seen = {}
         for path in files:
-            page.goto("/bulletins/upload/")
-            page.set_input_files("input[name=file]", str(path))
-            page.fill("input[name=issue_date]", "2022-07-01")
-            page.click("main form button[type=submit]")
-            page.wait_for_url("**/bulletins/*/")
             # No reload by us: the page polls the status and reloads itself when the parse ends.
-            page.wait_for_selector("article.article h2", timeout=60_000)
+            upload_issue(page, path, "2022-07-01", wait_for="article.article h2")
             seen[path.name] = {
                 "status": page.inner_text("#bulletin-status .status"),
                 "titles": page.locator("article.article h2").all_inner_texts(),
