@@ -23,6 +23,7 @@ from projects import rollup
 from projects.dedup import name_similarity
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
+from projects.timeline import own_event, timeline_fields
 from zones.matching import resolve_zone
 
 from . import bulk_write
@@ -310,8 +311,9 @@ def _store_project(
     }
     # A new project has exactly this one event, with the project's own stage and date: its
     # timeline (services.refresh_project_timeline) is the project's date and stage as they
-    # are, so there is nothing to refresh.
+    # are, so there is nothing to refresh; its follow-through timeline is that one event's.
     event = {"project": project, "stage": project["stage"], **event_date_fields(fact.date)}
+    project.update(timeline_fields(own_event(event["stage"], event["date"], event["date_precision"])))
     pending.projects.append(project)
     pending.events.append(event)
     pending.mentions.append(_mention(article, Mention.Kind.PROJECT, fact, project=project, event=event))

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .history import AdminHistoryHelper
 from .models import Batch, CurrencyRate, Project, ProjectEvent, ReviewStatus
-from .services import merge_projects, save_project_edit, set_review_status
+from .services import merge_projects, refresh_project_timeline, save_project_edit, set_review_status
 
 
 class ProjectEventInline(admin.TabularInline):
@@ -79,6 +79,13 @@ class ProjectAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin)
         """Through the same service as the review page, so the yuan value follows the amount."""
         save_project_edit(obj, request.user, changed=form.changed_data if change else ("date",))
 
+    def save_related(self, request, form, formsets, change):
+        """The events edited inline move the project's date and stage as the review's do (the
+        follow-through timeline follows each event's save: projects/timeline.py)."""
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            refresh_project_timeline(form.instance, request.user)
+
     @admin.action(description="合并到另一个项目…")
     def merge_selected(self, request, queryset):
         form = MergeTargetForm(request.POST if "apply" in request.POST else None)
@@ -116,10 +123,30 @@ class BatchAdmin(ReadableHistoryMixin, ReviewActionsMixin, SimpleHistoryAdmin):
 
 @admin.register(ProjectEvent)
 class ProjectEventAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    """An event edited on its own moves its project's date and stage (and its former project's,
+    when it is moved to another) as the review's edits do."""
+
     list_display = ("project", "stage", "date", "date_precision")
     list_filter = ("stage",)
     search_fields = ("project__name",)
     autocomplete_fields = ("project",)
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("project") if change else None
+        super().save_model(request, obj, form, change)
+        for project in Project.objects.filter(pk__in={obj.project_id, before} - {None}):
+            refresh_project_timeline(project, request.user)
+
+    def delete_model(self, request, obj):
+        project = obj.project
+        super().delete_model(request, obj)
+        refresh_project_timeline(project, request.user)
+
+    def delete_queryset(self, request, queryset):
+        projects = list(Project.objects.filter(pk__in=queryset.values("project_id")))
+        super().delete_queryset(request, queryset)
+        for project in projects:
+            refresh_project_timeline(project, request.user)
 
 
 @admin.register(CurrencyRate)

@@ -7,6 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("投资项目")
 
     def ready(self) -> None:
-        from . import rollup
+        from . import rollup, timeline
 
         rollup.connect()  # keeps the zone-month rollup equal to the base tables
+        timeline.connect()  # keeps each project's follow-through timeline equal to its events

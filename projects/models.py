@@ -40,6 +40,14 @@ UNINDEXED_IN_HISTORY = (
 )
 
 
+# Derived from the events (projects/timeline.py): not edited, so not in the history, and not
+# written by a project's save.
+TIMELINE_HISTORY_EXCLUDED = (
+    "signed_on", "signed_precision", "started_on", "started_precision", "operating_on",
+    "operating_precision", "months_to_start", "months_to_start_max", "followed_up",
+)
+
+
 class MoneyFields(models.Model):
     """An amount as printed (value in its own currency) and its value in yuan."""
 
@@ -148,7 +156,24 @@ class Project(Searchable, ReviewedRecord):
     )
     # The grams of name and investor (projects/search.py), GIN-indexed on PostgreSQL.
     search_document = SearchDocumentField()
-    history = HistoricalRecords(excluded_fields=["search_document"], no_db_index=UNINDEXED_IN_HISTORY)
+    # The follow-through timeline, derived from the events (projects/timeline.py, rules in
+    # projects/follow_through.py): the earliest signing, the earliest start from the signing on,
+    # the earliest operating; the months signing → start from the stored dates (the median's)
+    # and the fewest months within which the start is certain ("started within N months").
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True, editable=False)
+    signed_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True, editable=False)
+    started_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+    operating_on = models.DateField(_("投产日期"), null=True, blank=True, editable=False)
+    operating_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+    months_to_start = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    months_to_start_max = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    followed_up = models.BooleanField(default=False, editable=False)  # an event of another stage than 签约
+    history = HistoricalRecords(excluded_fields=["search_document", *TIMELINE_HISTORY_EXCLUDED],
+                                no_db_index=UNINDEXED_IN_HISTORY)
 
     class Meta:
         verbose_name = _("项目")
@@ -164,6 +189,14 @@ class Project(Searchable, ReviewedRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Saving a project never writes its timeline: the events keep it (projects/timeline.py),
+        and an instance read before its events changed would write it back stale."""
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            update_fields = [f.name for f in self._meta.concrete_fields
+                             if not f.primary_key and f.name not in TIMELINE_HISTORY_EXCLUDED]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     SEARCHED_FIELDS = ("name", "investor")  # the search document's (projects/search.py)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import rollup
+from . import rollup, timeline
 from .models import Batch, Project, ReviewStatus, Stage
 from .money import to_yuan
 
@@ -46,7 +46,8 @@ def refresh_project_timeline(project: Project, user=None) -> None:
     """Derive the project's counted date and current stage from its events.
 
     The date that counts is the signing, else the first event; the stage is the
-    furthest one reported.
+    furthest one reported. The follow-through timeline (signing, start, operating:
+    projects/timeline.py) is refreshed too.
     """
     events = list(project.events.all())
     dated = [event for event in events if event.date is not None]
@@ -59,6 +60,9 @@ def refresh_project_timeline(project: Project, user=None) -> None:
     if (project.date, project.date_precision, project.stage) != (new_date, new_precision, stage):
         project.date, project.date_precision, project.stage = new_date, new_precision, stage
         _save(project, user, "timeline")
+    # The follow-through timeline: the events' saves keep it, but a project without events
+    # reads its own date and stage, which may just have been edited.
+    timeline.refresh([project.pk])
 
 
 @transaction.atomic

@@ -24,6 +24,11 @@ they form the "日期不详" figure, beside the monthly totals. With a month ran
 filter, that figure holds the undated records that match every *other* filter (they cannot
 be placed in or out of the range).
 
+What broke ground of what was signed — the follow-through rule (signing, start within 6/12/24
+months at the dates' precision, operating, stalled; only projects, a batch's members once
+linked) — is in projects/follow_through.py, computed from each project's stored timeline
+(projects/timeline.py).
+
 Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
 industry of its own, so it counts under 未分行业.
 

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from articles import bulk_write
 from articles.models import Article, Mention
 from projects.models import Batch, Project, ProjectEvent
+from projects.timeline import own_event, timeline_fields
 from tests.factories import make_article, make_batch, make_event, make_project, make_zone
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,11 @@ def test_insert_stores_what_saving_each_object_stores():
     saved = []
     for row in project_rows(zone):
         project = Project(**row)
-        project.save()  # computes its own search document (the ingest hands the bulk rows the same)
+        # computes its own search document and timeline (the ingest hands the bulk rows the same)
+        project.save()
         saved.append(project.pk)
-    rows = [{**row, "search_document": Project.objects.get(pk=pk).search_document}
+    rows = [{**row, "search_document": Project.objects.get(pk=pk).search_document,
+             **timeline_fields(own_event(row.get("stage", "signed"), row.get("date"), row.get("date_precision", "")))}
             for row, pk in zip(project_rows(zone), saved, strict=True)]
     bulk_write.insert(Project, rows)
     inserted = [row["id"] for row in rows]
