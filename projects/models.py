@@ -171,7 +171,8 @@ class Project(Searchable, ReviewedRecord):
         max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
     months_to_start = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     months_to_start_max = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    followed_up = models.BooleanField(default=False, editable=False)  # an event of another stage than 签约
+    # An event of another stage than 签约 was reported (the stalled list's "no later event").
+    followed_up = models.BooleanField(default=False, db_default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["search_document", *TIMELINE_HISTORY_EXCLUDED],
                                 no_db_index=UNINDEXED_IN_HISTORY)
 

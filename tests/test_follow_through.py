@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -253,9 +255,11 @@ def test_ingested_projects_have_their_timeline():
     assert (project.signed_on, project.signed_precision, project.started_on) == (dt.date(2023, 5, 16), D, None)
 
 
-def test_backfill_recomputes_from_the_events(world):
+def test_refresh_timelines_recomputes_from_the_events(world):
     Project.objects.update(signed_on=None, started_on=None, months_to_start_max=None, followed_up=False)
-    assert timeline.backfill() == Project.objects.count()
+    out = StringIO()
+    call_command("refresh_timelines", stdout=out)
+    assert f"timelines refreshed: {Project.objects.count()} projects" in out.getvalue()
     assert run().as_json()["total"]["started_within"]["12"] == amount(5, "41")
     assert ProjectEvent.objects.filter(project=world["P5"]).count() == 2
     assert Decimal(run().as_json()["total"]["signed"]["amount_yuan"]) == yuan("80")
