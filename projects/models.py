@@ -162,13 +162,13 @@ class Project(Searchable, ReviewedRecord):
     # and the fewest months within which the start is certain ("started within N months").
     signed_on = models.DateField(_("签约日期"), null=True, blank=True, editable=False)
     signed_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+        max_length=5, choices=DatePrecision.choices, blank=True, db_default="", editable=False)
     started_on = models.DateField(_("开工日期"), null=True, blank=True, editable=False)
     started_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+        max_length=5, choices=DatePrecision.choices, blank=True, db_default="", editable=False)
     operating_on = models.DateField(_("投产日期"), null=True, blank=True, editable=False)
     operating_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, blank=True, editable=False)
+        max_length=5, choices=DatePrecision.choices, blank=True, db_default="", editable=False)
     months_to_start = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     months_to_start_max = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # An event of another stage than 签约 was reported (the stalled list's "no later event").
