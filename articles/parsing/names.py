@@ -6,6 +6,13 @@ a function word (的, 在, 就, 将 …), a verb that introduces the project (�
 落户 …) or a count (10个). What remains is checked against a list of generic words: "合作项目",
 "重点项目" or "该项目" are not names. A name right after a place preposition (在, 位于, 入驻)
 is a location ("在乐山高新区新能源产业园举行开工仪式"), not a project.
+
+A name is what an editor would keep (parser 4.1; the yardstick is tests/parsing/name_quality.py):
+a list "甲、乙等17个项目" gives one name per item (甲 becomes 甲项目), a short modifier staying
+with the next ("光伏、风电储能电池产业园"); a description ("全省最大单体工业项目", "首个民生类项目")
+is no name, and gives way to a name that follows it straight away; a class ("属于…的X项目",
+"X区2022年一季度重大项目", "数十亿元级项目") and a zone ("X产业园区") are no names; quotes and
+noun uses of 服务/管理 stay inside a name ("普华永道“未来空间”项目", "人力资源服务产业园").
 """
 
 from __future__ import annotations
@@ -13,12 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .wordlists import alternation
+
 _HEADS = (
     "项目|基地|产业园|产业基地|工厂|生产线|产线|工程|研发中心|运营中心|制造中心|结算中心|数据中心|"
     "中心|总部|研究院|工业园|科技园|综合体|电站|智造园|产业城|科技城|示范区"
 )
 _TRAIL = r"(?:项目|工程|一期|二期|三期|首期|（一期）|（二期）)*"
-_HEAD_RE = re.compile(rf"(?:{_HEADS}){_TRAIL}")
+# A head inside a longer noun is none: 工程机械, 工程师, 中心城区.
+_HEAD_RE = re.compile(rf"(?:{_HEADS})(?!机械|师|城区){_TRAIL}")
+_HEAD_END = re.compile(rf"(?:{_HEADS}){_TRAIL}\Z")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.·\-—+“”\"《》（(、]")  # not ）: a name never ends one
 # The run of name characters that ends where a search stops (a C scan, not a per-character loop).
 _NAME_RUN = re.compile(_NAME_CHARS.pattern + r"*\Z")
@@ -28,20 +39,34 @@ _BOUNDARY = re.compile(
     # who reports or attends is no part of a name: "…张某出席活动并宣布项目集中开工"
     r"出席|宣布|表示|指出|强调|介绍|获悉|发现|了解到|参加|主持|致辞|重要|"
     r"这家|这个|这一|那家|(?<=[\d一二两三四五六七八九十])大|"
-    r"此次|本次|这次|该次|签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
+    r"此次|本次|这次|该次|(?<=[共合拟在筹])建|签约|签署|签订|签下|引进|落户|落地|开工|奠基|动工|开建|建设|新建|扩建|投资|投建|打造|推进|实施|启动|"
     r"举行|包括|其中|以及|这些|上述|考察|洽谈|对接|参观|调研|总投资|是|了|的|在|于|就|将|与|对|"
     r"把|由|等|共|个|(?<=[\d一二两三四五六七八九十])项|批|该|此|其|各|：|:|，|,|；|;|“|”|"
     # verbs that take 项目 as object: "狠抓项目", "主攻项目建设" are not names
-    r"抓|组建|围绕|确保|主攻|推进|保障|推动|加快|做好|聚焦|谋划|包装|争取|招引|对接|跟踪|落实|审批|服务|"
-    r"成员|招商引资|管理|统筹|优化|强化|深化|服务于|助力|支持|带动|促进|完善|提升|实现|完成|开展|进行|"
+    r"抓|组建|围绕|确保|主攻|推进|保障|推动|加快|做好|聚焦|谋划|包装|争取|招引|对接|跟踪|落实|审批|服务于|"
+    r"成员|招商引资|统筹|优化|强化|深化|助力|支持|带动|促进|完善|提升|实现|完成|开展|进行|"
     r"涉及|涵盖|覆盖|主要|重点|一批|多个|若干|全部|所有|部分|更多|首个|唯一"
 )
+# "人力资源服务产业园": words that end a name's left context only before 项目/工程 (see the file).
+_NOUN_VERBS = re.compile(alternation("names/noun_verbs"))
+_OBJECT_HEADS = ("项目", "工程")
+# A description in place of a name: "吉林省最大单体工业项目", "首个房建类民生项目".
+_DESCRIPTOR = re.compile(alternation("names/descriptors"))
+_CLASS_WORD = re.compile(r"[\u4e00-\u9fff]{2}类(?!脑)")  # 房建类, 民生类 (not 类脑: brain-like)
+# "属于…的X项目": the class a project belongs to, not its name.
+_CLASS_VERB = re.compile(alternation("names/class_verbs"))
+# A place before generic words is still no name: "X高新区2022年一季度重大项目".
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:高新区|开发区|新区|园区|[省市县区])")
+_MONEY = re.compile(r"[万亿](?:元|美元|欧元|港元)")
+_CLAUSE_MARK = re.compile(r"[，,；;：:。！？]")
+# "甲、乙等17个项目": a list of a batch's members, each item a project of its own.
+LIST_COUNT = re.compile(r"等(?:[\d一二两三四五六七八九十百]+(?:个|项|宗)|多个|一批|若干)")
 _LEADING = re.compile(r"(?:自从|自(?![动主贸然由治行研有建营助])|从|据|随着|截至)")
 # Generic heads: a name made only of these words is not a name.
 _GENERIC = re.compile(
     r"^(?:合作|重点|重大|省重点|市重点|省市重点|系列|签约|产业|招商|新|相关|一批|多个|优质|投资|建设|在建|新建|续建|储备|产业化|"
     r"引进|落地|服务|孵化|科技|工业|省级|市级|国家级|国家|示范|标杆|龙头|好|大|大型|优秀|民生|基础设施|"
-    r"配套|招商引资|外资|内资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
+    r"配套|招商引资|外资|内资|台资|港资|侨资|制造业|技改|工业技改|亿元|十亿元|百亿元|亿元以上|全部|所有|单个|首批|第一批|"
     r"各类|其他|其它|同类|以上|更多|一系列|年度|[一二三四]季度|上半年|下半年|全年|本次|此次|当天|现场|集中|"
     # words that say which or whose project, not its name: "一期项目", "现有项目", "切实解决好项目"
     r"公司|企业|集团|现有|原有|该|切实|解决好|做好|抓好|生产|物流|[一二三四首]期|"
@@ -82,8 +107,9 @@ class NameSpan:
 
 def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
     """Project names in folded[lo:hi] (offsets into the article; `text` gives the original)."""
-    names = []
+    names: list[NameSpan] = []
     last_end = lo
+    description = -1  # where a description ended ("…最大单体工业项目"): a name right after it is its name
     for m in _HEAD_RE.finditer(folded, lo, hi):
         end = m.end()
         if m.start() < last_end:
@@ -92,9 +118,15 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         left = folded[start : m.start()]
         cut = 0
         counted = False
+        quoted = _quoted(left)
         for b in _BOUNDARY.finditer(left):
+            if quoted and any(o <= b.start() <= c for o, c in quoted):
+                continue  # "普华永道“未来空间”项目": a quoted name is part of the name
             cut = b.end()
             counted = b.group() in "个项批大" and b.start() > 0 and left[b.start() - 1] in _COUNT_DIGITS
+        if m.group().startswith(_OBJECT_HEADS):
+            for b in _NOUN_VERBS.finditer(left, cut):
+                cut, counted = b.end(), False
         # A list "A项目、B项目" splits: keep only the last item for this head.
         for sep in _ENUM_COMMA.finditer(left) if "、" in left else ():
             before = left[: sep.start()]
@@ -116,13 +148,76 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
             start += legal.end()
             body = folded[start : m.start()]
         last_end = end
-        if _GENERIC.match(body) or len(body) < 2:
-            if not counted:
+        opened, description = description, -1
+        if folded.startswith("区", end) and m.group()[-1] == "园":
+            continue  # "X产业园区": a zone, not a project (a 项目 after it is matched on its own)
+        if _DESCRIPTOR.search(folded, max(lo, start - 3), m.start()) or _CLASS_WORD.search(body):
+            description = end  # "吉林省最大单体工业项目": a description, maybe of the next name
+            continue
+        if _GENERIC.match(_PLACE_PREFIX.sub("", body)) or len(body) < 2 or _MONEY.search(body):
+            if not counted:  # "高新区2022年一季度重大项目", "数十亿元级项目": a class, no name
                 continue
         if _PLACE_BEFORE.search(folded, max(lo, start - 4), start):
             continue
-        names.append(NameSpan(start, end, text[start:end], counted, investor))
+        if _class_before(folded, lo, start):
+            continue
+        if "、" in body and not counted and LIST_COUNT.match(folded, end, hi):
+            names += _list_items(folded, text, start, m.start(), end)
+            continue
+        span = NameSpan(start, end, text[start:end], counted, investor)
+        if names and names[-1].end == start and len(body) <= 3 and not counted:
+            prev = names.pop()  # "黔云数据中心集群项目": a head inside a longer name
+            span = NameSpan(prev.start, end, text[prev.start : end], prev.counted, prev.investor)
+        elif opened == start and not counted:  # "最大单体工业项目中国石油…项目": the name of that
+            span = NameSpan(_description_start(opened, folded, lo), end, span.name, False, investor)
+        names.append(span)
     return names
+
+
+def _description_start(description_end: int, folded: str, lo: int) -> int:
+    """Where the description ending at `description_end` starts: after the last clause mark or
+    的 before it, so that "总投资339亿元的[description][name]" puts the name right after 的."""
+    i = description_end - 1
+    while i > lo and folded[i - 1] not in "，,；;：:。的":
+        i -= 1
+    return i
+
+
+def _quoted(left: str) -> list[tuple[int, int]]:
+    """The closed “…” spans of a name's left context."""
+    out = []
+    pos = left.find("“")
+    while pos >= 0:
+        close = left.find("”", pos)
+        if close < 0:
+            break
+        out.append((pos, close))
+        pos = left.find("“", close)
+    return out
+
+
+def _class_before(folded: str, lo: int, start: int) -> bool:
+    """ "属于…国家重点扶持的X项目": is a class verb before the name in its clause?"""
+    clause = lo
+    for mark in _CLAUSE_MARK.finditer(folded, max(lo, start - 30), start):
+        clause = mark.end()
+    return _CLASS_VERB.search(folded, clause, start) is not None
+
+
+def _list_items(folded: str, text: str, start: int, head: int, end: int) -> list[NameSpan]:
+    """ "孚能科技动力电池、中俄航空产业园等17个项目": each item of the list is a project; an
+    item without a head noun is one of the counted 项目 ("孚能科技动力电池项目"). A short item
+    (under four characters: "光伏、风电储能电池产业园") is a modifier of the next, not a name."""
+    out = []
+    item = start
+    for sep in _ENUM_COMMA.finditer(folded, start, head):
+        if sep.start() - item < 4:
+            continue  # a modifier: it stays with the next item
+        own = text[item : sep.start()]
+        out.append(NameSpan(item, sep.start(), own if _HEAD_END.search(own) else own + "项目", False))
+        item = sep.end()
+    out.append(NameSpan(item, end, text[item:end], False))
+    return out
 
 
 def _has_legal_suffix(folded: str, lo: int, hi: int) -> bool:
