@@ -7,8 +7,10 @@ later); `range=all` shows every month instead; an explicit month range always wi
 default range leaves records out it is handed to `projects.totals` as an explicit month range
 (an "effective" filter), so every figure, table, export and drill-down link of the same query
 agrees, and the undated figure is the one any month range shows. When the range spans more
-than YEARLY_AFTER months the bars are per year (sums of the monthly figures, so a year's bar
-equals its months added up).
+than YEARLY_AFTER months the bars are per year (sums of the monthly figures and of the year's
+records known only to the year, so a year's bar equals its months and its "month unknown"
+figure added up). A record known only to the year spans its year: the default range runs to
+December of the latest one (`dated_span`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from .filters import MONTH_FIELDS, ProjectFilter, parse_month
+from .models import DatePrecision
 from .totals import Figure, Totals, month_label
 
 DEFAULT_MONTHS = 24
@@ -53,13 +56,18 @@ def _months_back(month: dt.date, count: int) -> dt.date:
 
 
 def dated_span(project_filter: ProjectFilter) -> tuple[dt.date, dt.date] | None:
-    """The months of the first and the latest dated record (project or batch) the filter selects."""
+    """The months of the first and the latest dated record (project or batch) the filter selects;
+    a record known only to the year spans its year: its last month is December (a range that
+    ends earlier leaves it out, projects/months.py)."""
     firsts, lasts = [], []
+    year_only = Q(date_precision=DatePrecision.YEAR)
     for qs in (project_filter.qs, project_filter.batch_qs()):
-        span = qs.aggregate(first=Min("date"), last=Max("date"))
-        if span["last"] is not None:
+        span = qs.aggregate(first=Min("date"), last=Max("date", filter=~year_only),
+                            last_year=Max("date", filter=year_only))
+        if span["first"] is not None:
             firsts.append(span["first"])
-            lasts.append(span["last"])
+            last_year = span["last_year"] and span["last_year"].replace(month=12)
+            lasts.extend(day for day in (span["last"], last_year) if day is not None)
     return (min(firsts).replace(day=1), max(lasts).replace(day=1)) if lasts else None
 
 
@@ -94,15 +102,20 @@ def _added(figures) -> Figure:
 
 def periods(result: Totals) -> tuple[str, list[str], list[Figure], list[list[Figure]]]:
     """(granularity, period labels, the periods' total figures, each series' figures per period):
-    the months themselves, or years when the months shown span more than YEARLY_AFTER."""
+    the months themselves, or years when the months shown span more than YEARLY_AFTER — a year's
+    bar adds its records known only to the year (its "month unknown" figure) to its months."""
     months = result.months
-    series = [s["figures"] for s in result.series()]
+    all_series = result.series()
+    series = [s["figures"] for s in all_series]
     if len(months) <= YEARLY_AFTER:
         return "month", [month_label(m) for m in months], result.month_figures(), series
-    years = sorted({m.year for m in months})
+    unknown_years = [key.year for key, _figure in result.unknown_months()]
+    years = sorted({m.year for m in months} | set(unknown_years))
     index = {year: [i for i, m in enumerate(months) if m.year == year] for year in years}
 
-    def by_year(figures: list[Figure]) -> list[Figure]:
-        return [_added(figures[i] for i in index[year]) for year in years]
+    def by_year(figures: list[Figure], unknown: list[Figure]) -> list[Figure]:
+        of_year = dict(zip(unknown_years, unknown, strict=True))
+        return [_added([*(figures[i] for i in index[year]), of_year.get(year, Figure())]) for year in years]
 
-    return "year", [str(y) for y in years], by_year(result.month_figures()), [by_year(f) for f in series]
+    totals = by_year(result.month_figures(), [figure for _key, figure in result.unknown_months()])
+    return "year", [str(y) for y in years], totals, [by_year(s["figures"], s["unknown"]) for s in all_series]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from .models import Batch, Project
 from .templatetags.money import yi_decimal
-from .totals import Figure, Totals, counted_records, month_label
+from .totals import Figure, Totals, counted_records, month_label, unknown_month_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -98,13 +98,18 @@ def _figure_cells(figure: Figure) -> list:
 
 
 def totals_rows(totals: Totals) -> Iterator[list]:
-    """Every zone and month with records (all zones, not only the charted top ones), the
-    undated records per zone, and the grand totals."""
+    """Every zone and month with records (all zones, not only the charted top ones), then the
+    zone's "month unknown" figures (records known only to the year), the undated records per
+    zone, and the grand totals."""
     grid = totals.zone_months()
+    unknown = [key for key, _figure in totals.unknown_months()]
     for zone, _figure in totals.ranking():
         for month in totals.months:
             if month in grid[zone]:
                 yield [zone.name, month_label(month), *_figure_cells(grid[zone][month])]
+        for key in unknown:
+            if key in grid[zone]:
+                yield [zone.name, unknown_month_label(key), *_figure_cells(grid[zone][key])]
     for zone, figure in totals.undated_by_zone():
         yield [zone.name, _("日期不详"), *_figure_cells(figure)]
     yield [_("合计（有日期）"), "", *_figure_cells(totals.total)]

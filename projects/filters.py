@@ -18,7 +18,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from zones.models import Zone
 
 from . import rollup, search
-from .models import Batch, Project, ReviewStatus, Stage
-from .months import MONTH_RE, next_month, parse_month
+from .models import Batch, DatePrecision, Project, ReviewStatus, Stage
+from .months import MONTH_RE, ends_by_q, parse_month
 from .widgets import MonthInput
 
 YI = Decimal(100_000_000)
@@ -181,7 +181,8 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(date__gte=parse_month(value))
 
     def filter_month_to(self, queryset, name, value):
-        return queryset.filter(date__lt=next_month(parse_month(value)))
+        # A record known only to the year is inside only when the range covers its whole year.
+        return queryset.filter(ends_by_q(parse_month(value), Q(date_precision=DatePrecision.YEAR)))
 
     def filter_stage(self, queryset, name, value):
         if queryset.model is Batch:

@@ -295,6 +295,8 @@ class TotalsCell(ZoneCell):
     zone) — what every other level sums, and what an industry filter reads."""
 
     date = models.DateField(null=True)  # first day of the month; null: undated
+    # False: the records are known only to the year (`date` is its 1 January; projects/months.py)
+    month_known = models.BooleanField(default=True)
     stage = models.CharField(max_length=10)  # a batch: "signed"
     industry = models.CharField(max_length=32, blank=True)  # a batch: ""
 
@@ -317,6 +319,8 @@ class TotalsZoneCell(ZoneCell):
     the zone × month sums of filters that name no stage or industry."""
 
     date = models.DateField(null=True)
+    # False: the records are known only to the year (`date` is its 1 January; projects/months.py)
+    month_known = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("合计汇总格（开发区×月）")
@@ -332,6 +336,8 @@ class TotalsStageCell(ZoneCell):
     zone × month sums of filters that name a stage but no industry."""
 
     date = models.DateField(null=True)
+    # False: the records are known only to the year (`date` is its 1 January; projects/months.py)
+    month_known = models.BooleanField(default=True)
     stage = models.CharField(max_length=10)
 
     class Meta:
@@ -363,6 +369,8 @@ class TotalsBreakdownCell(Cell):
     province."""
 
     date = models.DateField(null=True)
+    # False: the records are known only to the year (`date` is its 1 January; projects/months.py)
+    month_known = models.BooleanField(default=True)
     stage = models.CharField(max_length=10)
     industry = models.CharField(max_length=32, blank=True)
 
@@ -377,6 +385,8 @@ class TotalsMonthCell(Cell):
     totals (the bars' heights) of filters that name none of those, from a few cells per month."""
 
     date = models.DateField(null=True)
+    # False: the records are known only to the year (`date` is its 1 January; projects/months.py)
+    month_known = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("合计汇总格（月）")

@@ -1,9 +1,17 @@
-"""Months as the filters, the totals and the rollup count them: a month is its first day."""
+"""Months as the filters, the totals and the rollup count them: a month is its first day.
+
+A record known only to the year (`date_precision` "year", stored as 1 January) has no month:
+a month range holds it only when the range covers its whole year (`ends_by_q`; `date >=
+month_from` already says that the range starts by January). projects/totals.py states the
+rule the figures follow from this.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from django.db.models import Q
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -22,3 +30,11 @@ def next_month(day: dt.date) -> dt.date:
 def month_of(day: dt.date | None) -> dt.date | None:
     """The month a record counts in (None: undated)."""
     return None if day is None else day.replace(day=1)
+
+
+def ends_by_q(end: dt.date, year_only: Q) -> Q:
+    """The rows inside a month range that ends with month `end`: dated before the month after it
+    and — the rows `year_only` selects (records known only to the year) — of a year that ends by
+    then: a range that stops before December leaves that year's year-only records out."""
+    first_uncovered_year = end.year + 1 if end.month == 12 else end.year
+    return Q(date__lt=next_month(end)) & ~(year_only & Q(date__gte=dt.date(first_uncovered_year, 1, 1)))

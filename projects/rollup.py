@@ -10,6 +10,11 @@ for projects, the review status and zone of the batch they belong to (when that 
 merged): the counting rule skips a member project exactly when its batch is counted under
 the same filter, which depends only on those two fields (`projects.totals._batch_counted`).
 
+The month of a cell is its `date` (first day of the month; null: undated) and `month_known`:
+False for the records known only to the year, which keep cells of their own dated 1 January
+(`month_known()`), so that they count in their year and never in January
+(`projects.totals`, "Records known only to the year").
+
 Six levels, each read for the filters it can answer with the fewest cells:
 
 - **full** (`TotalsCell`): zone × month × review status × stage × industry — an industry
@@ -54,6 +59,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.apps import apps as installed_apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
@@ -73,14 +79,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from .models import Batch, CellKind, Project, Stage
+from .models import Batch, CellKind, DatePrecision, Project, Stage
 from .months import month_of, next_month
 
 Key = tuple[int | None, dt.date | None]  # (zone_id, first day of the month or None)
 
 CELL_SUMS = ("projects", "batches", "batch_projects", "amount", "approximate_amount")
-FULL_KEYS = ("zone_id", "date", "kind", "review_status", "stage", "industry", "batch_review_status",
-             "batch_zone_id")
+FULL_KEYS = ("zone_id", "date", "month_known", "kind", "review_status", "stage", "industry",
+             "batch_review_status", "batch_zone_id")
 
 
 class Level(NamedTuple):
@@ -94,19 +100,20 @@ class Level(NamedTuple):
     source: str | None
 
 
-# In the order a recompute fills them (each after its source). "dated": whether the month is known.
+# In the order a recompute fills them (each after its source). "dated": whether the date is known;
+# "month_known": False for the records known only to the year (their `date` is 1 January).
 LEVELS = {
     "full": Level("TotalsCell", FULL_KEYS, "zone-month", None),
-    "zone": Level("TotalsZoneCell", ("zone_id", "date", "kind", "review_status", "batch_review_status",
-                                     "batch_zone_id"), "zone-month", "full"),
-    "stage": Level("TotalsStageCell", ("zone_id", "date", "kind", "review_status", "stage",
+    "zone": Level("TotalsZoneCell", ("zone_id", "date", "month_known", "kind", "review_status",
+                                     "batch_review_status", "batch_zone_id"), "zone-month", "full"),
+    "stage": Level("TotalsStageCell", ("zone_id", "date", "month_known", "kind", "review_status", "stage",
                                        "batch_review_status", "batch_zone_id"), "zone-month", "full"),
     "zone_total": Level("TotalsZoneTotalCell", ("zone_id", "dated", "kind", "review_status", "stage",
                                                 "batch_review_status", "batch_zone_id"), "zone", "stage"),
-    "breakdown": Level("TotalsBreakdownCell", ("date", "kind", "review_status", "stage", "industry",
-                                               "batch_review_status"), "month", "full"),
-    "month": Level("TotalsMonthCell", ("date", "kind", "review_status", "batch_review_status"), "month",
-                   "breakdown"),
+    "breakdown": Level("TotalsBreakdownCell", ("date", "month_known", "kind", "review_status", "stage",
+                                               "industry", "batch_review_status"), "month", "full"),
+    "month": Level("TotalsMonthCell", ("date", "month_known", "kind", "review_status", "batch_review_status"),
+                   "month", "breakdown"),
 }
 # PostgreSQL advisory lock taken by every writer of the rollup (see `_lock`).
 ADVISORY_LOCK_CLASS = 72_631_140
@@ -200,27 +207,35 @@ def computed_cells(where: Q | None = None, using: str = "default", apps=None) ->
     projects = (
         project_model.objects.using(using).filter(where, merged_into__isnull=True)
         .annotate(
-            c_month=TruncMonth("date"), c_kind=Value(CellKind.PROJECT),
+            c_month=TruncMonth("date"), c_month_known=month_known(), c_kind=Value(CellKind.PROJECT),
             c_batch_status=Case(When(live_batch, then=F("batch__review_status"))),
             c_batch_zone=Case(When(live_batch, then=F("batch__zone_id"))),
         )
         .order_by()
-        .values_list("zone_id", "c_month", "c_kind", "review_status", "stage", "industry", "c_batch_status",
-                     "c_batch_zone")
+        .values_list("zone_id", "c_month", "c_month_known", "c_kind", "review_status", "stage", "industry",
+                     "c_batch_status", "c_batch_zone")
         .annotate(**_named_sums(Count("id"), Value(0), Value(0), amount, approximate))
     )
     batches = (
         batch_model.objects.using(using).filter(where, merged_into__isnull=True)
-        .annotate(c_month=TruncMonth("date"), c_kind=Value(CellKind.BATCH), c_stage=Value(Stage.SIGNED),
+        .annotate(c_month=TruncMonth("date"), c_month_known=month_known(), c_kind=Value(CellKind.BATCH),
+                  c_stage=Value(Stage.SIGNED),
                   c_industry=Value(""), c_no_status=Value(None, output_field=CharField()),
                   c_no_zone=Value(None, output_field=IntegerField()))
         .order_by()
-        .values_list("zone_id", "c_month", "c_kind", "review_status", "c_stage", "c_industry", "c_no_status",
-                     "c_no_zone")
+        .values_list("zone_id", "c_month", "c_month_known", "c_kind", "review_status", "c_stage",
+                     "c_industry", "c_no_status", "c_no_zone")
         .annotate(**_named_sums(Value(0), Count("id"), Coalesce(Sum("project_count"), 0), amount,
                                 approximate))
     )
     return [projects, batches]
+
+
+def month_known() -> Case:
+    """Whether a record's month is known (False: dated, but only to the year) — the cells'
+    `month_known`, and the live totals' (projects/totals.py)."""
+    year_only = Q(date_precision=DatePrecision.YEAR, date__isnull=False)
+    return Case(When(year_only, then=Value(False)), default=Value(True), output_field=BooleanField())
 
 
 def _named_sums(projects, batches, batch_projects, amount, approximate) -> dict:
@@ -311,8 +326,23 @@ def rebuild(using: str = "default", apps=None) -> int:
 
 
 def rebuild_in_migration(apps, schema_editor) -> None:
-    """Fill the rollup for the data already there (the migrations that add its levels)."""
+    """Fill the rollup for the data already there (the migrations that add its levels or keys).
+
+    Skipped in a state whose cells lack a key the levels have today: the later migration that
+    adds the key rebuilds them."""
+    for level, (_model, keys, _kept_per, _source) in LEVELS.items():
+        model = level_model(level, apps)
+        if model is not None and not all(_has_field(model, name) for name in keys):
+            return
     rebuild(using=schema_editor.connection.alias, apps=apps)
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def rollup_drift(using: str = "default") -> list[dict]:

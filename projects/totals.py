@@ -17,7 +17,8 @@ batch out in this sense: a member of a batch signed in June never counts on its 
 July, so a filtered month shows exactly the bar of the unfiltered chart.
 
 Each record counts once, in the month of its `date` (for a project: its signing date, else
-its first reported event, as the review services set it); later events add no money.
+its first reported event, as the review services set it) — or, known only to the year, in
+that year (below); later events add no money.
 Amounts are `amount_yuan`, converted at ingest (`projects/money.py`); a record without an
 amount adds to the counts but not to the money. Records without a date are not dropped:
 they form the "日期不详" figure, beside the monthly totals. With a month range in the
@@ -28,6 +29,23 @@ What broke ground of what was signed — the follow-through rule (signing, start
 months at the dates' precision, operating, stalled; only projects, a batch's members once
 linked) — is in projects/follow_through.py, computed from each project's stored timeline
 (projects/timeline.py).
+
+Records known only to the year
+------------------------------
+A record whose `date_precision` is "year" (e.g. 乐山's 200.2亿 batch dated "2022", or a
+`今年以来` year-to-date figure; stored as 1 January) has a year but no month. It counts in
+that year's total — the zone's and the period's totals, the breakdowns, the year's bar when
+the bars are yearly (`projects/chart_range.py`) — and in the "month unknown" figure of that
+year ("2022 年 · 月份不详": `Totals.unknown_months`, keyed `UnknownMonth(2022)`), never in a
+month's bar. A month range includes it only when the range covers its whole year, January
+to December (`projects.months.ends_by_q`, applied by `ProjectFilter` to the records and by
+`CELL_LOOKUPS` to the cells); a range that covers only part of the year leaves it out, as it
+leaves out a dated record outside it. It is then *not* added to the "日期不详" figure: that
+figure holds the records no range can place, while a year-only record is placed by every
+range that covers its year (and by the yearly bars). A year of year-only records spans
+January to December for the months shown (`_month_range`) and the default range
+(`chart_range.dated_span`). The rollup keeps them in cells of their own (`month_known`
+False, dated 1 January), so both ways of adding up below give the same figures.
 
 Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
 industry of its own, so it counts under 未分行业.
@@ -86,7 +104,8 @@ from .models import (
     TotalsZoneCell,
     TotalsZoneTotalCell,
 )
-from .months import next_month, parse_month
+from .months import ends_by_q, next_month, parse_month
+from .rollup import month_known
 from .templatetags.money import yi_decimal
 
 CENT = Decimal("0.01")
@@ -155,17 +174,34 @@ class ZoneKey(NamedTuple):
     pk: int | None = None
 
 
+class UnknownMonth(NamedTuple):
+    """Where the records known only to the year of `year` count: beside its months, never in one."""
+
+    year: int
+
+
+# The period a record counts in: its month, its year's "month unknown" figure, or None (undated).
+Period = dt.date | UnknownMonth | None
+
+
+def period(month: dt.date | None, month_known: bool) -> Period:
+    """The period of a grouped row (its month, its `month_known` from the cells or `month_known()`)."""
+    if month is None or month_known:
+        return month
+    return UnknownMonth(month.year)
+
+
 class Row(NamedTuple):
     """One grouped row from the database (a named tuple: tens of thousands are built per request)."""
 
     zone: ZoneKey
-    month: dt.date | None
+    month: Period
     stage: str
     industry: str
     figure: Figure
 
 
-Grid = dict[ZoneKey, dict[dt.date, Figure]]
+Grid = dict[ZoneKey, dict[dt.date | UnknownMonth, Figure]]
 
 
 @dataclass
@@ -182,8 +218,10 @@ class Totals:
 
     months: list[dt.date]
     zone_figures: dict[ZoneKey, Figure]  # dated records per zone: the ranking
-    month_totals: dict[dt.date, Figure]  # dated records per month: the bars' heights
-    grid: Grid  # zone × month of every zone, or (with `full_grid`) of at least the charted ones
+    # dated records per month (the bars' heights) and, keyed UnknownMonth(year), those known only
+    # to the year (the "month unknown" figures)
+    month_totals: dict[dt.date | UnknownMonth, Figure]
+    grid: Grid  # zone × period of every zone, or (with `full_grid`) of at least the charted ones
     undated_zones: dict[ZoneKey, Figure]  # undated records per zone
     breakdown: dict[tuple[str, str], Figure]  # (stage, industry) of the dated records
     top: int = DEFAULT_TOP
@@ -240,9 +278,11 @@ class Totals:
         if any(zone not in grid for zone, _figure in shown):  # the reduced query drew the line elsewhere
             grid = self.zone_months()
         empty = {}
+        unknown = self.unknown_months()
         series = [
             {"zone": zone, "other": False,
-             "figures": [grid.get(zone, empty).get(m) or Figure() for m in self.months]}
+             "figures": [grid.get(zone, empty).get(m) or Figure() for m in self.months],
+             "unknown": [grid.get(zone, empty).get(key) or Figure() for key, _total in unknown]}
             for zone, _figure in shown
         ]
         rest = len(ranking) - len(shown)
@@ -250,8 +290,19 @@ class Totals:
             others = []
             for i, month_total in enumerate(self.month_figures()):
                 others.append(_less(month_total, (s["figures"][i] for s in series)))
-            series.append({"zone": ZoneKey(_("其他开发区")), "other": True, "figures": others, "zones": rest})
+            others_unknown = [_less(total, (s["unknown"][i] for s in series))
+                              for i, (_key, total) in enumerate(unknown)]
+            series.append({"zone": ZoneKey(_("其他开发区")), "other": True, "figures": others,
+                           "unknown": others_unknown, "zones": rest})
         return series
+
+    def unknown_months(self) -> list[tuple[UnknownMonth, Figure]]:
+        """The "month unknown" figures by year: the records known only to the year (in no month)."""
+        if "unknown" not in self._cache:
+            self._cache["unknown"] = sorted(
+                ((key, figure) for key, figure in self.month_totals.items() if isinstance(key, UnknownMonth)),
+                key=lambda item: item[0].year)
+        return self._cache["unknown"]
 
     def month_figures(self) -> list[Figure]:
         if "month_figures" not in self._cache:
@@ -283,6 +334,8 @@ class Totals:
             "unit": _("亿元"),
             "months": [month_label(m) for m in self.months],
             "month_totals": [figure.as_json() for figure in self.month_figures()],
+            "month_unknown": [{"year": key.year, "label": unknown_month_label(key), **figure.as_json()}
+                              for key, figure in self.unknown_months()],
             "series": [
                 _series_json(s, zone_json(s["zone"]))
                 for s in self.series()
@@ -304,6 +357,8 @@ def _series_json(series: dict, zone: dict) -> dict:
         "amount_yi": [float(a) for a in amounts_yi],
         "amount_display": [f"{a:,}" for a in amounts_yi],
         "records": [f.records for f in figures],
+        "month_unknown": [{"amount_yuan": str(f.amount), "amount_display": f"{yi_decimal(f.amount):,}",
+                           "records": f.records} for f in series["unknown"]],
     }
 
 
@@ -354,6 +409,11 @@ def month_label(month: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
+def unknown_month_label(key: UnknownMonth) -> str:
+    """"2022 年 · 月份不详": the figure of the records known only to that year."""
+    return _("%(year)s 年 · 月份不详") % {"year": key.year}
+
+
 # --- the rule --------------------------------------------------------------------------------
 
 
@@ -393,25 +453,30 @@ def _zone(values: dict) -> ZoneKey:
 
 def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch],
                  replacing: QuerySet[Batch] | None = None) -> list[Row]:
-    """Counted records grouped in the database by zone and month (and stage, industry)."""
+    """Counted records grouped in the database by zone and period (and stage, industry)."""
     projects, batches = counted_records(projects, batches, replacing)
-    keys = ("zone_id", "zone__short_name", "zone__slug", "month")
+    keys = ("zone_id", "zone__short_name", "zone__slug", "month", "month_known")
     project_rows = (
-        projects.annotate(month=TruncMonth("date")).order_by()
+        projects.annotate(month=TruncMonth("date"), month_known=month_known()).order_by()
         .values(*keys, "stage", "industry").annotate(**record_sums())
     )
     batch_rows = (
-        batches.annotate(month=TruncMonth("date")).order_by()
+        batches.annotate(month=TruncMonth("date"), month_known=month_known()).order_by()
         .values(*keys).annotate(**record_sums(), announced=Sum("project_count"))
     )
-    rows = [Row(_zone(v), v["month"], v["stage"], v["industry"], _figure(v, "project")) for v in project_rows]
-    rows += [Row(_zone(v), v["month"], Stage.SIGNED.value, "", _figure(v, "batch")) for v in batch_rows]
+    rows = [Row(_zone(v), period(v["month"], v["month_known"]), v["stage"], v["industry"],
+                _figure(v, "project")) for v in project_rows]
+    rows += [Row(_zone(v), period(v["month"], v["month_known"]), Stage.SIGNED.value, "",
+                 _figure(v, "batch")) for v in batch_rows]
     return rows
 
 
-def _month_range(dated: list[dt.date], start: dt.date | None, end: dt.date | None) -> list[dt.date]:
+def _month_range(periods: list, start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     """Every month from the first to the last with records (or the filter's range), at most
-    MAX_MONTHS (then cut to the months with records)."""
+    MAX_MONTHS (then cut to the months with records). A year of records known only to the
+    year spans January to December (the range that holds them covers the year)."""
+    dated = [p for p in periods if not isinstance(p, UnknownMonth)]
+    dated += [dt.date(p.year, m, 1) for p in periods if isinstance(p, UnknownMonth) for m in (1, 12)]
     if not dated and not (start and end):
         return []
     first = start or min(dated)
@@ -479,12 +544,13 @@ def rollup_answers(cleaned: dict) -> bool:
 
 
 # Each filter the rollup answers as a lookup on the cells' keys — the same lookups ProjectFilter
-# applies to a project's fields of the same names — and how its value is given to the lookup.
+# applies to a project's fields of the same names — and how its value is given to the lookup
+# (the end of a month range: the Q of projects.months.ends_by_q, as ProjectFilter applies it).
 CELL_LOOKUPS = {
     "zone": ("zone__in", list),
     "province": ("zone__province", str),
     "month_from": ("date__gte", parse_month),
-    "month_to": ("date__lt", lambda value: next_month(parse_month(value))),
+    "month_to": (None, lambda value: ends_by_q(parse_month(value), Q(month_known=False))),
     "stage": ("stage__in", list),
     "industry": ("industry", str),
     "review_status": ("review_status__in", list),
@@ -496,7 +562,9 @@ BATCH_LOOKUPS = ("zone", "province", "review_status")
 def _cells_q(cleaned: dict, names=CELL_LOOKUPS, prefix: str = "") -> Q:
     """The filter on the cells' keys (`prefix` "batch_": on the keys of the cells' batch)."""
     lookups = ((CELL_LOOKUPS[name], value) for name, value in cleaned.items() if name in names)
-    return Q(*(Q(**{prefix + lookup: convert(value)}) for (lookup, convert), value in lookups))
+    # a lookup None: `convert` gives the Q itself (on the cells' own keys, never with a prefix)
+    return Q(*(convert(value) if lookup is None else Q(**{prefix + lookup: convert(value)})
+               for (lookup, convert), value in lookups))
 
 
 def _batch_counted(cleaned: dict) -> Q | None:
@@ -589,7 +657,7 @@ def from_rollup(cleaned: dict, *, top: int = DEFAULT_TOP, start: dt.date | None 
         where = main | counted_cells_q(other, undated_only=True)
     cells = zone_month_level(cleaned).objects.filter(where).order_by()
     # grouped by the integer keys only (the zone's names ride along): a hash aggregate
-    zone_months = cells.values_list("zone_id", "date").annotate(*_cell_sums())
+    zone_months = cells.values_list("zone_id", "date", "month_known").annotate(*_cell_sums())
     reduced = None
     if REDUCE_IN_DATABASE and not full_grid:
         reduced = _reduced_totals(cells, zone_months, top=top, start=start, end=end,
@@ -614,18 +682,18 @@ def _breakdown(cleaned: dict, main: Q) -> dict[tuple[str, str], Figure]:
 
 
 def _zone_month_rows(zone_months: QuerySet):
-    """(ZoneKey, month or None, Figure) of the grouped cells, the zones' names read alongside."""
+    """(ZoneKey, period, Figure) of the grouped cells, the zones' names read alongside."""
     unknown = ZoneKey(_("开发区不详"))
     zones: dict[int, ZoneKey] = {}
     named = zone_months.annotate(Max("zone__short_name"), Max("zone__slug"))
-    for zone_id, month, *sums, name, slug in named:
+    for zone_id, month, known, *sums, name, slug in named:
         if zone_id is None:
             zone = unknown
         else:
             zone = zones.get(zone_id)
             if zone is None:
                 zone = zones[zone_id] = ZoneKey(name, slug, zone_id)
-        yield zone, month, _cell_figure(*sums)
+        yield zone, period(month, known), _cell_figure(*sums)
 
 
 def _grid_of(zone_months: QuerySet) -> Grid:
@@ -641,14 +709,15 @@ def _grid_of(zone_months: QuerySet) -> Grid:
 # Whether PostgreSQL reduces the zone × month sums itself (tests switch it off to compare).
 REDUCE_IN_DATABASE = True
 SUM_COLUMNS = ("amount", "approximate_amount", "projects", "batches", "batch_projects")
-CELL_COLUMNS = ("zone_id", "date", *SUM_COLUMNS)
+CELL_COLUMNS = ("zone_id", "date", "month_known", *SUM_COLUMNS)
 # The matching cells ({cells}: the ORM's filtered SELECT on the right zone × month level) reduced
 # to what the pages show, in one statement ({zones} and {months}: `_sums_by_zone_and_month`):
 # each zone's sums (dated and undated apart) and each month's; the zones ranked in the order of
 # `Totals.ranking` (amount, records, name by code point — COLLATE "C" — then id); and the months
 # of the zones ranked within the first `top + 1` (all the chart can name), summed from their
-# own cells: an index scan per zone, on `zone_id = r.zone_id` alone (an `OR zone_id IS NULL`
-# there reads the zone-less cells once per charted zone), the zone-less cells apart and only
+# own cells (by month and `known`, False for the records known only to the year): an index scan
+# per zone, on `zone_id = r.zone_id` alone (an `OR zone_id IS NULL` there reads the zone-less
+# cells once per charted zone), the zone-less cells apart and only
 # when they are charted. The charted zones are taken with a LIMIT so that the planner expects
 # that many (expecting a third of the zones, its cost estimate crossed `jit_above_cost`, and
 # compiling took longer than running). A few hundred rows instead of the whole grid.
@@ -662,51 +731,54 @@ ranked AS (
     WHERE s.part = 0
 ),
 charted AS (SELECT zone_id FROM ranked ORDER BY place LIMIT %s)
-SELECT 0, zone_id, CAST(NULL AS date), amount, approximate, projects, batches, announced, short_name, slug
+SELECT 0, zone_id, CAST(NULL AS date), CAST(NULL AS boolean), amount, approximate, projects, batches,
+       announced, short_name, slug
 FROM ranked
 UNION ALL
-SELECT 1, NULL, month, amount, approximate, projects, batches, announced, NULL, NULL
+SELECT 1, NULL, month, known, amount, approximate, projects, batches, announced, NULL, NULL
 FROM sums WHERE part = 1
 UNION ALL
-SELECT 3, s.zone_id, NULL, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name, z.slug
+SELECT 3, s.zone_id, NULL, NULL, s.amount, s.approximate, s.projects, s.batches, s.announced, z.short_name,
+       z.slug
 FROM sums s LEFT JOIN zones_zone z ON z.id = s.zone_id WHERE s.part = 3
 UNION ALL
-SELECT 2, r.zone_id, g.month, g.amount, g.approximate, g.projects, g.batches, g.announced, NULL, NULL
+SELECT 2, r.zone_id, g.month, g.known, g.amount, g.approximate, g.projects, g.batches, g.announced, NULL, NULL
 FROM charted r CROSS JOIN LATERAL (
-    SELECT c.month, sum(c.amount) AS amount, sum(c.approximate) AS approximate,
+    SELECT c.month, c.known, sum(c.amount) AS amount, sum(c.approximate) AS approximate,
            sum(c.projects) AS projects, sum(c.batches) AS batches, sum(c.announced) AS announced
-    FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
+    FROM ({cells}) AS c (zone_id, month, known, amount, approximate, projects, batches, announced)
     WHERE c.zone_id = r.zone_id AND c.month IS NOT NULL
-    GROUP BY c.month
+    GROUP BY c.month, c.known
 ) AS g
 UNION ALL
-SELECT 2, NULL, c.month, sum(c.amount), sum(c.approximate), sum(c.projects), sum(c.batches),
+SELECT 2, NULL, c.month, c.known, sum(c.amount), sum(c.approximate), sum(c.projects), sum(c.batches),
        sum(c.announced), NULL, NULL
-FROM ({cells}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
+FROM ({cells}) AS c (zone_id, month, known, amount, approximate, projects, batches, announced)
 WHERE c.zone_id IS NULL AND c.month IS NOT NULL AND EXISTS (SELECT FROM charted WHERE zone_id IS NULL)
-GROUP BY c.month
+GROUP BY c.month, c.known
 """
 _SUMS = """sum(c.amount) AS amount, sum(c.approximate) AS approximate, sum(c.projects) AS projects,
            sum(c.batches) AS batches, sum(c.announced) AS announced"""
-# The sums per zone (part 0 dated, part 3 undated) and per month (part 1), from the zone × month
-# cells in one pass (GROUPING SETS: two small hash tables, not a group per zone × month) ...
+# The sums per zone (part 0 dated, part 3 undated) and per month and `known` (part 1), from the
+# zone × month cells in one pass (GROUPING SETS: two small hash tables, not a group per zone × month) ...
 SUMS_FROM_CELLS = f"""
     SELECT CASE WHEN GROUPING(c.zone_id) = 1 THEN 1 WHEN c.month IS NULL THEN 3 ELSE 0 END AS part,
-           c.zone_id, c.month, {_SUMS}
-    FROM ({{cells}}) AS c (zone_id, month, amount, approximate, projects, batches, announced)
-    GROUP BY GROUPING SETS ((c.zone_id, c.month IS NULL), (c.month))
+           c.zone_id, c.month, c.known, {_SUMS}
+    FROM ({{cells}}) AS c (zone_id, month, known, amount, approximate, projects, batches, announced)
+    GROUP BY GROUPING SETS ((c.zone_id, c.month IS NULL), (c.month, c.known))
     HAVING GROUPING(c.zone_id) = 0 OR c.month IS NOT NULL
 """
 # ... or, without a month range or industry, from the month-less zone totals ({zones}) and a
 # level with fewer cells per month ({months}): a few thousand cells instead of every zone × month.
 SUMS_FROM_LEVELS = f"""
-    SELECT CASE WHEN c.dated THEN 0 ELSE 3 END AS part, c.zone_id, CAST(NULL AS date) AS month, {_SUMS}
+    SELECT CASE WHEN c.dated THEN 0 ELSE 3 END AS part, c.zone_id, CAST(NULL AS date) AS month,
+           CAST(NULL AS boolean) AS known, {_SUMS}
     FROM ({{zones}}) AS c (zone_id, dated, amount, approximate, projects, batches, announced)
     GROUP BY c.zone_id, c.dated
     UNION ALL
-    SELECT 1, NULL, c.month, {_SUMS}
-    FROM ({{months}}) AS c (month, amount, approximate, projects, batches, announced)
-    GROUP BY c.month
+    SELECT 1, NULL, c.month, c.known, {_SUMS}
+    FROM ({{months}}) AS c (month, known, amount, approximate, projects, batches, announced)
+    GROUP BY c.month, c.known
 """
 
 
@@ -722,7 +794,8 @@ def _month_less_levels(cleaned: dict, main: Q, cells: QuerySet) -> tuple[QuerySe
         months = cells
     else:
         months = (TotalsBreakdownCell if "stage" in cleaned else TotalsMonthCell).objects.filter(main)
-    return zones, months.filter(date__isnull=False).order_by().values_list("date", *SUM_COLUMNS)
+    months = months.filter(date__isnull=False).order_by()
+    return zones, months.values_list("date", "month_known", *SUM_COLUMNS)
 
 
 def _reduced_totals(cells: QuerySet, zone_months: QuerySet, *, top: int, start: dt.date | None,
@@ -756,13 +829,13 @@ def _reduced_totals(cells: QuerySet, zone_months: QuerySet, *, top: int, start: 
             result = cursor.fetchall()
     zones: dict[int | None, ZoneKey] = {None: unknown}
     zone_figures: dict[ZoneKey, Figure] = {}
-    month_totals: dict[dt.date, Figure] = {}
+    month_totals: dict[dt.date | UnknownMonth, Figure] = {}
     grid: Grid = defaultdict(dict)
     undated_zones: dict[ZoneKey, Figure] = {}
-    for part, zone_id, month, *sums, name, slug in result:
+    for part, zone_id, month, known, *sums, name, slug in result:
         figure = _cell_figure(*sums)
         if part == 1:
-            month_totals[month] = figure
+            month_totals[period(month, known)] = figure
             continue
         zone = zones.get(zone_id)
         if zone is None:
@@ -770,7 +843,7 @@ def _reduced_totals(cells: QuerySet, zone_months: QuerySet, *, top: int, start: 
         if part == 0:
             zone_figures[zone] = figure
         elif part == 2:
-            grid[zone][month] = figure
+            grid[zone][period(month, known)] = figure
         else:
             undated_zones[zone] = figure
     return Totals(

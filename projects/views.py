@@ -125,7 +125,8 @@ def month_rows(data: dict, project_filter: ProjectFilter) -> list[tuple]:
     """The period table's rows (months, or years when the chart has yearly bars), zipped here
     so that its template only loops: (period, the project list of that period when it has
     records — the drill-down a keyboard reaches —, the charted series' amounts, the period's
-    total figure)."""
+    total figure). Under monthly bars, the "month unknown" figures of the records known only to
+    the year follow as rows of their own (under yearly bars they are in their year's row)."""
     columns = [[figure["amount_display"] for figure in series["periods"]] for series in data["series"]]
     cells = zip(*columns, strict=True) if columns else itertools.repeat((), len(data["periods"]))
     rest = project_filter.querystring(month_from=None, month_to=None)
@@ -135,6 +136,10 @@ def month_rows(data: dict, project_filter: ProjectFilter) -> list[tuple]:
         first, last = _period_bounds(label)
         url = f"{base}month_from={first}&month_to={last}" if total["records"] else None
         rows.append((label, url, amounts, total))
+    if data["granularity"] == "month":
+        for i, unknown in enumerate(data["month_unknown"]):
+            amounts = [series["month_unknown"][i]["amount_display"] for series in data["series"]]
+            rows.append((unknown["label"], None, amounts, unknown))
     return rows
 
 
