@@ -73,21 +73,28 @@ def monthly(effective: ProjectFilter, zones: list[Zone]) -> dict:
     zeros for a zone without records."""
     result = totals.for_filter(effective, top=len(zones))
     granularity, labels, period_totals, series_periods = chart_range.periods(result)
-    by_pk = {s["zone"].pk: periods for s, periods in zip(result.series(), series_periods, strict=True)
+    series = result.series()
+    by_pk = {s["zone"].pk: periods for s, periods in zip(series, series_periods, strict=True)
              if not s["other"]}
+    # the "month unknown" figures (records known only to the year), in no month's bar
+    unknown = [key for key, _figure in result.unknown_months()]
+    unknown_by_pk = {s["zone"].pk: s["unknown"] for s in series if not s["other"]}
     zone_totals = {key.pk: figure for key, figure in result.zone_figures.items()}
     list_url = reverse("project-list")
     rows = []
     for zone in zones:
         periods = by_pk.get(zone.pk) or [Figure() for _label in labels]
         query = effective.querystring(zone=zone.slug)
+        zone_unknown = unknown_by_pk.get(zone.pk) or [Figure() for _key in unknown]
         rows.append({
             "zone": zone_json(zone),
             "total": (zone_totals.get(zone.pk) or Figure()).as_json(),
             "periods": [figure.as_json() for figure in periods],
+            "month_unknown": [figure.as_json() for figure in zone_unknown],
             "list_url": f"{list_url}?{query}",
         })
     return {
+        "month_unknown": [totals.unknown_month_label(key) for key in unknown],
         "granularity": granularity,
         "periods": labels,
         "period_totals": [figure.as_json() for figure in period_totals],
@@ -113,7 +120,8 @@ def compare(project_filter: ProjectFilter, effective: ProjectFilter,
 
 def period_rows(data: dict) -> list[tuple[str, list[tuple[str, int, str | None]]]]:
     """The monthly table's rows, zipped here so that its template only loops: (period, one
-    (amount in 亿元, records, the project list behind it when it has records) per zone)."""
+    (amount in 亿元, records, the project list behind it when it has records) per zone); under
+    monthly bars, then a row per "month unknown" figure."""
     rows = []
     for index, label in enumerate(data["periods"]):
         first, last = (label, label) if "-" in label else (f"{label}-01", f"{label}-12")
@@ -125,6 +133,10 @@ def period_rows(data: dict) -> list[tuple[str, list[tuple[str, int, str | None]]
                 url = _with_months(zone["list_url"], first, last)
             cells.append((figure["amount_display"], figure["records"], url))
         rows.append((label, cells))
+    if data["granularity"] == "month":  # under yearly bars they are in their year's row
+        for index, label in enumerate(data["month_unknown"]):
+            figures = (zone["month_unknown"][index] for zone in data["zones"])
+            rows.append((label, [(figure["amount_display"], figure["records"], None) for figure in figures]))
     return rows
 
 

@@ -208,3 +208,14 @@ def test_the_default_range_reaches_the_end_of_the_latest_records_year(analyst, w
     assert data["range"] == {"from": "2022-01", "to": "2023-12", "default": True, "all": False}
     assert [(u["year"], u["amount_yuan"]) for u in data["month_unknown"]] == [
         (2022, yuan("204.2")), (2023, yuan("9"))]
+
+
+def test_the_zone_comparison_shows_it_apart_from_its_months(analyst, world):
+    html = analyst.get(f"/compare/?zone={world['A'].slug}&zone={world['B'].slug}").content.decode()
+    body = re.search(r'<table class="data compact" id="table-compare-months">(.*?)</table>', html, re.S)[1]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        rows[cells[0]] = cells[1:]
+    assert rows["2022-01"] == ["0.00", "2.00"]
+    assert rows["2022 年 · 月份不详"] == ["200.20", "4.00"]
