@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .clean import (
     CJK,
@@ -45,6 +46,9 @@ _NEWS_OPENER = re.compile(
     r"^(?:央视网消息|新华社|中新网|中新社|本报讯|人民网|新华网|据[^，。]{0,12}(?:消息|报道)"
     r"|(?:近日|日前|近期|今天|昨天|今日|昨日)，)"
 )
+# "国家移民管理局今天发布消息", "比赛昨天在广东佛山举行": a lede whose subject comes before
+# its day word, in its first clause.
+_SUBJECT_DAY = re.compile(r"^[^，,。：:；;！？]{0,14}?(?:今天|昨天|今日|昨日|日前|近日)")
 _LEDE = re.compile(
     r"^(?:近日|日前|近期|昨日|昨天|今日|今天|本周|上周|\d{1,2}月\d{1,2}日(?:上午|下午|晚间?)?)，"
 )
@@ -93,10 +97,14 @@ class _Draft:
 def split_articles(paragraphs: list[str]) -> list[RawArticle]:
     """Cut a page (output of `clean.clean_page`) into articles, in page order."""
     drafts: list[_Draft] = []
+    paragraphs = list(paragraphs)
     i, n = 0, len(paragraphs)
     while i < n:
         para = paragraphs[i]
         current = drafts[-1] if drafts else None
+        lead = _lead_over_headline(para, paragraphs[i + 1] if i + 1 < n else None)
+        if lead is not None:  # "央视网消息（新闻联播）：" joined to the first item's headline
+            paragraphs[i] = para = para[len(lead) :].lstrip("：: ")
         closing = closing_byline(para)
         if closing is not None and current is not None:
             current.byline = current.byline or closing
@@ -125,7 +133,18 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
             while j < n and not is_bracketed_headline(para) and _continues_group(paragraphs[j]):
                 j += 1
             group, nxt = paragraphs[i:j], paragraphs[j] if j < n else None
-            opens = nxt is not None and (is_byline(nxt) or news_lead(nxt) is not None or _is_lede(nxt))
+            opens = nxt is not None and (
+                is_byline(nxt)
+                or news_lead(nxt) is not None
+                or _is_lede(nxt)
+                or (not is_title_like(nxt) and _in_digest(drafts))
+                or (
+                    current is not None
+                    and len(current.body) == 1
+                    and not is_title_like(nxt)
+                    and _restates(" ".join(group), nxt)
+                )
+            )
             if is_bracketed_headline(para):
                 opens = True
                 group = [para[1:-1].strip()]
@@ -134,7 +153,7 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
             elif is_bulleted(para) and _opens_brief(para, current):
                 drafts.append(_headed(group, brief=True))
             elif current is None or current.closed or opens or (len(group) > 1 and nxt is not None):
-                drafts.append(_headed(group))
+                drafts.append(_headed(group, byline=lead))
             else:  # intertitles inside the article
                 for line in group:
                     current.add(line)
@@ -163,6 +182,16 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
     return [draft.done() for draft in drafts if draft.body or draft.byline or draft.title is None]
 
 
+def _lead_over_headline(para: str, nxt: str | None) -> str | None:
+    """The news lead of a line that is a lead and a headline run together ("央视网消息（新闻联
+    播）：前10个月…增长" over the item's body): the lead is the byline, the rest the headline."""
+    lead = news_lead(para)
+    if lead is None or nxt is None or is_title_like(nxt):
+        return None
+    rest = para[len(lead) :].lstrip("：: ")
+    return lead if rest and is_title_like(rest) else None
+
+
 def _continues_group(line: str) -> bool:
     """Does a headline group go on with this line (a bulleted line or a digest item's
     【headline】 starts its own group)?"""
@@ -178,7 +207,33 @@ def _is_lede(line: str) -> bool:
     """Does a body paragraph open like a news story ("央视网消息：", "今天，", "日前，")? A
     headline-like line right above one heads a new article, not an intertitle: news digests
     print item after item with no byline between them."""
-    return not is_title_like(line) and _NEWS_OPENER.match(line) is not None
+    return not is_title_like(line) and (
+        _NEWS_OPENER.match(line) is not None or _SUBJECT_DAY.match(line) is not None
+    )
+
+
+def _restates(head: str, para: str) -> bool:
+    """Does the paragraph's first sentence restate the headline (a third of its character
+    pairs, the share its content words give)? A news item's lede does ("全国民航安排280余班次
+    复工航班" / "截至目前，全国民航已安排280余班次复工复产航班…"); an intertitle's section
+    rarely opens with its words."""
+    chars = [c for c in head if c.isalnum()]
+    pairs = {a + b for a, b in pairwise(chars)}
+    if len(pairs) < 4:
+        return False
+    end = para.find("。")
+    first = para if end < 0 else para[:end]
+    return sum(1 for p in pairs if p in first) * 3 >= len(pairs)
+
+
+def _in_digest(drafts: list[_Draft]) -> bool:
+    """Is the page a digest of one-paragraph items (a CCTV 快讯: headline, lede, headline, …)?
+    The last two articles each have a headline, no byline and one paragraph: then a headline
+    above a body paragraph opens the next item even when that paragraph opens with no day word
+    ("第二届…大赛正在山东济南举行。")."""
+    if len(drafts) < 2:
+        return False
+    return all(d.title is not None and d.byline is None and len(d.body) == 1 for d in drafts[-2:])
 
 
 def _opens_brief(line: str, current: _Draft | None) -> bool:
@@ -259,7 +314,8 @@ def _starts_untitled_article(para: str, current: _Draft) -> bool:
     """A news lede about a zone the current article never named begins a new article."""
     if not _LEDE.match(para):
         return False
-    match = _ZONE.search(para, 0, 40)
+    end = para.find("。", 0, 40)  # in the lede's first sentence: "…开工建设。这使X开发区…" goes on
+    match = _ZONE.search(para, 0, end if end >= 0 else 40)
     if match is None:
         return False
     key = match.group(1)[-2:]
