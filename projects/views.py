@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import public_read_only
 
-from . import chart_range, export_names, exports, selectors, totals
+from . import chart_range, export_names, exports, province_map, selectors, totals
 from .filters import ProjectFilter
 
 PAGE_SIZE = 50
@@ -157,10 +157,13 @@ def _dashboard(request) -> dict:
     """What the page and its fragment both render (figures, the four tables, the chart data)."""
     project_filter, effective, shown_range = _shown(request)
     top = _top(request)
-    data = chart_payload(project_filter, totals.for_filter(effective, top=top), top, effective, shown_range)
+    result = totals.for_filter(effective, top=top)
+    data = chart_payload(project_filter, result, top, effective, shown_range)
     return {
         "filter": project_filter,
         "data": data,
+        "province_map": province_map.for_amounts(
+            result, request.GET, project_filter.cleaned().get(province_map.PROVINCE_PARAM)),
         "month_rows": month_rows(data, effective),
         "breakdowns": [
             ("stage", _("按阶段"), data["by_stage"]), ("industry", _("按行业"), data["by_industry"]),

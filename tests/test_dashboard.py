@@ -397,34 +397,35 @@ def test_zone_page_shows_its_totals_over_time(analyst, world):
 
 # --- query counts ------------------------------------------------------------------------------
 # Logged-in page: session + user (2), the two grouped totals queries (2), the template's
-# permission checks (2), and the filter form's choices: zones, provinces, industries,
-# publications (4). The counts do not grow with the number of records.
+# permission checks (2), the filter form's choices: zones, provinces, industries,
+# publications (4), and the zones' provinces for the province map (1). The counts do not grow
+# with the number of records.
 
 
 def test_dashboard_query_count(analyst, world, django_assert_num_queries):
-    # 10, + the span of dated records (projects, batches) that sets the default range
-    with django_assert_num_queries(12):
+    # 11, + the span of dated records (projects, batches) that sets the default range
+    with django_assert_num_queries(13):
         assert analyst.get("/").status_code == 200
     for i in range(30):
         project(world["A"], f"更多项目{i}", "1", world["pA1"].date)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         analyst.get("/")
     # + zone validation; the undated figure beside a month range comes with the rollup's
     # zone × month query (it took 3 more queries, computed live, before the rollup)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         analyst.get("/?zone=西安高新区&month_from=2022-07")
 
 
 def test_fragment_query_count(analyst, world, django_assert_num_queries):
     # session, user, the span of dated records (2: the default range), the two grouped totals
-    # queries: no form choices, no permission checks
-    with django_assert_num_queries(6):
+    # queries, the zones' provinces (the map): no form choices, no permission checks
+    with django_assert_num_queries(7):
         analyst.get(reverse("dashboard-results"))
     for i in range(30):
         project(world["A"], f"更多项目{i}", "1", world["pA1"].date)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         analyst.get(reverse("dashboard-results"))
-    with django_assert_num_queries(5):  # + zone validation
+    with django_assert_num_queries(6):  # + zone validation
         analyst.get(f"{reverse('dashboard-results')}?zone=西安高新区&month_from=2022-07")
 
 

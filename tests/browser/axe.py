@@ -23,18 +23,20 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-def run_axe(page, source: str) -> list[dict]:
-    """Every violation on the page as it is now: id, impact, help and the first targets."""
+def run_axe(page, source: str, within: str | None = None) -> list[dict]:
+    """Every violation on the page as it is now (`within`: only inside the element this CSS
+    selector finds): id, impact, help and the first targets."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(source)
     result = page.evaluate(
-        """async (tags) => {
-          const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        """async ([tags, within]) => {
+          const where = within ? {include: [within]} : document;
+          const r = await axe.run(where, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
             summary: v.nodes.slice(0, 2).map(n => n.failureSummary)}));
         }""",
-        TAGS,
+        [TAGS, within],
     )
     return result
 

@@ -129,7 +129,8 @@ def test_a_filter_change_swaps_in_the_server_rendered_tables_without_a_reload(br
         month_link = page.get_attribute("#table-months tbody tr:first-child th a", "href")
         assert parse_qs(urlsplit(month_link).query)["month_from"] == ["2022-07"]
         page.wait_for_timeout(200)  # past htmx's settling: the new charts are still drawn
-        assert page.evaluate(PAINTED_CANVASES) == ["chart-months", "chart-ranking", "chart-stage", "chart-industry"]
+        assert page.evaluate(PAINTED_CANVASES) == [
+            "chart-months", "chart-ranking", "province-map-canvas", "chart-stage", "chart-industry"]
         assert page.evaluate("() => window.__csp") == []
 
         # The same filter as a full page: the same tables (each is rendered by one template).
