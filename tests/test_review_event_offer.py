@@ -9,10 +9,13 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 
 from articles.models import Bulletin, Mention
+from projects import follow_through
 from projects.dedup import event_offers, reports_later_step
+from projects.filters import ProjectFilter
 from projects.models import Project
 from tests.factories import make_article, make_bulletin, make_mention, make_project, make_zone
 
@@ -63,6 +66,11 @@ def test_a_start_report_is_offered_first_as_an_event_of_the_signed_project_and_l
     quote = started.mentions.get()
     assert (started.stage, started.date) == ("started", dt.date(2023, 9, 26))
 
+    def started_within_6() -> int:
+        figures = follow_through.for_filter(ProjectFilter(QueryDict("")), as_of=dt.date(2023, 10, 1))
+        return figures.total.started_within[6].count
+
+    assert started_within_6() == 0
     block = item_html(editor.get(september.get_absolute_url()).content.decode(), quote)
     offer = f"添加为 #{signed.pk} 的事件"
     assert offer in block
@@ -83,6 +91,10 @@ def test_a_start_report_is_offered_first_as_an_event_of_the_signed_project_and_l
     assert sorted(events) == ["signed", "started"]
     assert (events["started"].date, events["started"].date_precision) == (dt.date(2023, 9, 26), "day")
     assert (quote.project_id, quote.event_id) == (signed.pk, events["started"].pk)  # the quote follows its event
+    # The follow-through reads the target's timeline, now with the start: 5 months after signing.
+    assert (signed.signed_on, signed.started_on, signed.months_to_start) == (
+        dt.date(2023, 4, 11), dt.date(2023, 9, 26), 5)
+    assert started_within_6() == 1
 
     page = editor.get(signed.get_absolute_url()).content.decode()
     timeline = page[page.index('<ol class="timeline">'): page.index("</ol>", page.index('<ol class="timeline">'))]
