@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Bulletin, StoredFile
+from .parsing.pipeline import printed_issue_date
 from .parsing.read import read_document
 from .parsing.types import UnreadableFile
 from .refusals import explain_refusal
@@ -67,6 +68,20 @@ def accept_upload(
         )
         transaction.on_commit(lambda: enqueue_parse(bulletin.pk))
     return UploadResult(bulletin, created=True)
+
+
+def propose_issue_date(data: bytes) -> dt.date | None:
+    """The issue date the file prints on its date line (the date the parse would take if the
+    editor left it empty), or None when it prints none; UploadRefused, with the same words as
+    an upload, when the file would be refused."""
+    if not data:
+        raise UploadRefused(_("文件是空的。"))
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise UploadRefused(too_large_message(len(data)))
+    try:
+        return printed_issue_date(data, max_bytes=settings.UPLOAD_MAX_BYTES)
+    except UnreadableFile as exc:
+        raise UploadRefused(explain_refusal(str(exc))) from exc
 
 
 def too_large_message(size: int) -> str:

@@ -5,6 +5,7 @@ from . import review_actions, review_views, views
 urlpatterns = [
     path("", views.bulletin_list, name="bulletin-list"),
     path("upload/", views.upload, name="bulletin-upload"),
+    path("upload/peek/", views.upload_peek, name="bulletin-upload-peek"),
     path("<int:pk>/", views.bulletin_detail, name="bulletin-detail"),
     path("<int:pk>/status.json", views.bulletin_status, name="bulletin-status"),
     path("<int:pk>/file/", views.bulletin_file, name="bulletin-file"),

@@ -4,6 +4,7 @@ Thin views over services and selectors."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from . import search as article_search
 from .forms import UploadForm
 from .models import Article, Bulletin
 from .tasks import request_reparse
-from .uploads import UploadRefused, accept_upload, safe_file_name
+from .uploads import UploadRefused, accept_upload, propose_issue_date, safe_file_name, too_large_message
 
 
 @public_read_only
@@ -60,6 +61,28 @@ def upload(request):
             return redirect(result.bulletin)
     status = 400 if request.method == "POST" else 200
     return render(request, "articles/upload.html", {"form": form}, status=status)
+
+
+@permission_required("articles.add_bulletin", raise_exception=True)
+@require_POST
+def upload_peek(request):
+    """The issue date the chosen file prints on its date line, for the upload form to propose
+    before the upload (static/js/upload.js): JSON `issue_date` (ISO, or null) and `message`;
+    400 with `error` when the file would be refused. Nothing is stored."""
+    upload_file = request.FILES.get("file")
+    try:
+        if upload_file is None:
+            raise UploadRefused(_("请选择文件。"))
+        if upload_file.size > settings.UPLOAD_MAX_BYTES:  # by declared size, before reading a byte
+            raise UploadRefused(too_large_message(upload_file.size))
+        found = propose_issue_date(upload_file.read())
+    except UploadRefused as exc:
+        return JsonResponse({"issue_date": None, "error": True, "message": str(exc)}, status=400)
+    if found is None:
+        message = _("版面上没有找到日期行，请手动填写出版日期。")
+        return JsonResponse({"issue_date": None, "error": False, "message": message})
+    message = _("按版面上的日期行填入出版日期 %(date)s，可以修改。") % {"date": found.isoformat()}
+    return JsonResponse({"issue_date": found.isoformat(), "error": False, "message": message})
 
 
 @public_read_only

@@ -56,6 +56,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def printed_issue_date(data: bytes, *, max_bytes: int | None = None) -> date | None:
+    """The issue date a file prints on its own date line (None: it prints none) — what the parse
+    takes when no issue date is given, so the upload form can propose it before the upload;
+    raises `UnreadableFile` when the file cannot be read."""
+    return issue_date_of(read.read_document(data, max_bytes=max_bytes).text)
+
+
 def _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress) -> ParsedBulletin:
     document = read.read_document(data, max_bytes=max_bytes)
     if issue_date is None:  # none given: the page's own date line, if it prints one
