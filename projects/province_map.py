@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from zones.models import Zone
 from zones.tiles import Tile, province_tiles
 
-from .templatetags.money import yi_decimal
+from .templatetags.money import yi, yi_decimal
 from .totals import Figure, Totals
 
 CLASSES = 5
@@ -182,8 +182,8 @@ def share_legend() -> list[tuple[int, str]]:
             for n in range(CLASSES)]
 
 
-def _no_records(legend: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    return [(0, _("无记录")), *legend]
+def _no_records(legend: list[tuple[int, str]], text: str | None = None) -> list[tuple[int, str]]:
+    return [(0, text or _("无记录")), *legend]
 
 
 def _tiles(rows: dict[str, ProvinceRow], link: Callable[[str], str | None], selected: str | None,
@@ -236,3 +236,63 @@ def _amount_summary(data: dict) -> str:
 def _amount_columns(data: dict) -> dict:
     return {key: data[key] for key in ("amount_yuan", "amount_display", "records", "projects", "batches")}
 
+
+
+# --- the follow-through page: the started share ---------------------------------------------------
+
+
+def share_text(share: float | None) -> str:
+    """A share as the follow-through page prints it (12.3%), "—" when unknown."""
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def _share_columns(figure: dict) -> dict:
+    return {
+        "signed_count": figure["signed"]["count"], "signed_yuan": figure["signed"]["amount_yuan"],
+        "signed_display": yi(figure["signed"]["amount_yuan"]),
+        "started_count": figure["started"]["count"], "started_yuan": figure["started"]["amount_yuan"],
+        "started_display": yi(figure["started"]["amount_yuan"]),
+        "started_share": figure["started_share"],
+    }
+
+
+def _share_summary(columns: dict) -> str:
+    return _("签约 %(signed)s 亿元，已开工 %(started)s 亿元（%(share)s）") % {
+        "signed": columns["signed_display"], "started": columns["started_display"],
+        "share": share_text(columns["started_share"])}
+
+
+def for_started_share(provinces: list[dict], total: dict, query: QueryDict,
+                      selected: str | None) -> ProvinceMap:
+    """The follow-through page's map: each province's started share (started amount / signed
+    amount) in fixed fifths. `provinces` and `total`: the follow-through data's `provinces` and
+    `total` (`projects.follow_through.FollowThrough.as_json`); the table lists the provinces
+    with signed projects, ranked as given (by signed amount)."""
+    _provinces, offered = zone_provinces()
+    link = province_links(query, selected, offered)
+    names = _names()
+    rows: dict[str, ProvinceRow] = {}
+    ordered: list[ProvinceRow] = []
+    unplaced = None
+    for item in provinces:
+        if not item["signed"]["count"]:
+            continue  # started without a signing date only: in no signed figure
+        columns = _share_columns(item)
+        share = item["started_share"]
+        if not item["province"]:
+            unplaced = ProvinceRow("", _("省份不详"), share, share_text(share), figures=columns)
+            continue
+        province = item["province"]
+        row = ProvinceRow(province, names.get(province, province), share, share_text(share),
+                          share_class(share), link(province), province == selected, columns,
+                          _share_summary(columns))
+        rows[row.province] = row
+        ordered.append(row)
+    empty = _share_columns({"signed": {"count": 0, "amount_yuan": "0.00"},
+                            "started": {"count": 0, "amount_yuan": "0.00"}, "started_share": None})
+    total_columns = _share_columns(total)
+    return ProvinceMap(
+        metric="started_share", tiles=_tiles(rows, link, selected, names, lambda: dict(empty)), rows=ordered,
+        legend=_no_records(share_legend(), _("无签约金额")), unplaced=unplaced,
+        total={**total_columns, "display": share_text(total["started_share"])},
+    )

@@ -17,11 +17,16 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
-from projects import province_map, totals
+from projects import follow_through, province_map, totals
+from projects.filters import ProjectFilter
+from projects.services import refresh_project_timeline
 from tests.conftest import REPO_DIR
-from tests.dashboard_factories import EXPECTED, build_world, project
+from tests.dashboard_factories import EXPECTED, build_world, project, yuan
+from tests.factories import make_event, make_project
 from zones.models import Zone
 from zones.tiles import TileDataError, province_tiles, read_tiles
 
@@ -345,3 +350,59 @@ def test_the_english_page_names_provinces_in_english(analyst):
     assert sichuan["summary"] == "149.73 × 100M yuan, 5 records"
     assert "Investment by province" in html
     assert [cells[0] for cells, _link in province_table(html)["body"]] == ["Sichuan", "Shaanxi"]
+
+
+# --- the follow-through page's map: the started share ----------------------------------------------
+
+
+def signed_and_started(zone, yi: str, signed: dt.date | None, started: dt.date | None, started_precision="day"):
+    """A confirmed project with a 签约 and/or 开工 event, its timeline derived as the services do."""
+    first = ("signed", signed, "day") if signed else ("started", started, started_precision)
+    made = make_project(zone, amount=yuan(yi), amount_yuan=yuan(yi), stage=first[0], date=first[1],
+                        date_precision=first[2], review_status="confirmed")
+    if signed:
+        make_event(made, "signed", signed, "day")
+    if started:
+        make_event(made, "started", started, started_precision)
+    refresh_project_timeline(made)
+    return made
+
+
+@pytest.fixture
+def follow_world():
+    """Hand-computed started shares (亿元):
+    四川省  乐山 10 signed 2023-03-10, started 2023-09 (month); 成都 30 signed 2023-01-05, no start
+            → signed 40, started 10, 25.0% (class 2)
+    陕西省  西安 20 signed 2023-01-05, started 2023-02-20; 西安 5 signed 2023-06-01, no start
+            → signed 25, started 20, 80.0% (class 5)
+    江苏省  苏州工业园区 7 started 2023-07-01 without a signing → no signed figure, no colour
+    no zone 4 signed 2023-02-01, started 2023-03-01 → the 省份不详 row, 100.0%
+    total   signed 69, started 34 → 49.3%"""
+    zone = {name: Zone.objects.get(short_name=name) for name in ("乐山高新区", "成都高新区", "西安高新区", "苏州工业园区")}
+    signed_and_started(zone["乐山高新区"], "10", dt.date(2023, 3, 10), dt.date(2023, 9, 1), "month")
+    signed_and_started(zone["成都高新区"], "30", dt.date(2023, 1, 5), None)
+    signed_and_started(zone["西安高新区"], "20", dt.date(2023, 1, 5), dt.date(2023, 2, 20))
+    signed_and_started(zone["西安高新区"], "5", dt.date(2023, 6, 1), None)
+    signed_and_started(zone["苏州工业园区"], "7", None, dt.date(2023, 7, 1))
+    signed_and_started(None, "4", dt.date(2023, 2, 1), dt.date(2023, 3, 1))
+
+
+@pytest.mark.django_db
+def test_the_started_share_map_colours_the_follow_through_provinces(follow_world):
+    data = follow_through.for_filter(ProjectFilter(QueryDict("")), as_of=dt.date(2024, 6, 30)).as_json()
+    with translation.override("zh-hans"):  # the page's source language, whatever a test before left
+        built = province_map.for_started_share(data["provinces"], data["total"], QueryDict("stalled_months=6"), None)
+        tiles = {tile["province"]: tile for tile in built.as_json()["tiles"]}
+    assert len(tiles) == 34
+    assert (tiles["四川省"]["signed_yuan"], tiles["四川省"]["started_yuan"]) == ("4000000000.00", "1000000000.00")
+    assert (tiles["四川省"]["value"], tiles["四川省"]["display"], tiles["四川省"]["colour"]) == (0.25, "25.0%", 2)
+    assert (tiles["陕西省"]["value"], tiles["陕西省"]["display"], tiles["陕西省"]["colour"]) == (0.8, "80.0%", 5)
+    assert (tiles["江苏省"]["value"], tiles["江苏省"]["colour"]) == (None, 0)  # started, never signed
+    assert tiles["陕西省"]["summary"] == "签约 25.00 亿元，已开工 20.00 亿元（80.0%）"
+    assert parse_qs(tiles["陕西省"]["url"][1:]) == {"stalled_months": ["6"], "province": ["陕西省"]}
+    assert [(row.province, row.figures["signed_display"], row.figures["started_display"], row.display)
+            for row in built.rows] == [("四川省", "40.00", "10.00", "25.0%"), ("陕西省", "25.00", "20.00", "80.0%")]
+    assert (built.unplaced.name, built.unplaced.display) == ("省份不详", "100.0%")
+    assert (built.total["signed_display"], built.total["started_display"], built.total["display"]) == (
+        "69.00", "34.00", "49.3%")
+    assert [colour for colour, _text in built.legend] == [0, 1, 2, 3, 4, 5]
