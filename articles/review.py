@@ -98,7 +98,7 @@ def review_items(mentions_by_article: dict[int, list[Mention]]) -> dict[int, lis
 def _suggest(item: ReviewItem, matches: list[tuple[Project, float]]) -> None:
     """The item's likely duplicates, those it is a later event of first (each part best first)."""
     offers = event_offers(item.project, matches)
-    item.event_targets = {match.pk for match, _score in offers}
+    item.event_targets = {match.pk for match, _score in offers}  # the same as dedup.event_targets
     item.duplicates = offers + [pair for pair in matches if pair[0].pk not in item.event_targets]
 
 

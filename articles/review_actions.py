@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from projects import rollup
-from projects.dedup import picker_matches
+from projects.dedup import event_targets, picker_matches
 from projects.models import Project, ReviewStatus
 from projects.services import merge_and_confirm, save_project_edit, set_batch, set_review_status
 
@@ -154,6 +154,8 @@ def pick(request, pk: int):
     """The picker's answers: projects matching the words, best match for this record first."""
     mention = _mention(pk)
     query = request.GET.get("q", "")
+    matches = picker_matches(query, mention.project)
     return render(request, "articles/_picker_results.html", {
-        "mention": mention, "q": query, "matches": picker_matches(query, mention.project),
+        "mention": mention, "q": query, "matches": matches,
+        "event_targets": event_targets(mention.project, matches),
     })

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import public_read_only
 from projects import history, search
 from projects import selectors as project_selectors
-from projects.dedup import picker_matches
+from projects.dedup import event_targets, picker_matches
 from projects.filters import ProjectFilter
 from projects.models import Batch, ReviewStatus
 from projects.views import PAGE_SIZE
@@ -105,6 +105,7 @@ def bulletin_detail(request, pk: int):
     if picking is not None:  # the picker without JavaScript: its answers in the page
         target = next((i.mention for s in sections for i in s["items"] if i.mention.pk == picking), None)
         context["picked"] = picker_matches(request.GET.get("q", ""), target.project if target else None)
+        context["event_targets"] = event_targets(target.project if target else None, context["picked"])
     return render(request, "articles/bulletin_detail.html", context)
 
 

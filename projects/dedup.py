@@ -226,3 +226,10 @@ def event_offers(
         (match, score) for match, score in matches
         if match.review_status == ReviewStatus.CONFIRMED and reports_later_step(candidate, match)
     ]
+
+
+def event_targets(candidate: Project | None, matches: Iterable[tuple[Project, float]]) -> set[int]:
+    """The ids of `matches` to offer as "add as an event of #N" (`event_offers`)."""
+    if candidate is None:
+        return set()
+    return {match.pk for match, _score in event_offers(candidate, matches)}

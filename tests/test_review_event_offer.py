@@ -140,3 +140,19 @@ def test_a_step_certainly_dated_before_the_target_is_not_offered_as_its_event():
     assert not reports_later_step(signing, target)  # a second signing is a duplicate, not a step
     target.review_status = "candidate"
     assert event_offers(same_month, [(target, 1.0)]) == []  # only confirmed projects
+
+
+def test_the_picker_labels_a_project_the_candidate_is_a_later_step_of(editor):
+    zone = make_zone("滨海测试高新区")
+    signed = make_project(zone, name="海澜新材料产业园项目", review_status="confirmed", stage="signed",
+                          date=dt.date(2023, 2, 1))
+    started = make_project(zone, name="海澜新材料研发中心", review_status="confirmed", stage="started",
+                           date=dt.date(2023, 2, 1))
+    report = make_project(zone, name="某新材料项目", review_status="candidate", stage="started",
+                          date=dt.date(2023, 9, 1))
+    mention = make_mention(report, make_article(make_bulletin()))
+    found = editor.get(reverse("review-pick", args=[mention.pk]), {"q": "海澜"}).content.decode()
+    assert f"添加为 #{signed.pk} 的事件" in found
+    assert f"添加为 #{started.pk} 的事件" not in found and found.count("合并为同一项目") == 1
+    page = editor.get(mention.article.bulletin.get_absolute_url(), {"pick": mention.pk, "q": "海澜"})
+    assert f"添加为 #{signed.pk} 的事件" in page.content.decode()  # the same without JavaScript
