@@ -8,9 +8,11 @@ else the nearest). Without one:
 - a sentence that names another scope — a place with an administrative suffix (周口市,
   吉林省, 喀什地区), a province or a zone's city standing alone (山东16市, 落地西宁; not the
   opening of a company's name: 江苏恒远动力), or a word of
-  data/scope/not_zone.txt (全市, 博览会, 推介会 …) — gives no zone: "全市共签约27个项目"
+  data/scope/not_zone.txt and events.txt (全市, 博览会, 推介会 …) — gives no zone: "全市共签约27个项目"
   is the city's tally, not its high-tech zone's;
 - else the nearest zone named earlier in the same paragraph ("X区一批项目集中签约。此次…");
+- else none when an earlier sentence of the paragraph names an event (events.txt:
+  "…推介会在楚雄市召开。会上现场签约项目42个": the event's figure);
 - else the article's zone, when the sentence holds a bare zone word (全区, 园区, 高新区 …,
   data/scope/zone_words.txt) or the article names a single zone in all;
 - else none. The article's main zone is never a mere default: a digest of news items
@@ -25,7 +27,8 @@ from functools import lru_cache
 from .wordlists import alternation
 from .zones import Gazetteer
 
-_NOT_ZONE = re.compile(alternation("scope/not_zone"))
+_EVENTS = re.compile(alternation("scope/events"))
+_NOT_ZONE = re.compile(alternation("scope/not_zone") + "|" + alternation("scope/events"))
 _REFERENCE = re.compile(alternation("scope/zone_reference"))
 _ZONE_WORDS = re.compile(alternation("scope/zone_words"))
 _ADMIN = re.compile(r"自治州|自治县|地区|省|市|县|区|州|盟|旗")
@@ -68,6 +71,12 @@ def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bo
         if any(folded[m.start() - k : m.start()] in bare for k in _PLACE_LENGTHS if m.start() - k >= lo):
             return True
     return hi - lo >= 2 and any(folded[hi - k : hi] in bare for k in _PLACE_LENGTHS if hi - k >= lo)
+
+
+def names_event(folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] name an event (推介会, 博览会 …: data/scope/events.txt)? A city or a
+    scope word does not: a zone's article names its city, and a company "全球领先"."""
+    return _EVENTS.search(folded, lo, hi) is not None
 
 
 def refers_to_zone(folded: str, lo: int, hi: int) -> bool:

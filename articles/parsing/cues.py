@@ -46,6 +46,9 @@ Decisions:
   make it none; so does a count of projects passing a bound ("其中有4个总投资超过10亿元").
 - A sentence that denies a report (传闻不实) or cites other firms as examples ("如华辰科技拟
   投资…", example_openers.txt) gives no amount at all (`sentence_vetoed`).
+- 总资金规模 (batch_total.txt) is a batch's total when a count of projects precedes it in its
+  sentence ("现场签约项目42个，总资金规模达219亿元"); it sizes a fund otherwise, and a fund is
+  no investment: with 基金 before the amount in its sentence, or no count, it is none.
 - This year's share of a project (今年计划投资, part.txt) is a `sub` amount: the project is
   kept, the figure used only without a total; a works list's 年度计划投资 stays a plan.
 """
@@ -73,6 +76,7 @@ _KIND.update({w: "capital" for w in _CAPITAL})
 _KIND.update({w: "weak" for w in _WEAK})
 _KIND.update({w: "negative" for w in _NEGATIVE})
 _KIND.update({w: "sub" for w in _PART})
+_KIND.update({w: "batch" for w in words("cues/batch_total")})
 _CUE_RE = re.compile("|".join(re.escape(w) for w in sorted(_KIND, key=len, reverse=True)))
 
 # A cue printed as a form label: "总投资：35亿元".
@@ -105,6 +109,12 @@ _COUNTED_BOUND = re.compile(
 _BOUNDS = ("超过", "超", "逾", "高于", "不低于", "不少于", "突破", "达")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _WINDOW = 30
+# "签约项目42个", "42个项目": a count of projects (a batch_total word needs one before it).
+_PROJECT_COUNT = re.compile(
+    r"[\d一二两三四五六七八九十百]+(?:个|项)[^，,；;。\d]{0,10}?项目"
+    r"|项目(?:共|总数|数量)?(?:达|为|共计|合计)?(?:近|约|超过|超|逾)?[\d一二两三四五六七八九十百]+(?:个|项)"
+)
+_FUND = re.compile(r"基金")
 
 
 def clause_start(folded: str, pos: int, floor: int = 0) -> int:
@@ -149,6 +159,10 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
     if decisive:
         cue = decisive[-1]
         kind = _KIND[cue.group()]
+        if kind == "batch":  # 总资金规模: a batch's total after its count, never a fund's size
+            counted = _PROJECT_COUNT.search(folded, floor, cue.start()) is not None
+            batch = counted and _FUND.search(folded, floor, start) is None
+            return ("total", cue.start()) if batch else (None, cue.start())
         if kind == "negative":
             return None, cue.start()
         if kind in ("total", "invest") and _statistic(folded, lo, cue.end(), start):
@@ -197,7 +211,7 @@ def sentence_vetoed(folded: str, lo: int, hi: int) -> bool:
     if _DENIAL.search(folded, lo, hi):
         return True
     head = lo
-    while head < hi and folded[head] in " \u3000\t“\"":
+    while head < hi and folded[head] in ' \u3000\t“"':
         head += 1
     return _EXAMPLE.match(folded, head) is not None
 

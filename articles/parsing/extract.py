@@ -422,6 +422,8 @@ class _Extractor:
         earlier = self._earlier_in_paragraph(s)
         if earlier is not None:
             return earlier
+        if self._paragraph_names_event(s):
+            return None  # "…推介会在楚雄市召开。会上现场签约项目42个…": the event's figure
         if len(self.zones) == 1 or (self.zones and attribution.names_zone_word(folded, s.start, s.end)):
             return self.zones[0]
         return None
@@ -437,6 +439,17 @@ class _Extractor:
             if hits:
                 return _head_of_run(self.folded, hits, prev.start).name
         return None
+
+    def _paragraph_names_event(self, s: _Sentence) -> bool:
+        """Do the sentences before `s` in its paragraph (at most five back, none naming a
+        zone) name an event (推介会, 博览会 …)? Then a figure with no zone of its own is its."""
+        k = self._index[s.start]
+        for prev in reversed(self.sentences[max(0, k - 5) : k]):
+            if prev.para != s.para:
+                return False
+            if attribution.names_event(self.folded, prev.start, prev.end):
+                return True
+        return False
 
     # --- sentences -------------------------------------------------------------
     def run(self) -> None:
