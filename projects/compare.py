@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from zones.models import Zone
 
-from . import chart_range, totals
+from . import chart_range, follow_charts, follow_through, totals
 from .filters import ProjectFilter
 from .totals import Figure
 
@@ -102,6 +102,48 @@ def monthly(effective: ProjectFilter, zones: list[Zone]) -> dict:
     }
 
 
+def follow_through_figures(project_filter: ProjectFilter, zones: list[Zone]) -> dict:
+    """Each zone's follow-through figures (`projects.follow_through`), in the comparison's
+    order, in the shape of the follow-through page's data; a zone without signed projects gets
+    the empty figure. The filter as asked, as on the follow-through page: its month range
+    selects signings, and without one every signing counts (the dashboard's default range of
+    the last 24 months would keep only the signings with the least time to break ground)."""
+    result = follow_through.for_filter(project_filter)
+    by_pk = {row["zone"]["id"]: row for row in result.as_json()["zones"] if row["zone"]}
+    empty = follow_through.Figure().as_json()
+    return {"windows": list(follow_through.WINDOWS), "zones": [
+        by_pk.get(zone.pk) or {"zone": {**zone_json(zone), "short_name": zone.short_name}, **empty}
+        for zone in zones
+    ]}
+
+
+def follow_through_rows(figures: dict) -> list[tuple[str, list[str]]]:
+    """The follow-through table: one row per figure, one column per zone (as the page prints them)."""
+    zones = figures["zones"]
+
+    def amounts(pick) -> list[str]:
+        return [_count_amount(pick(zone)) for zone in zones]
+
+    rows = [(_("签约"), amounts(lambda zone: zone["signed"]))]
+    for window in figures["windows"]:
+        rows.append((_("%(n)s 个月内开工") % {"n": window},
+                     amounts(lambda zone, w=window: zone["started_within"][str(w)])))
+    rows += [
+        (_("已报道开工"), amounts(lambda zone: zone["started"])),
+        (_("已报道投产"), amounts(lambda zone: zone["operating"])),
+        (_("开工金额占比"), [follow_charts.percent_display(zone["started_share"]) for zone in zones]),
+        (_("签约至开工月数（中位数）"), ["—" if zone["median_months_to_start"] is None
+                                  else f"{zone['median_months_to_start']:.1f}" for zone in zones]),
+    ]
+    return rows
+
+
+def _count_amount(figure: dict) -> str:
+    shown = follow_charts.amount_display(figure["amount_yuan"])[1]
+    return ngettext("%(n)s 个 · %(amount)s 亿元", "%(n)s 个 · %(amount)s 亿元", figure["count"]) % {
+        "n": figure["count"], "amount": shown}
+
+
 def compare(project_filter: ProjectFilter, effective: ProjectFilter,
             shown_range: chart_range.ChartRange) -> Comparison:
     """The comparison of the zones `project_filter` names (`effective`: the same filter with
@@ -111,6 +153,7 @@ def compare(project_filter: ProjectFilter, effective: ProjectFilter,
         return Comparison(zones, message)
     data = {
         **monthly(effective, zones),
+        "follow_through": follow_through_figures(project_filter, zones),
         "range": shown_range.as_json(),
         "query": project_filter.querystring(),
         "links": {"project_list": reverse("project-list")},

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
 
-from . import chart_range, compare, selectors
+from . import chart_range, compare, follow_charts, selectors
 from .filters import ProjectFilter
 from .views import chart_labels, range_links
 
@@ -22,11 +22,14 @@ def compare_zones(request):
     project_filter = ProjectFilter(request.GET, queryset=selectors.project_list())
     effective, shown_range = chart_range.effective(project_filter, request.GET)
     comparison = compare.compare(project_filter, effective, shown_range)
+    data = comparison.data  # empty when the zones cannot be compared
     return render(request, "projects/compare.html", {
         "filter": project_filter,
         "comparison": comparison,
-        "data": comparison.data,
-        "period_rows": compare.period_rows(comparison.data) if comparison.ready else [],
+        "data": data,
+        "period_rows": compare.period_rows(data) if data else [],
+        "follow_rows": compare.follow_through_rows(data["follow_through"]) if data else [],
+        "funnel": follow_charts.funnel(data["follow_through"], project_filter) if data else None,
         "chart_range": shown_range,
         "range_links": range_links(request, shown_range),
         "labels": chart_labels(),

@@ -1,5 +1,6 @@
 """The zone comparison in Chromium (issue 12): picking zones in the filter draws one line per
-zone with the figures of the table, a point leads to the project list behind it, the address
+zone with the figures of the table and the zones' funnel (signed → started → operating), a
+point or a bar leads to the project list behind it, the address
 reproduces the view, too many zones show the message, and axe finds nothing serious at phone
 and desktop width in both languages."""
 
@@ -43,6 +44,18 @@ def test_comparison_draws_a_line_per_zone_and_links_to_the_lists(browser, analys
             == ["2022-06", "2022-07", "2022-08"]
         page.screenshot(path=str(ARTIFACTS / "compare-two-zones.png"), full_page=True)
 
+        # the funnel of the same zones: signed → started → operating (亿元), from the follow-through
+        funnel = page.evaluate("""() => {
+            const chart = Chart.getChart(document.getElementById('chart-funnel'));
+            return Object.fromEntries(chart.data.labels.map((zone, i) =>
+                [zone, chart.data.datasets.map(d => [d.stage, d.data[i]])]));
+        }""")
+        assert funnel == {"西安高新区": [["signed", 40], ["started", 20], ["operating", 0]],
+                          "成都高新区": [["signed", 14.73], ["started", 0], ["operating", 0]]}
+        zone_order = page.evaluate("Chart.getChart(document.getElementById('chart-funnel')).data.labels")
+        assert zone_order == [d["label"] for d in datasets]  # the zones in the address's order
+        assert page.get_attribute("#funnel", "data-ready") == "true"
+
         page.reload()  # the address reproduces the view
         page.wait_for_selector("#compare[data-ready=true]")
         assert {d["label"] for d in page.evaluate(DATASETS)} == {"西安高新区", "成都高新区"}
@@ -61,6 +74,23 @@ def test_comparison_draws_a_line_per_zone_and_links_to_the_lists(browser, analys
         assert urlsplit(page.url).path == "/projects/"
         assert listed["zone"] == [chengdu.slug] and listed["month_from"] == ["2022-07"]
         assert "共 1 个项目" in page.inner_text("main")  # pC1
+
+        # a click on 西安高新区's "started" bar opens the list behind it: pA1 alone
+        page.go_back()
+        page.wait_for_selector("#funnel[data-ready=true]")
+        page.locator("#chart-funnel").scroll_into_view_if_needed()
+        bar = page.evaluate("""() => {
+            const chart = Chart.getChart(document.getElementById('chart-funnel'));
+            const p = chart.getDatasetMeta(1).data[chart.data.labels.indexOf('西安高新区')];
+            const box = chart.canvas.getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + (p.y + p.base) / 2};
+        }""")
+        page.mouse.move(bar["x"], bar["y"])
+        with page.expect_navigation():
+            page.mouse.click(bar["x"], bar["y"])
+        listed = parse_qs(urlsplit(page.url).query)
+        assert listed["zone"] == [xian.slug] and listed["follow"] == ["started"]
+        assert "共 1 个项目" in page.inner_text("main") and "西安光伏电池片项目" in page.inner_text("main")
 
     browser(check)
 
