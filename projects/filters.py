@@ -34,15 +34,9 @@ from .widgets import MonthInput
 YI = Decimal(100_000_000)
 LOOSE_MONTH_RE = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?$")
 DEFAULT_REVIEW_STATUS = [ReviewStatus.CONFIRMED.value]
-# Filters a batch cannot satisfy (it has no name, investor, industry or follow-through of its own).
+# Filters a batch cannot satisfy (it has no name, investor, industry or follow-through of its
+# own; `follow` is added by projects/follow_filter.py).
 PROJECT_ONLY = ("q", "industry", "investor", "follow")
-# The follow-through states a project list can be narrowed to (the funnel's bars), each the
-# follow-through module's own condition (projects/follow_through.py: SIGNED, STARTED, OPERATING).
-FOLLOW_CHOICES = (
-    ("signed", _("有签约日期")),
-    ("started", _("签约后已报道开工")),
-    ("operating", _("签约后已报道投产")),
-)
 # Query parameters that belong to the filter (and are kept in links, exports and the JSON URL).
 MONTH_FIELDS = ("month_from", "month_to")
 
@@ -158,13 +152,13 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("最低金额（亿元）"), method="filter_amount_min", min_value=0)
     amount_max = django_filters.NumberFilter(
         label=_("最高金额（亿元）"), method="filter_amount_max", min_value=0)
-    follow = django_filters.ChoiceFilter(
-        label=_("落地情况"), choices=FOLLOW_CHOICES, method="filter_follow", empty_label=_("全部"))
     review_status = django_filters.MultipleChoiceFilter(
         label=_("审核状态"), choices=ReviewStatus.choices, distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    # `publication` is added by the articles app (articles/filters.py), after every filter above.
+    # `publication` is added by the articles app (articles/filters.py), after every filter above,
+    # and `follow` by projects/follow_filter.py (it reads projects/follow_through.py, which reads
+    # this FilterSet).
 
     class Meta:
         model = Project
@@ -201,15 +195,6 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         # The same search as /search/ (projects/search.py): every term, in name, investor or zone.
         return search.filter_projects(queryset, value)
-
-    def filter_follow(self, queryset, name, value):
-        if queryset.model is Batch:  # only projects have a follow-through
-            return queryset.none()
-        from . import follow_through  # it reads this FilterSet: imported when first used
-
-        states = {"signed": follow_through.SIGNED, "started": follow_through.STARTED,
-                  "operating": follow_through.OPERATING}
-        return queryset.filter(states[value])
 
     def filter_amount_min(self, queryset, name, value):
         return queryset.filter(amount_yuan__gte=value * YI)

@@ -1,7 +1,9 @@
 """`{% cohort_chart data %}` and `{% zone_funnel data filter %}`: the follow-through page's
 cohort chart and zone funnel, each a card with its chart, its table and its chart data, so the
 page that shows the follow-through figures (`data`: `projects.follow_through`'s `as_json()`)
-places them with one line each (projects/follow_charts.py arranges the figures)."""
+places them with one line each (projects/follow_charts.py arranges the figures). Here, with
+that page (articles/follow_through_views.py): in `projects` they would import
+`projects.follow_charts`, which reads `projects.templatetags.money` (a cycle)."""
 
 from __future__ import annotations
 
