@@ -5,6 +5,8 @@ else the nearest). Without one:
 - a sentence that refers back to the article's zone (该高新区, 本区: data/scope/
   zone_reference.txt) belongs to it;
 - a sentence opening with 其中 / 同时 / 此外 belongs with the one before it: its zone;
+- a zone named by the next sentence of the paragraph when that one goes on about the fact
+  ("…基地在南昌开工建设。这使小蓝经济开发区…", data/scope/refers_back.txt);
 - a sentence that names another scope — a place with an administrative suffix (周口市,
   吉林省, 喀什地区), a province or a zone's city standing alone (山东16市, 落地西宁; not the
   opening of a company's name: 江苏恒远动力), or a word of
@@ -28,6 +30,7 @@ from .wordlists import alternation
 from .zones import Gazetteer
 
 _EVENTS = re.compile(alternation("scope/events"))
+_REFERS_BACK = re.compile(r"\s*(?:" + alternation("scope/refers_back") + ")")
 _NOT_ZONE = re.compile(alternation("scope/not_zone") + "|" + alternation("scope/events"))
 _REFERENCE = re.compile(alternation("scope/zone_reference"))
 _ZONE_WORDS = re.compile(alternation("scope/zone_words"))
@@ -77,6 +80,12 @@ def names_event(folded: str, lo: int, hi: int) -> bool:
     """Does folded[lo:hi] name an event (推介会, 博览会 …: data/scope/events.txt)? A city or a
     scope word does not: a zone's article names its city, and a company "全球领先"."""
     return _EVENTS.search(folded, lo, hi) is not None
+
+
+def refers_back(folded: str, start: int) -> bool:
+    """Does the sentence at `start` open by going on about the fact before it (这使, 此举,
+    该项目 …: data/scope/refers_back.txt)?"""
+    return _REFERS_BACK.match(folded, start) is not None
 
 
 def refers_to_zone(folded: str, lo: int, hi: int) -> bool:

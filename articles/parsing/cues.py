@@ -23,8 +23,8 @@ Decisions:
 - A phase figure (一期投资, 首期, 其中) is a `sub` amount, used only without a total.
 - An amount followed directly by 专项资金 / 基金 / 补贴 … is never an investment, whatever
   precedes it ("投资10亿元设立产业基金" is a fund).
-- No cue at all, but "X亿元的…项目" (e.g. 签约一个50亿元的新能源项目): a `loose`
-  investment.
+- No cue at all, but "X亿元的…项目" (e.g. 签约一个50亿元的新能源项目) or a firm's "X亿欧元的…
+  投资计划" (no scope word such as 我国 in its clause): a `loose` investment.
 - A converted figure (约合人民币35亿元) repeats the amount before it and is skipped.
 - A distributive bound ("3个项目总投资均超过5亿元") is shared by several projects: no amount.
 - A cue printed as a label ("总投资：35亿元", in project lists) reaches over its colon.
@@ -86,6 +86,8 @@ _CONVERSION = re.compile(r"(?:约合|折合|合人民币|约合人民币|折合�
 _NEG_AFTER = re.compile(rf"(?:的)?(?:{alternation('cues/negative_after')})")
 _POS_AFTER = re.compile(r"(?:的)?(?:在[^，,；;。]{1,12}?)?(?:总投资|投资|资金投入)(?!基金|机构|公司|人|者)")
 _LOOSE_AFTER = re.compile(r"的[^，,；;。！？\n]{0,30}?(?:项目|基地|产业园|工厂|生产线)")
+# "推进30亿欧元的新厂区建设和产品升级投资计划": a firm's investment plan (not a territory's).
+_PLAN_AFTER = re.compile(r"的[^，,；;。！？\n]{0,24}?投资计划")
 # "投资超10亿元的项目有5个", "10亿元以上项目8个": a threshold for counting, not an amount.
 _THRESHOLD_AFTER = re.compile(
     r"(?:以上|及以上)?(?:的)?[^，,；;。]{0,6}?项目(?:有|共|达|为|共有)?[\d一二两三四五六七八九十]+(?:个|项)"
@@ -179,6 +181,8 @@ def classify(folded: str, start: int, end: int, floor: int = 0) -> tuple[str | N
     if cues and _SIGNING.search(folded, floor, start):
         return "total", cues[-1].start()
     if _LOOSE_AFTER.match(folded, after):
+        return "loose", start
+    if _PLAN_AFTER.match(folded, after) and not _AGGREGATE.search(folded, clause, start):
         return "loose", start
     return None, start
 

@@ -213,9 +213,12 @@ class _Dates:
         first_para = min((p for p in spans if p not in heads), default=0)
         vague_fallback = None
         now_markers: list[tuple[int, int]] = []  # (paragraph, index in kept) of 同日 without a day
+        # No issue date: a page that writes a single year ("2023年火把节于8月10日至12日") is of
+        # that year, so its month-days take it rather than no year at all.
+        year = None if issue_date is not None else _only_year(self.folded, byline, title)
         for para, (lo, hi) in sorted(spans.items()):
             kept = []
-            for d in find_dates(text[lo:hi], issue_date):
+            for d in find_dates(text[lo:hi], issue_date, year):
                 d = DateMention(d.start + lo, d.end + lo, d.text, d.date, d.vague, d.explicit_year)
                 if d.date is None and d.text in _SAME_DAY:
                     now_markers.append((para, len(kept)))  # "同日" after a history date: now
@@ -245,7 +248,7 @@ class _Dates:
         self.issue_month = EventDate(issue_date.year, issue_date.month) if issue_date else None
         # A wire lead "中新网合肥7月3日电（记者 王某）" dates the story, even when the split
         # made it the byline; it is the reference for 当天 and for facts with no date nearer.
-        lead = _lead_date(byline, issue_date)
+        lead = _lead_date(byline, issue_date, year)
         self.dateline = lead or self.dateline or vague_fallback
         if self.dateline is None and title and _HAS_YEAR.search(title):
             # "济南高新区2021年第二批重点项目清单": a headline's year dates a list with no other date
@@ -302,11 +305,23 @@ _WIRE_LEAD = re.compile(r"电|讯")
 _HAS_YEAR = re.compile(r"年")
 
 
-def _lead_date(byline: str | None, issue_date: date | None) -> EventDate | None:
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+def _only_year(folded: str, byline: str | None, title: str | None) -> EventDate | None:
+    """The one year an article writes (body, headline, byline), or None when it writes none or
+    several (one regex scan; used only without an issue date)."""
+    years = {m.group(1) for part in (folded, byline or "", title or "") for m in _YEAR.finditer(part)}
+    return EventDate(int(years.pop())) if len(years) == 1 else None
+
+
+def _lead_date(
+    byline: str | None, issue_date: date | None, year: EventDate | None = None
+) -> EventDate | None:
     """The date of a news lead kept as the byline ("新华社北京7月3日电"), if it has one."""
     if not byline or "月" not in byline or not _WIRE_LEAD.search(byline):
         return None
-    for d in find_dates(byline, issue_date):
+    for d in find_dates(byline, issue_date, year):
         if d.date is not None and not d.vague and d.date.month is not None:
             return d.date
     return None
@@ -416,6 +431,9 @@ class _Extractor:
             last = self._zone_before(s)
             if last is not None:
                 return last  # "其中，…": a part of what the sentence before reported
+        after = self._zone_after(s)
+        if after is not None:
+            return after  # "…在南昌开工建设。这使小蓝经济开发区…"
         close = _CLAUSE_END.search(folded, pos, s.end)
         if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
             return None
@@ -439,6 +457,17 @@ class _Extractor:
             if hits:
                 return _head_of_run(self.folded, hits, prev.start).name
         return None
+
+    def _zone_after(self, s: _Sentence) -> str | None:
+        """The zone the next sentence of the paragraph names when it goes on about this one."""
+        k = self._index[s.start] + 1
+        if k >= len(self.sentences) or self.sentences[k].para != s.para:
+            return None
+        nxt = self.sentences[k]
+        if not attribution.refers_back(self.folded, nxt.start):
+            return None
+        hits = self._sentence_hits(nxt)
+        return hits[0].name if hits else None
 
     def _paragraph_names_event(self, s: _Sentence) -> bool:
         """Do the sentences before `s` in its paragraph (at most five back, none naming a

@@ -23,10 +23,10 @@ from tests.conftest import REPO_DIR, SHARED_DIR
 
 DEV_PAGES = SHARED_DIR / "dev-pages"
 
-# Issue 10's goals, and the amount recall measured when they were set (not to be lowered).
+# Issue 10's goals, and an amount recall below the 0.973–1.0 measured with parser 4.3–4.4 (not to be lowered).
 GOALS = {
     "amount_precision": 0.95,
-    "amount_recall": 0.919,
+    "amount_recall": 0.97,
     "kind_accuracy": 0.95,
     "fact_zone_accuracy": 0.90,
     "zone_recall": 0.90,
