@@ -3,14 +3,15 @@
 Why: one record from 2011 stretched the chart to 165 months of zeros. Without `month_from` /
 `month_to` the view covers at most the DEFAULT_MONTHS months ending with the month of the
 latest dated record the other filters select (from the first record's month when that is
-later); `range=all` shows every month instead; an explicit month range always wins. When the
-default range leaves records out it is handed to `projects.totals` as an explicit month range
+later) — to December of its year when that range leaves records out and a record known only
+to that year is selected, since a range holds such a record only when it covers the year
+(`projects.months`); `range=all` shows every month instead; an explicit month range always
+wins. When the default range leaves records out it is handed to `projects.totals` as an explicit month range
 (an "effective" filter), so every figure, table, export and drill-down link of the same query
 agrees, and the undated figure is the one any month range shows. When the range spans more
 than YEARLY_AFTER months the bars are per year (sums of the monthly figures and of the year's
 records known only to the year, so a year's bar equals its months and its "month unknown"
-figure added up). A record known only to the year spans its year: the default range runs to
-December of the latest one (`dated_span`).
+figure added up).
 """
 
 from __future__ import annotations
@@ -56,19 +57,24 @@ def _months_back(month: dt.date, count: int) -> dt.date:
 
 
 def dated_span(project_filter: ProjectFilter) -> tuple[dt.date, dt.date] | None:
-    """The months of the first and the latest dated record (project or batch) the filter selects;
-    a record known only to the year spans its year: its last month is December (a range that
-    ends earlier leaves it out, projects/months.py)."""
+    """The months of the first and the latest dated record (project or batch) the filter selects
+    (plain MIN and MAX of the date: PostgreSQL reads them off the date index)."""
     firsts, lasts = [], []
-    year_only = Q(date_precision=DatePrecision.YEAR)
     for qs in (project_filter.qs, project_filter.batch_qs()):
-        span = qs.aggregate(first=Min("date"), last=Max("date", filter=~year_only),
-                            last_year=Max("date", filter=year_only))
-        if span["first"] is not None:
+        span = qs.aggregate(first=Min("date"), last=Max("date"))
+        if span["last"] is not None:
             firsts.append(span["first"])
-            last_year = span["last_year"] and span["last_year"].replace(month=12)
-            lasts.extend(day for day in (span["last"], last_year) if day is not None)
+            lasts.append(span["last"])
     return (min(firsts).replace(day=1), max(lasts).replace(day=1)) if lasts else None
+
+
+def known_only_to(project_filter: ProjectFilter, year: int) -> bool:
+    """Whether the filter selects a record known only to `year` (or a later year): one query,
+    on the partial indexes of the year-only dates."""
+    year_only = Q(date_precision=DatePrecision.YEAR, date__gte=dt.date(year, 1, 1))
+    projects = project_filter.qs.filter(year_only).order_by().values("pk")
+    batches = project_filter.batch_qs().filter(year_only).order_by().values("pk")
+    return projects.union(batches, all=True).exists()
 
 
 def effective(project_filter: ProjectFilter, params) -> tuple[ProjectFilter, ChartRange]:
@@ -87,6 +93,10 @@ def effective(project_filter: ProjectFilter, params) -> tuple[ProjectFilter, Cha
     first, last = max(span[0], _months_back(span[1], DEFAULT_MONTHS - 1)), span[1]
     if first == span[0]:  # every dated record is inside: the filter stays as it is (undated too)
         return project_filter, ChartRange(first, last, default=True)
+    if last.month != 12 and known_only_to(project_filter, last.year):
+        # a record known only to the latest year is in a range only to December (projects/months.py)
+        last = last.replace(month=12)
+        first = max(span[0], _months_back(last, DEFAULT_MONTHS - 1))
     data = project_filter.data.copy()
     data["month_from"], data["month_to"] = month_label(first), month_label(last)
     narrowed = type(project_filter)(data, queryset=project_filter.queryset, request=project_filter.request)

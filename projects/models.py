@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -119,6 +120,12 @@ class Batch(ReviewedRecord):
         verbose_name = _("批量签约")
         verbose_name_plural = _("批量签约")
         ordering = ["-date", "-id"]
+        indexes = [
+            # The few records known only to the year: the default chart range asks whether the
+            # latest year has one (projects/chart_range.py) without reading that year's records.
+            models.Index(fields=["date"], name="batch_year_only_date_idx",
+                         condition=Q(date_precision="year")),
+        ]
 
     def __str__(self) -> str:
         zone = self.zone.short_name if self.zone_id else "?"
@@ -186,6 +193,9 @@ class Project(Searchable, ReviewedRecord):
             models.Index(fields=["-date", "-id"], name="project_date_id_idx"),
             # Recomputing a zone-month cell of the rollup, the zone page, the live totals.
             models.Index(fields=["zone", "date"], name="project_zone_date_idx"),
+            # Records known only to the year (projects/chart_range.py, as for Batch).
+            models.Index(fields=["date"], name="project_year_only_date_idx",
+                         condition=Q(date_precision="year")),
         ]
 
     def __str__(self) -> str:

@@ -42,9 +42,10 @@ to December (`projects.months.ends_by_q`, applied by `ProjectFilter` to the reco
 `CELL_LOOKUPS` to the cells); a range that covers only part of the year leaves it out, as it
 leaves out a dated record outside it. It is then *not* added to the "日期不详" figure: that
 figure holds the records no range can place, while a year-only record is placed by every
-range that covers its year (and by the yearly bars). A year of year-only records spans
-January to December for the months shown (`_month_range`) and the default range
-(`chart_range.dated_span`). The rollup keeps them in cells of their own (`month_known`
+range that covers its year (and by the yearly bars). When the default range must leave older
+records out, it runs to December of the latest record's year if a record known only to that
+year is selected (`chart_range.effective`), so that record stays in its own view. The rollup
+keeps them in cells of their own (`month_known`
 False, dated 1 January), so both ways of adding up below give the same figures.
 
 Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
@@ -473,10 +474,9 @@ def grouped_rows(projects: QuerySet[Project], batches: QuerySet[Batch],
 
 def _month_range(periods: list, start: dt.date | None, end: dt.date | None) -> list[dt.date]:
     """Every month from the first to the last with records (or the filter's range), at most
-    MAX_MONTHS (then cut to the months with records). A year of records known only to the
-    year spans January to December (the range that holds them covers the year)."""
-    dated = [p for p in periods if not isinstance(p, UnknownMonth)]
-    dated += [dt.date(p.year, m, 1) for p in periods if isinstance(p, UnknownMonth) for m in (1, 12)]
+    MAX_MONTHS (then cut to the months with records); records known only to the year count
+    from their 1 January, as the default range (`chart_range.dated_span`) sees them."""
+    dated = [dt.date(p.year, 1, 1) if isinstance(p, UnknownMonth) else p for p in periods]
     if not dated and not (start and end):
         return []
     first = start or min(dated)
