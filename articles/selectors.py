@@ -99,3 +99,52 @@ def batches_with_sources() -> QuerySet[Batch]:
     return Batch.objects.select_related("zone").prefetch_related(
         Prefetch("mentions", queryset=mentions), Prefetch("projects", queryset=members)
     )
+
+
+DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def signing_quotes(projects: list[Project]) -> dict[int, Mention]:
+    """Each project's signing quote: the first quote (by issue date) of its signing event, else
+    its first quote. One query for the projects of a page of the stalled list."""
+    mentions = (
+        Mention.objects.filter(project__in=projects).select_related("article__bulletin", "event")
+        .order_by("project_id", "article__bulletin__issue_date", "pk")
+    )
+    quotes: dict[int, Mention] = {}
+    for mention in mentions:
+        signing = mention.event is not None and mention.event.stage == "signed"
+        kept = quotes.get(mention.project_id)
+        if kept is None or (signing and (kept.event is None or kept.event.stage != "signed")):
+            quotes[mention.project_id] = mention
+    return quotes
+
+
+def stalled_items(projects: list[Project]) -> list[dict]:
+    """The stalled list's rows as the page, the API and the exports show them: the project, its
+    zone, amount and signing date (at its precision), its signing quote and the article."""
+    quotes = signing_quotes(projects)
+    items = []
+    for project in projects:
+        quote = quotes.get(project.pk)
+        article = quote.article if quote else None
+        bulletin = article.bulletin if article else None
+        items.append({
+            "id": project.pk,
+            "name": project.name,
+            "url": project.get_absolute_url(),
+            "zone": project.zone.short_name if project.zone_id else None,
+            "province": project.zone.province if project.zone_id else None,
+            "industry": project.industry,
+            "investor": project.investor,
+            "amount_yuan": None if project.amount_yuan is None else str(project.amount_yuan),
+            "signed_on": project.signed_on.strftime(DATE_FORMATS.get(project.signed_precision, "%Y-%m-%d")),
+            "signed_precision": project.signed_precision,
+            "quote": quote.quote if quote else None,
+            "article": None if article is None else {
+                "id": article.pk, "title": article.title, "url": article.get_absolute_url(),
+                "publication": bulletin.publication, "issue_number": bulletin.issue_number,
+                "issue_date": bulletin.issue_date.isoformat() if bulletin.issue_date else None,
+            },
+        })
+    return items

@@ -28,7 +28,8 @@ COUNTING_RULE = [
     gettext_lazy("批量签约按“签约”阶段统计，行业记为“未分行业”；按行业、投资方或关键词筛选时不含批量签约。"),
 ]
 PROJECTS_NOTE = gettext_lazy("“计入合计”为“是”的行相加，等于同一筛选条件下的合计。")
-KINDS = {"projects": gettext_lazy("项目"), "totals": gettext_lazy("月度合计")}
+KINDS = {"projects": gettext_lazy("项目"), "totals": gettext_lazy("月度合计"),
+         "stalled": gettext_lazy("停滞项目")}
 SHEET_TITLE_MAX = 31  # Excel's limit
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 FILE_FORBIDDEN = re.compile(r'[\\/:*?"<>|;\x00-\x1f\x7f]')

@@ -29,6 +29,7 @@ def build_main_pages() -> list[MainPage]:
     make_mention(project=world["pA2"], article=article, quote="西安待审核项目总投资7亿元")
     return [
         MainPage("dashboard", "/", "editor"),
+        MainPage("follow-through", "/follow-through/?stalled_months=3", "editor"),
         MainPage("project-list", "/projects/", "editor"),
         MainPage("project-detail", world["pB1"].get_absolute_url(), "editor"),
         MainPage("batch-detail", world["BA"].get_absolute_url(), "editor"),

@@ -104,6 +104,9 @@ SITE = {
     "project-detail": read(),
     "batch-detail": read(),
     "search": read(),
+    "follow-through": read(),
+    "follow-through-api": read(),
+    "follow-through-stalled-export": read(),
     # A health check for load balancers and the load benchmark: "ok" to everyone, GET only.
     "healthz": {role: (200, 405) for role in ROLES},
     # zones/
@@ -284,6 +287,7 @@ SITE_ARGS = {
     "batch-detail": lambda w: [w["batch"].pk],
     "zone-detail": lambda w: [w["zone"].slug],
     "export": lambda w: ["projects", "csv"],
+    "follow-through-stalled-export": lambda w: ["csv"],
     "bulletin-detail": lambda w: [w["bulletin"].pk],
     "bulletin-status": lambda w: [w["bulletin"].pk],
     "bulletin-file": lambda w: [w["bulletin"].pk],
