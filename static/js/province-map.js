@@ -12,6 +12,7 @@
  */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");  // shows the chart boxes (app.css)
 
   var chart = null;
 
@@ -41,6 +42,7 @@
 
   /* Writes each province's short name on its tile, in its colour class's text colour. */
   function tileLabels(colours) {
+    var family = getComputedStyle(document.body).fontFamily;
     return {
       id: "tileLabels",
       afterDatasetsDraw: function (instance) {
@@ -53,7 +55,7 @@
           var tile = points[index].tile;
           var props = element.getProps(["x", "y", "width", "height"], true);
           var size = Math.max(9, Math.min(14, props.width / Math.max(2.6, tile.label.length + 0.6)));
-          ctx.font = (tile.selected ? "700 " : "") + size + "px " + window.Chart.defaults.font.family;
+          ctx.font = (tile.selected ? "700 " : "") + size + "px " + family;
           ctx.fillStyle = colours[tile.colour].text;
           ctx.fillText(tile.label, props.x + props.width / 2, props.y + props.height / 2);
         });
