@@ -368,8 +368,7 @@ def signed_and_started(zone, yi: str, signed: dt.date | None, started: dt.date |
     return made
 
 
-@pytest.fixture
-def follow_world():
+def build_follow_world() -> None:
     """Hand-computed started shares (亿元):
     四川省  乐山 10 signed 2023-03-10, started 2023-09 (month); 成都 30 signed 2023-01-05, no start
             → signed 40, started 10, 25.0% (class 2)
@@ -385,6 +384,11 @@ def follow_world():
     signed_and_started(zone["西安高新区"], "5", dt.date(2023, 6, 1), None)
     signed_and_started(zone["苏州工业园区"], "7", None, dt.date(2023, 7, 1))
     signed_and_started(None, "4", dt.date(2023, 2, 1), dt.date(2023, 3, 1))
+
+
+@pytest.fixture
+def follow_world():
+    build_follow_world()
 
 
 @pytest.mark.django_db
@@ -406,3 +410,43 @@ def test_the_started_share_map_colours_the_follow_through_provinces(follow_world
     assert (built.total["signed_display"], built.total["started_display"], built.total["display"]) == (
         "69.00", "34.00", "49.3%")
     assert [colour for colour, _text in built.legend] == [0, 1, 2, 3, 4, 5]
+
+
+def follow_through_data(html: str) -> dict:
+    found = re.search(r'<script id="follow-through-data" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+@pytest.mark.django_db
+def test_the_follow_through_page_map_shows_the_started_share_per_province(analyst, follow_world):
+    html = analyst.get(f"{reverse('follow-through')}?as_of=2024-06-30").content.decode()
+    data = map_data(html)
+    assert data["metric"] == "started_share" and len(data["tiles"]) == 34
+    tiles = {tile["province"]: tile for tile in data["tiles"]}
+    assert (tiles["四川省"]["value"], tiles["四川省"]["display"], tiles["四川省"]["colour"]) == (0.25, "25.0%", 2)
+    assert (tiles["陕西省"]["value"], tiles["陕西省"]["display"], tiles["陕西省"]["colour"]) == (0.8, "80.0%", 5)
+    assert (tiles["江苏省"]["value"], tiles["江苏省"]["colour"]) == (None, 0)
+    assert parse_qs(tiles["陕西省"]["url"][1:]) == {"as_of": ["2024-06-30"], "province": ["陕西省"]}
+    table = province_table(html)
+    assert [cells for cells, _link in table["body"]] == [
+        ["四川省", "40.00", "10.00", "25.0%"], ["陕西省", "25.00", "20.00", "80.0%"]]
+    assert table["foot"] == [["省份不详", "4.00", "4.00", "100.0%"], ["合计", "69.00", "34.00", "49.3%"]]
+    # the same figures as the page's own data (projects.follow_through), province by province
+    page = follow_through_data(html)
+    for item in page["provinces"]:
+        if item["province"] and item["signed"]["count"]:
+            tile = tiles[item["province"]]
+            assert (tile["signed_yuan"], tile["started_yuan"], tile["value"]) == (
+                item["signed"]["amount_yuan"], item["started"]["amount_yuan"], item["started_share"])
+    assert sum(Decimal(t["signed_yuan"]) for t in data["tiles"]) + yuan("4") == Decimal(
+        page["total"]["signed"]["amount_yuan"])
+
+
+@pytest.mark.django_db
+def test_the_follow_through_map_follows_a_province_filter(analyst, follow_world):
+    html = analyst.get(f"{reverse('follow-through')}?province=陕西省&as_of=2024-06-30").content.decode()
+    tiles = {tile["province"]: tile for tile in map_data(html)["tiles"]}
+    assert tiles["陕西省"]["selected"] is True and tiles["陕西省"]["display"] == "80.0%"
+    assert tiles["四川省"]["colour"] == 0
+    assert parse_qs(tiles["陕西省"]["url"][1:]) == {"as_of": ["2024-06-30"]}  # a second click clears it
+    assert [cells[1:] for cells, _link in province_table(html)["body"]] == [["25.00", "20.00", "80.0%"]]

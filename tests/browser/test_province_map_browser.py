@@ -1,7 +1,8 @@
-"""The dashboard's province map in Chromium: the matrix chart draws 34 tiles in their legend's
-colours, a click on a province filters the dashboard in place (URL, form, figures), a second
-click clears it, axe finds nothing to fault in the map's region, and at 390 px the map still
-fits the screen with tiles large enough to tap. Screenshots go to test-artifacts/.
+"""The province map in Chromium. On the dashboard: the matrix chart draws 34 tiles in their
+legend's colours, a click on a province filters the dashboard in place (URL, form, figures), a
+second click clears it, axe finds nothing to fault in the map's region, and at 390 px the map
+still fits the screen with tiles large enough to tap. On the follow-through page: the started
+share colours the tiles and a click follows the tile's link. Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from tests.browser.axe import axe_source, describe, run_axe
 from tests.browser.conftest import ARTIFACTS, login
 from tests.dashboard_factories import build_world, project
+from tests.test_province_map import build_follow_world
 from zones.models import Zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -147,5 +149,33 @@ def test_the_map_fits_a_phone_and_its_tiles_can_be_tapped(browser, analyst):
         click_province(page, "四川省")
         page.wait_for_function(f"() => document.querySelector(\"{TOTAL}\").textContent === '149.73'")
         assert parse_qs(urlsplit(page.url).query)["province"] == ["四川省"]
+
+    browser(check)
+
+
+def test_the_follow_through_map_colours_the_started_share_and_a_click_filters(browser, analyst):
+    build_follow_world()
+    source = axe_source()
+
+    def check(context):
+        page = login(context)
+        page.goto("/follow-through/?as_of=2024-06-30")
+        page.wait_for_selector("#province-map[data-drawn=true]")
+        drawn = page.evaluate(MAP)
+        assert drawn["type"] == "matrix" and drawn["points"] == 34
+        assert drawn["tiles"]["四川省"][:3] == [3, 5, 2] and drawn["tiles"]["陕西省"][2] == 5
+        pixel, key = page.evaluate(TILE_PIXEL, "陕西省")
+        assert pixel == key
+        assert describe("follow-through map", run_axe(page, source, within="#province-map")) == []
+        page.locator("#province-map").screenshot(path=str(ARTIFACTS / "province-map-follow-through.png"))
+
+        centre = page.evaluate(TILE_CENTRE, "陕西省")
+        with page.expect_navigation():  # this page's filter is a plain form: the tile's link is followed
+            page.locator("#province-map-canvas").click(position={"x": centre["x"], "y": centre["y"]})
+        page.wait_for_selector("#province-map[data-drawn=true]")
+        assert parse_qs(urlsplit(page.url).query) == {"as_of": ["2024-06-30"], "province": ["陕西省"]}
+        assert page.input_value("#id_province") == "陕西省"
+        assert page.inner_text("[data-field='total.signed']") == "25.00"
+        assert page.evaluate(MAP)["tiles"]["四川省"][2] == 0
 
     browser(check)
