@@ -290,6 +290,8 @@ class _Dates:
 
 
 _SAME_DAY = ("同日", "当天", "当日", "同一天")
+# Between a company and its investment cue: "X拟投资", "X计划总投资".
+_SUBJECT_GAP = ("", "拟", "将", "计划", "再", "共", "已", "预计")
 # A date in a company's history or a comparison dates no event of the article.
 _HISTORY_BEFORE = re.compile(
     r"(?:成立于|创立于|创办于|始建于|组建于|注册于|创建于|成立|较|比|同比|相比|相较于?|比上年)$"
@@ -458,6 +460,16 @@ class _Extractor:
                 return _head_of_run(self.folded, hits, prev.start).name
         return None
 
+    def _company_before(self, s: _Sentence, cue_start: int) -> str | None:
+        """A company whose name ends right before an amount's cue, opening its clause
+        ("安耐吉环保科技总投资10.2亿元", "X公司拟投资…"): the subject that invests."""
+        clause = cues.clause_start(self.folded, cue_start, s.start)
+        for pos, company in self._companies(s.para):
+            end = pos + len(company)
+            if pos == clause and end <= cue_start and self.folded[end:cue_start] in _SUBJECT_GAP:
+                return company
+        return None
+
     def _zone_after(self, s: _Sentence) -> str | None:
         """The zone the next sentence of the paragraph names when it goes on about this one."""
         k = self._index[s.start] + 1
@@ -583,6 +595,10 @@ class _Extractor:
                 coref_at(folded, s.start, start) is not None
                 or (kind == "sub" and self._recent(s))  # "总投资20亿元，一期投资8亿元"
             )
+            if name is None and not coref:
+                company = self._company_before(s, cue_start)
+                if company is not None:  # "安耐吉环保科技总投资10.2亿元": the company's project
+                    mention.name, mention.investor = company + _project_word(company), company
             self._add(mention, coref=coref)
         for name in names:
             if name.start in used or name.counted:
@@ -990,6 +1006,11 @@ def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None
             if fact.name not in linked:
                 linked.append(fact.name)
         batch.members = linked
+
+
+def _project_word(company: str) -> str:
+    """项目, or 項目 after a name printed in 繁體 (the page's own script)."""
+    return "项目" if fold(company) == company else "項目"
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -13,6 +13,7 @@ with the next ("光伏、风电储能电池产业园"); a description ("全省�
 is no name, and gives way to a name that follows it straight away; a class ("属于…的X项目",
 "X区2022年一季度重大项目", "数十亿元级项目") and a zone ("X产业园区") are no names; quotes and
 noun uses of 服务/管理 stay inside a name ("普华永道“未来空间”项目", "人力资源服务产业园").
+"本次启动的项目" refers back like 该项目 (4.5).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from .wordlists import alternation
 
 _HEADS = (
-    "项目|基地|产业园|产业基地|工厂|生产线|产线|工程|研发中心|运营中心|制造中心|结算中心|数据中心|"
+    "项目|基地|产业园|产业基地|工厂|制造厂|生产线|产线|工程|研发中心|运营中心|制造中心|结算中心|数据中心|"
     "中心|总部|研究院|工业园|科技园|综合体|电站|智造园|产业城|科技城|示范区"
 )
 _TRAIL = r"(?:项目|工程|一期|二期|三期|首期|（一期）|（二期）)*"
@@ -77,11 +78,12 @@ _COMPANY_LEGAL = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团)"
 )
 _COMPANY_SHORT = re.compile(
-    r"(?:^|[，,；;。！？：\n]|[日月]，?)(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
-    r"(?:考察团|代表团|一行|董事长|总裁|总经理|负责人|公司(?!注册)|拟|计划投资|投资|将投资|斥资|签约落户)"
+    # after a clause mark (seen even before the sentence's first character: a lookbehind)
+    r"(?:^|(?<=[，,；;。！？：\n])|(?<=[日月])|(?<=[日月]，))(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
+    r"(?:考察团|代表团|一行|董事长|总裁|总经理|负责人|公司(?!注册)|拟|计划投资|计划总投资|总投资|投资|将投资|斥资|签约落户)"
 )
 _NOT_COMPANY = re.compile(
-    r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|记者|企业|项目|^\d|今年|去年|了|的|是|在|把|被|对|向|从|"
+    r"区|市|县|省|政府|管委会|部门|我们|双方|该|本|此|这|那|记者|企业|项目|^\d|今年|去年|了|的|是|在|把|被|对|向|从|"
     r"确定|进行|开展|实现|完成|推动|加快|积极|初步|全面|重点|共同|计划|意向|如何|已经|正在|同时|其中|通过|目前|"
     r"首次|再次|累计|全年|总|共|年|月|日|将|拟|创下|投产|建成|达产|^后|后$"
 )
@@ -93,7 +95,8 @@ _JOBS = re.compile(
     r"|(?:提供|新增|创造|带动|增加)(?:就业|工作)?岗位(?:约|近|超过|超|逾|达)?(?P<n3>\d+(?:\.\d+)?)(?P<wan3>万)?(?:余|多)?个"
 )
 _COUNT_DIGITS = "0123456789一二两三四五六七八九十"
-_COREF = re.compile(r"(?:该|此|这个|这一|上述|本)项目")
+# "该项目…", "本次启动的项目一期…": the project just reported.
+_COREF = re.compile(r"(?:该|此|这个|这一|上述|本)项目|(?:本次|此次|这次)[\u4e00-\u9fff]{0,4}?的项目")
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,12 @@ def _list_items(folded: str, text: str, start: int, head: int, end: int) -> list
         if sep.start() - item < 4:
             continue  # a modifier: it stays with the next item
         own = text[item : sep.start()]
-        out.append(NameSpan(item, sep.start(), own if _HEAD_END.search(own) else own + "项目", False))
+        word = "项目" if folded[item : sep.start()] == own else "項目"  # the page's own script
+        out.append(
+            NameSpan(
+                item, sep.start(), own if _HEAD_END.search(folded[item : sep.start()]) else own + word, False
+            )
+        )
         item = sep.end()
     out.append(NameSpan(item, end, text[item:end], False))
     return out

@@ -72,3 +72,26 @@ def test_a_head_noun_inside_a_longer_name_stays_in_it():
     assert names("其中，黔南数据中心集群项目总投资120亿元，由华远云联科技有限公司投资建设。") == [
         "黔南数据中心集群项目"
     ]
+
+
+def test_this_time_s_project_refers_back_to_the_project_just_reported():
+    text = (
+        "7月25日，位于西安高新区的星河数创港一期项目奠基。\n"
+        "本次启动的项目一期东至规划路，总投资35亿元，占地面积约140亩。"
+    )
+    projects = extract(text).projects
+    assert [(p.name, str(p.amount.value) if p.amount else None) for p in projects] == [
+        ("星河数创港一期项目", yi(35)[0])
+    ]
+
+
+def test_a_company_that_invests_names_its_project():
+    article = extract("华青环保科技总投资10.2亿元，建设危废综合利用生产线。\n另有企业正在洽谈。")
+    assert [(p.name, p.investor) for p in article.projects] == [("华青环保科技项目", "华青环保科技")]
+    traditional = extract("香港恒遠集團投資25億港元。")
+    assert [p.name for p in traditional.projects] == ["香港恒遠集團項目"]
+
+
+def test_a_manufacturing_plant_is_a_head():
+    text = "丰远计划投资85亿元新建的电动汽车制造厂正在加紧推进。"
+    assert [(p.name, p.investor) for p in extract(text).projects] == [("电动汽车制造厂", "丰远")]
