@@ -121,3 +121,71 @@ def test_the_comparison_counts_signings_as_the_follow_through_page_does(analyst,
                                    for c in row["cells"] if row["zone"] == "甲高新区" and c["stage"] == "signed"))
     assert old.pk in {p.pk for p in signed_list.context["page"]}
     assert signed_list.context["page"].paginator.count == 6
+
+
+# --- on the follow-through page (/follow-through/) -------------------------------------------------
+
+AS_OF = "as_of=2024-06-30"  # the day ft-core's hand-computed cohorts are counted to
+COHORT_HEADERS = {  # quarter → its signed projects as the header prints them
+    "2022Q4": "1 个 · 30.00 亿元",  # P4
+    "2023Q1": "4 个 · 33.00 亿元",  # P3 20, M1 2, P1 10, P9 1
+    "2023Q2": "2 个 · 13.00 亿元",  # P5 8, P2 5
+    "2024Q1": "1 个 · 4.00 亿元",   # P10
+}
+# The cohorts' shares by month since signing (tests/test_follow_through.py), as the table prints them.
+COHORT_COLUMNS = {
+    "2022Q4": ["0.0%"] * 21 + ["—"] * 4,
+    "2023Q1": ["0.0%"] * 2 + ["60.6%"] * 4 + ["66.7%"] + ["97.0%"] * 5 + ["100.0%"] * 6 + ["—"] * 7,
+    "2023Q2": ["0.0%"] * 2 + ["61.5%"] * 13 + ["—"] * 10,
+    "2024Q1": ["0.0%"] * 6 + ["—"] * 19,
+}
+
+
+def cohort_table(html: str) -> tuple[list[str], dict[str, list[str]]]:
+    """(the header cells, {quarter: the column's 25 cells}) of the cohort table."""
+    body = re.search(r'<table class="data compact" id="table-cohorts">(.*?)</table>', html, re.S)[1]
+    head = [re.sub(r"<[^>]+>", " ", cell).split() for cell in
+            re.findall(r'<th scope="col" class="num">(.*?)</th>', body, re.S)]
+    quarters = [cell[0] for cell in head]
+    headers = [" ".join(cell[1:]) for cell in head]
+    rows = re.findall(r'<tr><th scope="row">(\d+)</th>(.*?)</tr>', body, re.S)
+    assert [int(month) for month, _cells in rows] == list(range(25))
+    columns = {quarter: [] for quarter in quarters}
+    for _month, cells in rows:
+        for quarter, cell in zip(quarters, re.findall(r'<td class="num">(.*?)</td>', cells), strict=True):
+            columns[quarter].append(cell)
+    return [f"{q} {h}" for q, h in zip(quarters, headers, strict=True)], columns
+
+
+def test_the_cohort_chart_and_its_table_show_the_hand_computed_shares(analyst, world):  # noqa: F811
+    html = analyst.get(f"/follow-through/?{AS_OF}").content.decode()
+    headers, columns = cohort_table(html)
+    assert headers == [f"{quarter} {text}" for quarter, text in COHORT_HEADERS.items()]
+    assert columns == COHORT_COLUMNS
+    chart = json_script(html, "cohort-chart-data")
+    page = json_script(html, "follow-through-data")
+    assert [c["quarter"] for c in chart["cohorts"]] == list(COHORT_COLUMNS)
+    for drawn, cohort in zip(chart["cohorts"], page["cohorts"], strict=True):
+        assert drawn["shares"] == cohort["started_share_by_month"]  # the lines: the page's figures
+        assert drawn["display"] == COHORT_COLUMNS[drawn["quarter"]]  # the tooltips: the table's text
+    assert chart["cohorts"][1]["shares"][6] == 0.6667  # 2023Q1 by month 6: (20 + 2) / 33
+    assert '<caption>各签约季度已报道开工的金额占比</caption>' in html
+
+
+def test_the_funnel_on_the_follow_through_page_agrees_with_its_zone_table(analyst, world):  # noqa: F811
+    html = analyst.get(f"/follow-through/?{AS_OF}").content.decode()
+    funnel = funnel_table(html)
+    assert {zone: {stage: cell[:2] for stage, cell in row.items()} for zone, row in funnel.items()} == FUNNEL
+    page = json_script(html, "follow-through-data")
+    for row in page["zones"]:
+        cells = funnel[row["zone"]["short_name"]]
+        for stage in ("signed", "started", "operating"):
+            assert cells[stage][0] == row[stage]["count"]
+            listed = analyst.get(cells[stage][2])
+            assert listed.context["page"].paginator.count == row[stage]["count"]
+
+
+def test_a_period_without_signings_says_so(analyst, world):  # noqa: F811
+    html = analyst.get(f"/follow-through/?{AS_OF}&month_from=2030-01").content.decode()
+    assert 'id="cohorts-empty"' in html and 'id="funnel-empty"' in html
+    assert "chart-cohorts" not in html and "chart-funnel" not in html
