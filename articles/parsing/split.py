@@ -53,6 +53,7 @@ _LEDE = re.compile(
     r"^(?:近日|日前|近期|昨日|昨天|今日|今天|本周|上周|\d{1,2}月\d{1,2}日(?:上午|下午|晚间?)?)，"
 )
 _ZONE = re.compile(rf"([{CJK}]{{2,6}}?)(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区)")
+_REPORTER = re.compile(r"记者|通讯员|特约|报道|编辑|摄影")
 _GENERIC_ZONE_KEYS = frozenset({"国家", "全国", "省级", "各地", "全省", "市级"})
 _DASHES = "—-－─"
 _BULLETS = "▶►■●◆▷ "
@@ -141,6 +142,7 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
                 or (
                     current is not None
                     and len(current.body) == 1
+                    and not _reported(current)
                     and not is_title_like(nxt)
                     and _restates(" ".join(group), nxt)
                 )
@@ -228,12 +230,18 @@ def _restates(head: str, para: str) -> bool:
 
 def _in_digest(drafts: list[_Draft]) -> bool:
     """Is the page a digest of one-paragraph items (a CCTV 快讯: headline, lede, headline, …)?
-    The last two articles each have a headline, no byline and one paragraph: then a headline
+    The last two articles each have a headline, no reporter and one paragraph: then a headline
     above a body paragraph opens the next item even when that paragraph opens with no day word
     ("第二届…大赛正在山东济南举行。")."""
     if len(drafts) < 2:
         return False
-    return all(d.title is not None and d.byline is None and len(d.body) == 1 for d in drafts[-2:])
+    return all(d.title is not None and not _reported(d) and len(d.body) == 1 for d in drafts[-2:])
+
+
+def _reported(draft: _Draft) -> bool:
+    """Does a reporter sign the article (记者, 通讯员 …)? A digest item has no reporter, at most
+    a site's lead ("央视网消息（新闻联播）"); a reporter's article may have intertitles."""
+    return draft.byline is not None and _REPORTER.search(draft.byline) is not None
 
 
 def _opens_brief(line: str, current: _Draft | None) -> bool:

@@ -74,3 +74,15 @@ def test_a_zone_named_after_the_lede_s_first_sentence_does_not_start_an_article(
         "日前，投资60亿元的新能源汽车零部件基地在江城开工建设。这使江北经济开发区跟上了产业发展步伐。\n"
     )
     assert len(articles(page)) == 1
+
+
+def test_a_reporter_s_article_keeps_an_intertitle_after_its_lead_paragraph():
+    page = (
+        "西安高新区光电产业提速\n"
+        "本报讯（记者 王明）今年以来，西安高新区光电产业提速发展，签约项目12个。\n"
+        "光电项目落地快\n"
+        "西安高新区光电项目落地快，华光电子项目从签约到开工仅用45天。\n"
+    )
+    result = articles(page)
+    assert [a.title for a in result] == ["西安高新区光电产业提速"]
+    assert "光电项目落地快" in result[0].text
