@@ -19,7 +19,7 @@ from django.db import transaction
 
 from articles.parsing.pipeline import gc_paused
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
-from projects import rollup
+from projects import rollup, timeline
 from projects.dedup import name_similarity
 from projects.models import Batch, Project, ProjectEvent, ReviewStatus
 from projects.money import to_yuan
@@ -142,6 +142,7 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
             pending.batches.append(batch)
             summary.batches += 1
     _write_pending(pending)
+    timeline.touch()  # the bulk writes send no signals: the follow-through's cached figures are old
     bulletin.format = parsed.source.format
     bulletin.encoding = parsed.source.encoding or ""
     bulletin.parser_version = parsed.source.parser_version

@@ -48,17 +48,21 @@ months to start (the cohorts), and two histograms of the months to start (the me
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from zones.models import Zone
 
+from . import timeline
 from .filters import ProjectFilter
 from .models import Project
 from .timeline import add_months
@@ -66,6 +70,7 @@ from .timeline import add_months
 WINDOWS = (6, 12, 24)
 COHORT_MONTHS = 24
 STALLED_MONTHS = 12
+CACHE_SECONDS = 600  # a bound on memory; the data version is what keeps the figures current
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
@@ -320,8 +325,30 @@ def _zone_info(zone_ids: Iterable[int]) -> dict[int, dict]:
 
 def for_filter(project_filter: ProjectFilter, *, as_of: dt.date | None = None,
                stalled_months: int = STALLED_MONTHS) -> FollowThrough:
-    """The follow-through of the projects this filter selects (the rules: this module's docstring)."""
+    """The follow-through of the projects this filter selects (the rules: this module's docstring).
+
+    The figures are kept in the cache under the data's version (`timeline.data_version`, which
+    every write they read changes), so a repeated question is answered without the aggregation
+    (at a million projects it reads every counted row: seconds, docs/benchmarks.md)."""
     as_of = as_of or timezone.localdate()
+    seconds = getattr(settings, "FOLLOW_THROUGH_CACHE_SECONDS", CACHE_SECONDS)
+    if not seconds:
+        return _computed(project_filter, as_of, stalled_months)
+    key = _cache_key(project_filter, as_of, stalled_months)
+    result = cache.get(key)
+    if result is None:
+        result = _computed(project_filter, as_of, stalled_months)
+        cache.set(key, result, seconds)
+    return result
+
+
+def _cache_key(project_filter: ProjectFilter, as_of: dt.date, stalled_months: int) -> str:
+    question = f"{project_filter.querystring()}|{as_of.isoformat()}|{stalled_months}"
+    digest = hashlib.sha256(question.encode()).hexdigest()[:32]
+    return f"follow-through:{timeline.data_version()}:{digest}"
+
+
+def _computed(project_filter: ProjectFilter, as_of: dt.date, stalled_months: int) -> FollowThrough:
     projects = counted(project_filter)
     stalled = _stalled_q(stalled_months, as_of)
     by_zone = _grouped(projects, "zone_id", stalled)

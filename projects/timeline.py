@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from .models import DatePrecision, Project, ProjectEvent, Stage
+from .models import DataVersion, DatePrecision, Project, ProjectEvent, Stage
 
 # The stored fields, in the order `timeline_fields` returns them.
 TIMELINE_FIELDS = (
@@ -131,6 +132,8 @@ def refresh(project_ids: Iterable[int], *, models: tuple = (Project, ProjectEven
     event models (a migration passes its historical ones)."""
     project_model, event_model = models
     ids = sorted({pk for pk in project_ids if pk is not None})
+    if ids and project_model is Project:
+        touch()
     for start in range(0, len(ids), CHUNK):
         projects = list(_computed(ids[start:start + CHUNK], project_model, event_model))
         project_model.objects.bulk_update(projects, TIMELINE_FIELDS, batch_size=CHUNK)
@@ -143,6 +146,26 @@ def backfill(queryset: QuerySet | None = None, *, models: tuple = (Project, Proj
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     refresh(ids, models=models)
     return len(ids)
+
+
+# --- the data version -------------------------------------------------------------------------
+
+
+def data_version() -> str:
+    """The current token of the data the follow-through reads (one indexed read)."""
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def touch() -> None:
+    """A write the follow-through reads happened: a new token (in the writer's transaction)."""
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(token=token):
+        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def _touched(sender, raw=False, **kwargs) -> None:
+    if not raw:
+        touch()
 
 
 # --- signal receivers ---------------------------------------------------------------------------
@@ -182,3 +205,8 @@ def connect() -> None:
     pre_save.connect(_before_event_save, sender=ProjectEvent, dispatch_uid="timeline-event-pre-save")
     post_save.connect(_after_event_change, sender=ProjectEvent, dispatch_uid="timeline-event-post-save")
     post_delete.connect(_after_event_change, sender=ProjectEvent, dispatch_uid="timeline-event-post-delete")
+    from zones.models import Zone  # a zone's province or name is in the figures
+
+    for model in (Project, Zone):
+        for signal in (post_save, post_delete):
+            signal.connect(_touched, sender=model, dispatch_uid=f"data-version-{model.__name__}-{signal}")

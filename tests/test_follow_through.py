@@ -23,8 +23,11 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.ingest import store_parse
@@ -292,3 +295,26 @@ def test_events_added_in_the_admin_make_the_timeline(client_as):
     admin.post(reverse("admin:projects_projectevent_delete", args=[start.pk]), {"post": "yes"})
     project.refresh_from_db()
     assert (project.started_on, project.stage) == (None, "signed")
+
+
+def test_a_repeated_question_is_answered_from_the_cache_until_the_data_changes(world):
+    cache.clear()
+    first = run().as_json()
+    with CaptureQueriesContext(connection) as context:
+        again = run().as_json()
+    assert again == first
+    assert len(context) == 1  # the data version: no aggregate
+    make_event(world["P4"], "started", dt.date(2023, 1, 3))  # an event's save changes the version
+    assert run().as_json()["total"]["started"] == amount(7, "76")
+    zone = world["B"]
+    zone.province = "甘肃省"
+    zone.save()  # so does a zone's
+    assert [p["province"] for p in run().as_json()["provinces"]] == ["甘肃省", "四川省"]
+    Project.objects.filter(pk=world["P10"].pk).get().delete()  # and a project's
+    assert run().as_json()["total"]["signed"] == amount(7, "76")
+
+
+def test_without_the_cache_the_figures_are_the_same(world, settings):
+    cached = run().as_json()
+    settings.FOLLOW_THROUGH_CACHE_SECONDS = 0
+    assert run().as_json() == cached
