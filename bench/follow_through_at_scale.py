@@ -147,10 +147,15 @@ RECORD_DRAWN = """
 """
 
 
-def _one_load(page, url: str) -> tuple[float, int]:
+SERVER = """() => { const n = performance.getEntriesByType("navigation")[0];
+  return n.responseStart - n.requestStart; }"""
+
+
+def _one_load(page, url: str) -> tuple[float, int, float]:
+    """Navigation → drawn (ms), the charts drawn, and the server's part (request → first byte)."""
     page.goto(url, wait_until="commit", timeout=120_000)
     drawn = page.wait_for_function("() => window.__drawnAt", timeout=120_000).json_value()
-    return drawn, page.evaluate("() => window.__charts")
+    return drawn, page.evaluate("() => window.__charts"), page.evaluate(SERVER)
 
 
 def _is_empty(database: str) -> bool:
@@ -176,6 +181,7 @@ def browser_times(args) -> None:
     databases = {"empty": args.empty_database, "1M projects": args.database}
     servers, bases = [], {}
     results: dict[str, list[float]] = {label: [] for label in databases}
+    server: dict[str, list[float]] = {label: [] for label in databases}
     charts: dict[str, int] = {}
     try:
         for offset, (label, database) in enumerate(databases.items()):
@@ -191,9 +197,10 @@ def browser_times(args) -> None:
                 login(pages[label], base)
             for i in range(args.runs + 1):
                 for label, base in bases.items():
-                    drawn, charts[label] = _one_load(pages[label], f"{base}{args.path}")
+                    drawn, charts[label], first_byte = _one_load(pages[label], f"{base}{args.path}")
                     if i:  # the first round warms caches
                         results[label].append(drawn)
+                        server[label].append(first_byte)
             browser.close()
     finally:
         for server in servers:
@@ -202,7 +209,8 @@ def browser_times(args) -> None:
     medians = {label: statistics.median(times) for label, times in results.items()}
     for label, times in results.items():
         print(f"  {label:12} median {medians[label]:6.0f} ms, {charts[label]} charts "
-              f"(runs: {', '.join(f'{t:.0f}' for t in times)})")
+              f"(runs: {', '.join(f'{t:.0f}' for t in times)}); of which the server (request → first "
+              f"byte) {statistics.median(server[label]):.0f} ms")
     ratios = [full / empty for empty, full in zip(results["empty"], results["1M projects"], strict=True)]
     ratio = medians["1M projects"] / medians["empty"]
     print(f"  ratio of medians {ratio:.2f}× (per round: {', '.join(f'{r:.2f}' for r in ratios)}); "

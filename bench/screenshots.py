@@ -3,11 +3,12 @@ chart and the stalled list, in both languages, at desktop (1366 px) and phone (3
 
     .venv/bin/python bench/screenshots.py [--out docs/screenshots] [--port 8796]
 
-Builds a fresh SQLite database of the demo (`migrate`, `load_demo`: our demo bulletins through
-the real pipeline) in a temporary folder, serves it with gunicorn (static files collected
-there), and in Debian's Chromium (/usr/bin/chromium, Playwright) signs in as the demo analyst
-and saves, for each language and width, the part of the page each item is in (an element
-screenshot; the whole page when the element is not there) as PNG under `--out`.
+Compiles this checkout's translations, builds a fresh SQLite database of the demo (`migrate`,
+`load_demo`: our demo bulletins through the real pipeline) in a temporary folder, serves it
+with gunicorn (static files collected there), and in Debian's Chromium (/usr/bin/chromium,
+Playwright) signs in as the demo analyst and saves, for each language and width, the part of
+the page each item is in (an element screenshot; the whole page when the element is not
+there) as PNG under `--out`.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def serve(folder: Path, port: int) -> subprocess.Popen:
            "ZIT_STATIC_ROOT": str(folder / "static"), "ALLOWED_HOSTS": f"{HOST},localhost",
            "SECRET_KEY": "screenshots-" + "x" * 50, "DEBUG": "0", "CELERY_TASK_ALWAYS_EAGER": "1"}
     env.pop("CELERY_BROKER_URL", None)
-    for command in (["migrate", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+    steps = (
+        ["compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0"],  # this checkout's .po
+        ["migrate", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"],
+    )
+    for command in steps:
         subprocess.run([sys.executable, "manage.py", *command], cwd=REPO_DIR, env=env, check=True,
                        capture_output=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
