@@ -1,8 +1,8 @@
-/* What the follow-through and comparison charts share (Chart.js from static/vendor): the
- * colours, the number format, the whole-pixel platform and the one-update construction the
- * dashboard uses (static/js/dashboard.js explains why each one is there), exposed as
- * window.ZitCharts for the page scripts loaded after this file. The server renders every
- * figure and table; these scripts only draw the charts from the json_script data. */
+/* What every chart script shares (Chart.js from static/vendor): the colours, the number
+ * formats, the whole-pixel platform and the one-update construction, exposed as
+ * window.ZitCharts for the page scripts loaded after this file (dashboard.js, compare.js,
+ * follow-through-charts.js). The server renders every figure and table; these scripts only
+ * draw the charts from the json_script data. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -13,6 +13,8 @@
   var POINTS = ["circle", "rect", "triangle", "rectRot", "crossRot", "star", "rectRounded", "cross"];
   var DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
+  /* One formatter for every tick: toLocaleString with options builds a new Intl.NumberFormat per
+   * call, and Chart.js formats each tick several times while fitting an axis. */
   var TICK_FORMAT = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
   var PERCENT_FORMAT = new Intl.NumberFormat("zh-CN", { style: "percent", maximumFractionDigits: 1 });
 
@@ -33,6 +35,11 @@
     return { beginAtZero: true, title: { display: true, text: labels.amount_axis }, ticks: { callback: numberTick } };
   }
 
+  /* Chart.js sizes a canvas to its box's width, fractions included (905.625px), and compares that
+   * with the canvas's pixel width, always whole: they never match, so the box's first resize
+   * observation (which every observed element gets, right after the first layout) redraws each
+   * chart in full at the size it already has. Whole pixels make that observation a no-op; the
+   * canvas is at most one pixel narrower than its box. */
   var platform = null;
   function WholePixelPlatform() {
     if (platform) return platform;
@@ -47,6 +54,10 @@
     return platform;
   }
 
+  /* A responsive chart updates itself twice while it is constructed (once when it attaches to
+   * the page and sizes its canvas, once more at the end of the constructor), each over every
+   * series and month. Constructed without data, both are cheap; the data is then set and drawn
+   * by one update (synchronous: animation is off), before the page marks itself ready. */
   function chartOnce(canvas, config) {
     var data = config.data;
     config.data = { labels: [], datasets: [] };

@@ -8,13 +8,13 @@
  */
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
+  var Z = window.ZitCharts;  // static/js/chart-kit.js: colours, formats, the one-update construction
 
-  /* Okabe & Ito's eight colours, told apart with every common colour-vision deficiency. A ninth
-   * zone onwards repeats them with a pattern (stripes, then dots, then cross-hatch), so no two
-   * charted zones look alike; "其他开发区" is grey with stripes. Stacked segments are parted by a
-   * white line, and the legend and the table under each chart name every series. */
-  var PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"];
+  /* Okabe & Ito's eight colours (Z.PALETTE). A ninth zone onwards repeats them with a pattern
+   * (stripes, then dots, then cross-hatch), so no two charted zones look alike; "其他开发区" is
+   * grey with stripes. Stacked segments are parted by a white line, and the legend and the table
+   * under each chart name every series. */
+  var PALETTE = Z.PALETTE;
   var PATTERNS = ["", "stripes", "dots", "cross"];
   var OTHER = "#8c8c8c";
 
@@ -45,18 +45,6 @@
 
   var RANKING_BARS = 15;
 
-  function readJSON(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  /* One formatter for every tick: toLocaleString with options builds a new Intl.NumberFormat per
-   * call, and Chart.js formats each tick several times while fitting an axis. */
-  var TICK_FORMAT = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
-  function numberTick(value) {
-    return TICK_FORMAT.format(Number(value));
-  }
-
   function listUrl(base, query, overrides) {
     var params = new URLSearchParams(query || "");
     params.delete("page");
@@ -69,44 +57,13 @@
     return base + (qs ? "?" + qs : "");
   }
 
+  var readJSON = Z.readJSON;
+  var chartOnce = Z.chartOnce;
+
   function amountAxis(labels, axis) {
-    var scale = { beginAtZero: true, title: { display: true, text: labels.amount_axis }, ticks: { callback: numberTick } };
+    var scale = Z.amountAxis(labels);
     if (axis === "x") scale.grid = { display: true };
     return scale;
-  }
-
-  /* Chart.js sizes a canvas to its box's width, fractions included (905.625px), and compares that
-   * with the canvas's pixel width, always whole: they never match, so the box's first resize
-   * observation (which every observed element gets, right after the first layout) redraws each
-   * chart in full at the size it already has. Whole pixels make
-   * that observation a no-op; the canvas is at most one pixel narrower than its box. */
-  var wholePixelPlatform = null;
-  function WholePixelPlatform() {
-    if (wholePixelPlatform) return wholePixelPlatform;
-    var Base = window.Chart.DomPlatform;
-    if (!Base) return undefined;  // Chart.js picks its own
-    wholePixelPlatform = class extends Base {
-      getMaximumSize(canvas, width, height, aspectRatio) {
-        var size = super.getMaximumSize(canvas, width, height, aspectRatio);
-        return { width: Math.floor(size.width), height: Math.floor(size.height) };
-      }
-    };
-    return wholePixelPlatform;
-  }
-
-  /* A responsive chart updates itself twice while it is constructed (once when it attaches to
-   * the page and sizes its canvas, once more at the end of the constructor), each over every
-   * series and month. Constructed without data, both are cheap; the data is
-   * then set and drawn by one update (synchronous: animation is off), before the dashboard
-   * marks itself ready. */
-  function chartOnce(canvas, config) {
-    var data = config.data;
-    config.data = { labels: [], datasets: [] };
-    config.platform = WholePixelPlatform();
-    var chart = new window.Chart(canvas, config);
-    chart.data = data;
-    chart.update();
-    return chart;
   }
 
   /* ---- monthly stacked bars ------------------------------------------------------------ */
