@@ -58,6 +58,7 @@ _CLASS_WORD = re.compile(r"[\u4e00-\u9fff]{2}类(?!脑)")  # 房建类, 民生�
 _CLASS_VERB = re.compile(alternation("names/class_verbs"))
 # A place before generic words is still no name: "X高新区2022年一季度重大项目".
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:高新区|开发区|新区|园区|[省市县区])")
+_PLACE_END = re.compile(r"[区市县省]")
 _MONEY = re.compile(r"[万亿](?:元|美元|欧元|港元)")
 _CLAUSE_MARK = re.compile(r"[，,；;：:。！？]")
 # "甲、乙等17个项目": a list of a batch's members, each item a project of its own.
@@ -78,8 +79,7 @@ _COMPANY_LEGAL = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团)"
 )
 _COMPANY_SHORT = re.compile(
-    # after a clause mark (seen even before the sentence's first character: a lookbehind)
-    r"(?:^|(?<=[，,；;。！？：\n])|(?<=[日月])|(?<=[日月]，))(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
+    r"(?:^|[，,；;。！？：\n]|[日月]，?)(?P<co>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
     r"(?:考察团|代表团|一行|董事长|总裁|总经理|负责人|公司(?!注册)|拟|计划投资|计划总投资|总投资|投资|将投资|斥资|签约落户)"
 )
 _NOT_COMPANY = re.compile(
@@ -154,10 +154,17 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         opened, description = description, -1
         if folded.startswith("区", end) and m.group()[-1] == "园":
             continue  # "X产业园区": a zone, not a project (a 项目 after it is matched on its own)
-        if _DESCRIPTOR.search(folded, max(lo, start - 3), m.start()) or _CLASS_WORD.search(body):
+        if _DESCRIPTOR.search(folded, max(lo, start - 3), m.start()) or (
+            "类" in body and _CLASS_WORD.search(body)
+        ):
             description = end  # "吉林省最大单体工业项目": a description, maybe of the next name
             continue
-        if _GENERIC.match(_PLACE_PREFIX.sub("", body)) or len(body) < 2 or _MONEY.search(body):
+        if (
+            len(body) < 2
+            or _GENERIC.match(body)
+            or _placed_class(body)
+            or ("元" in body and _MONEY.search(body))
+        ):
             if not counted:  # "高新区2022年一季度重大项目", "数十亿元级项目": a class, no name
                 continue
         if _PLACE_BEFORE.search(folded, max(lo, start - 4), start):
@@ -201,10 +208,20 @@ def _quoted(left: str) -> list[tuple[int, int]]:
 
 def _class_before(folded: str, lo: int, start: int) -> bool:
     """ "属于…国家重点扶持的X项目": is a class verb before the name in its clause?"""
-    clause = lo
-    for mark in _CLAUSE_MARK.finditer(folded, max(lo, start - 30), start):
+    window = max(lo, start - 30)
+    verb = _CLASS_VERB.search(folded, window, start)
+    if verb is None:  # the usual case: one scan
+        return False
+    clause = window
+    for mark in _CLAUSE_MARK.finditer(folded, window, start):
         clause = mark.end()
     return _CLASS_VERB.search(folded, clause, start) is not None
+
+
+def _placed_class(body: str) -> bool:
+    """ "X高新区2022年一季度重大": a place, then only generic words."""
+    stripped = _PLACE_PREFIX.sub("", body) if _PLACE_END.search(body) else body
+    return stripped != body and _GENERIC.match(stripped) is not None
 
 
 def _list_items(folded: str, text: str, start: int, head: int, end: int) -> list[NameSpan]:
@@ -251,7 +268,8 @@ def find_companies(folded: str, text: str, lo: int, hi: int) -> list[tuple[int, 
         if len(name) > 4 and not _NOT_COMPANY.search(name[:-4]):
             found.append((start + cut, name))
     legal_spans = [(start, start + len(name)) for start, name in found]
-    for m in _COMPANY_SHORT.finditer(folded, lo, hi):
+    # from the mark that ends the sentence before: a company may open the sentence
+    for m in _COMPANY_SHORT.finditer(folded, max(0, lo - 1), hi):
         co = m.group("co")
         if _NOT_COMPANY.search(co) or _GENERIC.match(co) or co.endswith(("有限", "股份", "有限责任")):
             continue
