@@ -12,6 +12,12 @@ agrees, and the undated figure is the one any month range shows. When the range 
 than YEARLY_AFTER months the bars are per year (sums of the monthly figures and of the year's
 records known only to the year, so a year's bar equals its months and its "month unknown"
 figure added up).
+
+The default range may start in the middle of a year and so leave that year's records known only
+to the year out. It is not stretched back to January for them (the latest 24 months stay 24
+months, whatever an old year holds, and no query is spent on finding out): the totals state the
+figure it leaves out beside the undated one, with a link to the range widened to whole years
+(`whole_years`; projects/totals.py, "Left out, but never silently").
 """
 
 from __future__ import annotations
@@ -129,3 +135,16 @@ def periods(result: Totals) -> tuple[str, list[str], list[Figure], list[list[Fig
 
     totals = by_year(result.month_figures(), [figure for _key, figure in result.unknown_months()])
     return "year", [str(y) for y in years], totals, [by_year(s["figures"], s["unknown"]) for s in all_series]
+
+
+def whole_years(project_filter: ProjectFilter, years) -> dict[str, str]:
+    """The filter's month range widened to the whole of `years` where it covers them in part (the
+    link beside the "left out" figure of the year-only records): `month_from` back to January,
+    `month_to` on to December; {} when it cuts none of them."""
+    cleaned = project_filter.cleaned()
+    widened = {}
+    if (start := cleaned.get("month_from")) and not start.endswith("-01") and int(start[:4]) in years:
+        widened["month_from"] = f"{start[:4]}-01"
+    if (end := cleaned.get("month_to")) and not end.endswith("-12") and int(end[:4]) in years:
+        widened["month_to"] = f"{end[:4]}-12"
+    return widened

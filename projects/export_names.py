@@ -136,10 +136,14 @@ def filter_description(project_filter: ProjectFilter) -> str:
     return pgettext("clause separator", "；").join(parts)
 
 
-def preamble(project_filter: ProjectFilter, kind: str) -> list[list[str]]:
-    """The rows above the table: what it is, the filter, the counting rule, then a blank row."""
+def preamble(project_filter: ProjectFilter, kind: str, left_out: str = "") -> list[list[str]]:
+    """The rows above the table: what it is, the filter, the counting rule, what the month range
+    leaves out (`left_out`: projects.totals.left_out_note, when it leaves year-only records out),
+    then a blank row."""
     title = _("开发区投资项目") if kind == "projects" else _("开发区月度投资额")
     rows = [[title], [_("筛选条件"), filter_description(project_filter)]]
     rules = [*COUNTING_RULE, *([PROJECTS_NOTE] if kind == "projects" else [])]
     rows += [[_("统计口径") if i == 0 else "", str(rule)] for i, rule in enumerate(rules)]
+    if left_out:
+        rows.append([_("未计入"), left_out])
     return [*rows, []]

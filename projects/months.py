@@ -9,6 +9,8 @@ rule the figures follow from this.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 
 from django.db.models import Q
@@ -38,3 +40,21 @@ def ends_by_q(end: dt.date, year_only: Q) -> Q:
     then: a range that stops before December leaves that year's year-only records out."""
     first_uncovered_year = end.year + 1 if end.month == 12 else end.year
     return Q(date__lt=next_month(end)) & ~(year_only & Q(date__gte=dt.date(first_uncovered_year, 1, 1)))
+
+
+def partly_covered_years(start: dt.date | None, end: dt.date | None) -> list[int]:
+    """The years a month range covers only in part — it starts after January or ends before
+    December: their records known only to the year are outside it (`ends_by_q`), and the
+    totals say so beside the range (projects/totals.py, "left out")."""
+    years = set()
+    if start is not None and start.month != 1:
+        years.add(start.year)
+    if end is not None and end.month != 12:
+        years.add(end.year)
+    return sorted(years)
+
+
+def in_years_q(years: list[int]) -> Q:
+    """The rows dated within one of `years` (a year-only record is stored as its 1 January)."""
+    return functools.reduce(operator.or_, (
+        Q(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)) for year in years))

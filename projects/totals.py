@@ -48,6 +48,17 @@ year is selected (`chart_range.effective`), so that record stays in its own view
 keeps them in cells of their own (`month_known`
 False, dated 1 January), so both ways of adding up below give the same figures.
 
+Left out, but never silently: when a month range covers a year only in part (it starts after
+January or ends before December: `months.partly_covered_years`), the year-only records of that
+year that match every *other* filter — counted by the same rule, a batch's members skipped as
+ever — form the "left out" figure of that year (`Totals.left_out`, `left_out_note`: "另有 3 条只知
+年份（2022 年）的记录共 200.2 亿元，因所选区间未覆盖全年而未计入"), shown beside the undated figure
+with a link that widens the range to the whole year(s), in `/api/totals/` (`partial_years`) and
+in the exports' notes. Like the undated figure, it is computed from the rollup (one grouped query
+on the coarsest level that keeps the other filters) or live (`left_out_years`), with the same
+figures. The default range, too, may start in the middle of a year: it stays the latest 24
+months, and this figure says what it leaves out of that year (projects/chart_range.py).
+
 Breakdowns: a batch is an aggregate signing, so it counts under the stage 签约; it has no
 industry of its own, so it counts under 未分行业.
 
@@ -90,11 +101,13 @@ from django.db import connections
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .filters import MONTH_FIELDS, ProjectFilter
 from .models import (
     Batch,
     CellKind,
+    DatePrecision,
     Project,
     ReviewStatus,
     Stage,
@@ -105,7 +118,7 @@ from .models import (
     TotalsZoneCell,
     TotalsZoneTotalCell,
 )
-from .months import ends_by_q, next_month, parse_month
+from .months import ends_by_q, in_years_q, next_month, parse_month, partly_covered_years
 from .rollup import month_known
 from .templatetags.money import yi_decimal
 
@@ -228,6 +241,9 @@ class Totals:
     top: int = DEFAULT_TOP
     total: Figure = field(default_factory=Figure)
     undated: Figure = field(default_factory=Figure)
+    # records known only to a year the month range covers only in part, by year: left out of the
+    # figures above (see "Left out, but never silently")
+    left_out: dict[int, Figure] = field(default_factory=dict)
     # Computes the whole grid when `grid` holds only the charted zones.
     full_grid: Callable[[], Grid] | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
@@ -346,6 +362,8 @@ class Totals:
             "by_industry": breakdown(self.by_industry()),
             "total": self.total.as_json(),
             "undated": self.undated.as_json(),
+            "partial_years": [{"year": year, **figure.as_json()}
+                              for year, figure in sorted(self.left_out.items())],
         }
 
 
@@ -408,6 +426,20 @@ def _less(figure: Figure, parts) -> Figure:
 
 def month_label(month: dt.date) -> str:
     return f"{month:%Y-%m}"
+
+
+def left_out_note(left_out: dict[int, Figure]) -> str:
+    """The sentence beside the undated figure when a month range leaves year-only records out
+    ("" when it leaves none out): the same words on the dashboard, the project list and the exports."""
+    if not left_out:
+        return ""
+    figure = _added(left_out.values())
+    return ngettext(
+        "另有 %(records)s 条只知年份（%(years)s 年）的记录共 %(amount)s 亿元，因所选区间未覆盖全年而未计入",
+        "另有 %(records)s 条只知年份（%(years)s 年）的记录共 %(amount)s 亿元，因所选区间未覆盖全年而未计入",
+        figure.records,
+    ) % {"records": figure.records, "years": "、".join(str(year) for year in sorted(left_out)),
+         "amount": f"{yi_decimal(figure.amount):,}"}
 
 
 def unknown_month_label(key: UnknownMonth) -> str:
@@ -521,13 +553,38 @@ def for_filter(project_filter: ProjectFilter, *, top: int = DEFAULT_TOP,
     if use_rollup is None:
         use_rollup = rollup_answers(cleaned)
     if use_rollup:
-        return from_rollup(cleaned, top=top, start=start, end=end, full_grid=full_grid)
-    undated = None
-    if start or end:
-        other = project_filter.without(*MONTH_FIELDS)
-        undated = (other.qs, other.batch_qs())
-    return compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated,
-                   start=start, end=end, replacing=project_filter.replacing_batch_qs())
+        result = from_rollup(cleaned, top=top, start=start, end=end, full_grid=full_grid)
+    else:
+        undated = None
+        if start or end:
+            other = project_filter.without(*MONTH_FIELDS)
+            undated = (other.qs, other.batch_qs())
+        result = compute(project_filter.qs, project_filter.batch_qs(), top=top, undated=undated,
+                         start=start, end=end, replacing=project_filter.replacing_batch_qs())
+    result.left_out = left_out_years(project_filter, use_rollup=use_rollup)
+    return result
+
+
+def left_out_years(project_filter: ProjectFilter, *, use_rollup: bool | None = None) -> dict[int, Figure]:
+    """The records known only to a year the filter's month range covers only in part, that match
+    every other filter, by year (see "Left out, but never silently"); {} — and no query — when
+    the range cuts no year. From the rollup when it can answer the filter, else live."""
+    cleaned = project_filter.cleaned()
+    years = partly_covered_years(parse_month(cleaned["month_from"]) if "month_from" in cleaned else None,
+                                 parse_month(cleaned["month_to"]) if "month_to" in cleaned else None)
+    if not years:
+        return {}
+    if use_rollup if use_rollup is not None else rollup_answers(cleaned):
+        other = {name: value for name, value in cleaned.items() if name not in MONTH_FIELDS}
+        where = counted_cells_q(other) & Q(month_known=False) & in_years_q(years)
+        rows = (_left_out_level(other).objects.filter(where).order_by()
+                .values_list("date").annotate(*_cell_sums()))
+        return _sum_figures(((day.year, _cell_figure(*sums)) for day, *sums in rows), lambda year: year)
+    other = project_filter.without(*MONTH_FIELDS)
+    year_only = Q(date_precision=DatePrecision.YEAR) & in_years_q(years)
+    rows = grouped_rows(other.qs.filter(year_only), other.batch_qs().filter(year_only),
+                        project_filter.replacing_batch_qs())
+    return _sum_by(rows, lambda row: row.month.year)
 
 
 def for_zone(zone) -> Totals:
@@ -596,6 +653,15 @@ def zone_month_level(cleaned: dict):
     if "industry" in cleaned:
         return TotalsCell
     return TotalsStageCell if "stage" in cleaned else TotalsZoneCell
+
+
+def _left_out_level(cleaned: dict):
+    """The coarsest rollup level that keeps the filters `cleaned` names (no month range): the
+    months' (a few cells per month) without zone, stage or industry; the breakdown level with a
+    stage or industry but no zone; else the zone × month level."""
+    if {"zone", "province"} & set(cleaned):
+        return zone_month_level(cleaned)
+    return TotalsBreakdownCell if {"stage", "industry"} & set(cleaned) else TotalsMonthCell
 
 
 def breakdown_level(cleaned: dict):

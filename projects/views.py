@@ -67,6 +67,8 @@ def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int
     zone_query = _zone_querystring(effective)
     for row in data["ranking"]:
         row["list_url"] = f"{list_url}?{zone_query(row['slug'])}" if row["slug"] else None
+    data["partial_years_note"] = totals.left_out_note(result.left_out)
+    widened = chart_range.whole_years(effective, result.left_out)
     granularity, labels, period_totals, series_periods = chart_range.periods(result)
     for series, figures in zip(data["series"], series_periods, strict=True):
         series["periods"] = [figure.as_json() for figure in figures]
@@ -82,6 +84,8 @@ def chart_payload(project_filter: ProjectFilter, result: totals.Totals, top: int
         "links": {
             "api": reverse("totals-api"),
             "project_list": reverse("project-list"),
+            # the same view over the whole years of the records the range leaves out (None: none)
+            "whole_years": f"{reverse('home')}?{effective.querystring(**widened)}" if widened else None,
             "exports": {
                 f"{kind}_{fmt}": f"{reverse('export', args=[kind, fmt])}?{query}"
                 for kind in ("projects", "totals") for fmt in ("csv", "xlsx")
@@ -249,9 +253,12 @@ def project_list(request):
         project_filter.qs, project_filter.batch_qs(), project_filter.replacing_batch_qs()
     )
     query = project_filter.querystring()
+    widened = chart_range.whole_years(project_filter, result.left_out)
     return render(request, "projects/project_list.html", {
         "filter": project_filter, "page": page, "query": query,
         "totals": result,
+        "left_out_note": totals.left_out_note(result.left_out),
+        "whole_years_url": f"?{project_filter.querystring(**widened)}" if widened else "",
         "batches": batches.select_related("zone").order_by("-date", "-id")[:PAGE_SIZE],
         "export_query": query,
     })
@@ -273,11 +280,14 @@ def export(request, kind: str, fmt: str):
             exports.project_rows(exports.annotated_projects(projects, replacing)),
             exports.batch_rows(counted_batches),
         )
+        left_out = totals.left_out_years(project_filter)
     else:
         header = exports.totals_header()
-        rows = exports.totals_rows(totals.for_filter(project_filter, full_grid=True))
+        result = totals.for_filter(project_filter, full_grid=True)
+        rows = exports.totals_rows(result)
+        left_out = result.left_out
     disposition = export_names.content_disposition(project_filter, kind, fmt)
-    preamble = export_names.preamble(project_filter, kind)
+    preamble = export_names.preamble(project_filter, kind, totals.left_out_note(left_out))
     if fmt == "csv":
         return exports.csv_response(disposition, header, rows, preamble)
     title = export_names.sheet_title(project_filter, kind)

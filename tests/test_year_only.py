@@ -24,10 +24,12 @@ import io
 import json
 import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from openpyxl import load_workbook
 
+from projects.models import Batch
 from tests.dashboard_factories import batch, project
 from tests.dashboard_factories import yuan as yuan_decimal
 from tests.exported import split_export
@@ -219,3 +221,114 @@ def test_the_zone_comparison_shows_it_apart_from_its_months(analyst, world):
         rows[cells[0]] = cells[1:]
     assert rows["2022-01"] == ["0.00", "2.00"]
     assert rows["2022 年 · 月份不详"] == ["200.20", "4.00"]
+
+
+# --- a range that covers a year only in part says what it leaves out (never silently) -----------
+
+LEFT_OUT_NOTE = "另有 2 条只知年份（2022 年）的记录共 204.20 亿元，因所选区间未覆盖全年而未计入"
+
+
+def left_out(data: dict) -> list[tuple]:
+    return [(p["year"], p["records"], p["amount_yuan"]) for p in data["partial_years"]]
+
+
+@pytest.mark.parametrize("live", ["", LIVE])
+@pytest.mark.parametrize(("month_range", "expected", "widened"), [
+    # 西安's 200.2 batch and 乐山's 4: both known only to 2022
+    ("month_from=2022-03&month_to=2022-12", [(2022, 2, yuan("204.2"))], {"month_from": ["2022-01"],
+                                                                          "month_to": ["2022-12"]}),
+    ("month_to=2022-11", [(2022, 2, yuan("204.2"))], {"month_to": ["2022-12"]}),
+    ("zone=乐山高新区&month_from=2022-01&month_to=2022-06", [(2022, 1, yuan("4"))],
+     {"zone": ["乐山高新区"], "month_from": ["2022-01"], "month_to": ["2022-12"]}),
+    # 2021 is cut too, but it has no year-only record: only 2022 is named, only its end widened
+    ("month_from=2021-06&month_to=2022-05", [(2022, 2, yuan("204.2"))], {"month_from": ["2021-06"],
+                                                                          "month_to": ["2022-12"]}),
+    ("month_from=2022-01&month_to=2022-12", [], None),  # the whole year: counted, nothing left out
+    ("month_from=2023-02&month_to=2023-05", [], None),  # a cut year without year-only records
+    ("stage=started&month_from=2022-02", [], None),     # the other filters apply: none is started
+])
+def test_the_api_says_what_a_range_cutting_the_year_leaves_out(analyst, world, live, month_range, expected,
+                                                                widened):
+    data = api(analyst, joined(month_range, live))
+
+    assert left_out(data) == expected
+    assert data["partial_years_note"] == (LEFT_OUT_NOTE if expected == [(2022, 2, yuan("204.2"))] else
+                                          "另有 1 条只知年份（2022 年）的记录共 4.00 亿元，因所选区间未覆盖全年而未计入"
+                                          if expected else "")
+    if widened is None:
+        assert data["links"]["whole_years"] is None
+    else:
+        link = urlsplit(data["links"]["whole_years"])
+        assert link.path == "/"
+        assert parse_qs(link.query) == {**widened, "review_status": ["confirmed"],
+                                        **({"amount_min": ["0"]} if live else {})}
+        # The link's view counts them: the year's total holds what the note named.
+        assert left_out(api(analyst, link.query)) == []
+
+
+@pytest.mark.parametrize("live", ["", LIVE])
+def test_a_batchs_members_are_skipped_in_the_left_out_figure_as_in_every_figure(analyst, world, live):
+    member_of = Batch.objects.get(title="西安年度集中签约")
+    project(world["A"], "西安年度成员", "50", dt.date(2022, 1, 1), date_precision="year", batch=member_of)
+
+    data = api(analyst, joined("month_from=2022-03", live))
+
+    assert left_out(data) == [(2022, 2, yuan("204.2"))]  # the batch counts, its member does not
+    assert api(analyst, joined("month_from=2022-01", live))["total"]["amount_yuan"] == yuan("221.2")
+
+
+def test_the_default_range_that_starts_mid_year_says_what_it_leaves_out(analyst, world):
+    """The default 24 months end with the latest record (2024-03) and so start in 2022-04: the
+    range stays, and the figure says what it leaves out of 2022."""
+    project(world["B"], "乐山新项目", "7", dt.date(2024, 3, 5))
+
+    data = api(analyst)
+
+    assert data["range"] == {"from": "2022-04", "to": "2024-03", "default": True, "all": False}
+    assert left_out(data) == [(2022, 2, yuan("204.2"))]
+    assert parse_qs(urlsplit(data["links"]["whole_years"]).query)["month_from"] == ["2022-01"]
+    html = analyst.get("/").content.decode()
+    note = re.search(r'<p class="left-out-note" id="left-out-note">(.*?)</p>', html, re.S).group(1)
+    assert LEFT_OUT_NOTE in note
+    assert 'data-range="whole-years"' in note
+    # the fragment htmx swaps in says the same
+    fragment = analyst.get("/dashboard/results/").content.decode()
+    assert LEFT_OUT_NOTE in fragment
+    # nothing to say when the range covers the year
+    for url in ("/?range=all", "/?month_from=2022-01&month_to=2024-03"):
+        assert 'id="left-out-note"' not in analyst.get(url).content.decode()
+
+
+def test_the_note_speaks_english(analyst, world):
+    analyst.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = analyst.get("/?month_from=2022-03").content.decode()
+    assert ("2 more records known only to the year (2022), 204.20 100M yuan in all, are not counted: "
+            "the selected range does not cover the whole year") in html
+    assert "Include the whole year" in html
+
+
+@pytest.mark.parametrize("live", ["", LIVE])
+@pytest.mark.parametrize("kind", ["totals", "projects"])
+def test_the_exports_notes_say_what_the_range_leaves_out(analyst, world, live, kind):
+    rows = read_csv(analyst.get(f"/exports/{kind}.csv?{joined('month_from=2022-03', live)}"))
+    preamble, _header, _body = split_export(rows)
+    assert ["未计入", LEFT_OUT_NOTE] in [row[:2] for row in preamble]
+
+    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/{kind}.xlsx?month_from=2022-03").content)).active
+    preamble, _header, _body = split_export(sheet.iter_rows(values_only=True))
+    assert ["未计入", LEFT_OUT_NOTE] in [row[:2] for row in preamble]
+
+    rows = read_csv(analyst.get(f"/exports/{kind}.csv?month_from=2022-01"))
+    assert not any(row and row[0] == "未计入" for row in split_export(rows)[0])
+
+
+def test_the_project_list_says_what_its_range_leaves_out(analyst, world):
+    html = analyst.get("/projects/?zone=乐山高新区&month_from=2022-01&month_to=2022-01").content.decode()
+    note = re.search(r'<p class="left-out-note" id="left-out-note">(.*?)</p>', html, re.S).group(1)
+    assert "另有 1 条只知年份（2022 年）的记录共 4.00 亿元，因所选区间未覆盖全年而未计入" in note
+    href = re.search(r'<a href="([^"]+)"', note).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(href).query) == {"zone": ["乐山高新区"], "month_from": ["2022-01"],
+                                              "month_to": ["2022-12"], "review_status": ["confirmed"]}
+    assert "乐山今年以来" in analyst.get(f"/projects/{href}").content.decode()
+    html = analyst.get("/projects/?zone=乐山高新区&month_from=2022-01&month_to=2022-12").content.decode()
+    assert 'id="left-out-note"' not in html
