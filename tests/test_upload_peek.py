@@ -121,3 +121,107 @@ def test_the_english_form_and_answer(editor):
     answer = peek(editor, "week-10.txt", PAGE.encode())
     assert answer["message"] == "Issue date 2023-03-10 filled in from the page's date line; you can change it."
     assert "Reading the date line" in editor.get(reverse("bulletin-upload")).content.decode()
+
+
+# --- the peek reads only the top of a large file (its date line is among the first lines) -------
+
+FILLER = "合肥高新区举行重大项目集中签约活动，现场签约项目12个，总投资约186亿元。\n"
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A PDF of `pages` pages in Helvetica: the first prints a date line, the others filler."""
+    first, font = 3, 3 + 2 * pages
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+                   b" ".join(b"%d 0 R" % (first + 2 * i) for i in range(pages)), pages)]
+    for i in range(pages):
+        head = [b"Weekly Test", b"[2023/03/10 08:15]"] if i == 0 else [b"Page %d of the weekly" % i]
+        # the head's lines apart (paragraphs of their own), then a column of text
+        lines = [(760 - 40 * n, text) for n, text in enumerate(head)]
+        lines += [(660 - 14 * n, b"Signed projects of the zone, line %d" % n) for n in range(40)]
+        stream = b"\n".join(b"BT /F1 10 Tf 72 %d Td (%s) Tj ET" % line for line in lines)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, first + 2 * i + 1))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture
+def html_read(monkeypatch):
+    """The lengths of the markup the HTML reader is handed (the amount of the file it reads)."""
+    from articles.parsing import read
+
+    seen: list[int] = []
+    real = read._html_to_text
+
+    def spy(markup: str) -> str:
+        seen.append(len(markup))
+        return real(markup)
+
+    monkeypatch.setattr(read, "_html_to_text", spy)
+    return seen
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_large_html_page_is_read_only_at_its_top_and_its_date_found(editor, html_read, encoding):
+    from articles.parsing.read import TOP_BYTES
+
+    body = "".join(f"<p>{FILLER}</p>" for _ in range(60_000))  # ~6 MB of articles below the masthead
+    page = f"<html><body><p>高新区周报（测试版）</p><p>2023年3月10日　星期五</p>{body}</body></html>"
+    data = page.encode(encoding)
+    assert len(data) > 10 * TOP_BYTES
+
+    assert peek(editor, "big.html", data)["issue_date"] == "2023-03-10"
+    assert html_read and max(html_read) <= TOP_BYTES  # characters of at most TOP_BYTES bytes
+
+
+def test_a_large_text_file_is_read_only_at_its_top(editor, monkeypatch):
+    from articles.parsing import issue_date, pipeline
+    from articles.parsing.read import TOP_BYTES
+
+    seen: list[int] = []
+    monkeypatch.setattr(pipeline, "issue_date_of", lambda text: seen.append(len(text)) or issue_date.issue_date_of(text))
+    data = (PAGE + FILLER * 100_000).encode()  # ~10 MB
+
+    assert peek(editor, "big.txt", data)["issue_date"] == "2023-03-10"
+    assert seen and seen[0] <= TOP_BYTES
+
+
+def test_a_long_pdf_is_read_only_at_its_first_page(editor, monkeypatch):
+    import pdfminer.high_level
+
+    read_pages: list[int] = []
+    real = pdfminer.high_level.extract_pages
+
+    def counting(*args, **kwargs):
+        for page in real(*args, **kwargs):
+            read_pages.append(1)
+            yield page
+
+    monkeypatch.setattr(pdfminer.high_level, "extract_pages", counting)
+    data = many_pages_pdf(60)
+
+    assert peek(editor, "big.pdf", data)["issue_date"] == "2023-03-10"
+    assert len(read_pages) == 1  # of 60
+    assert not Bulletin.objects.exists()
+
+
+def test_a_long_word_file_is_read_only_at_its_top(editor):
+    from tests.parsing.test_read import make_docx
+
+    # after the first paragraphs, markup that is not XML: read in full, the file would be refused
+    data = make_docx(["高新区周报（测试版）", "2023年3月10日　星期五", *[FILLER.strip()] * 2000],
+                     extra=b"<broken" * 200_000)
+
+    assert peek(editor, "big.docx", data)["issue_date"] == "2023-03-10"

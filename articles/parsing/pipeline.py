@@ -59,8 +59,10 @@ def gc_paused() -> Iterator[None]:
 def printed_issue_date(data: bytes, *, max_bytes: int | None = None) -> date | None:
     """The issue date a file prints on its own date line (None: it prints none) — what the parse
     takes when no issue date is given, so the upload form can propose it before the upload;
-    raises `UnreadableFile` when the file cannot be read."""
-    return issue_date_of(read.read_document(data, max_bytes=max_bytes).text)
+    raises `UnreadableFile` when the file cannot be read. Reads only the top of the file (the
+    date line is among its first lines: `read.TOP_BYTES`), so that the form's request stays
+    short whatever the file's size."""
+    return issue_date_of(read.read_document(data, max_bytes=max_bytes, top=True).text)
 
 
 def _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress) -> ParsedBulletin:

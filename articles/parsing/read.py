@@ -31,37 +31,64 @@ MAX_NUL_SHARE = 0.1
 
 NOT_READABLE = "not a text, PDF, Word or HTML file"
 
+# What `top=True` reads: the top of the page, where its masthead and date line are (the upload
+# form's date proposal), so that a 20 MB file costs no more than a small one. Text and HTML:
+# the first TOP_BYTES bytes; PDF: the first TOP_PDF_PAGES pages; Word: the first
+# TOP_PARAGRAPHS paragraphs of document.xml.
+TOP_BYTES = 256 * 1024
+TOP_PDF_PAGES = 1
+TOP_PARAGRAPHS = 100
 
-def read_document(data: bytes, *, max_bytes: int | None = None) -> DecodedDocument:
-    """Decode an upload; raise `UnreadableFile` (and only that) when it cannot be read."""
+
+def read_document(data: bytes, *, max_bytes: int | None = None, top: bool = False) -> DecodedDocument:
+    """Decode an upload; raise `UnreadableFile` (and only that) when it cannot be read.
+
+    `top`: read only the top of the document (TOP_BYTES …). Then a top without text reads as
+    empty text, not as a refusal: only the whole file can tell that it holds none."""
     try:
-        return _read(data, max_bytes)
+        return _read(data, max_bytes, top)
     except UnreadableFile:
         raise
     except Exception as exc:  # a parser library failing on hostile input
         raise UnreadableFile(f"cannot read this file ({type(exc).__name__})") from exc
 
 
-def _read(data: bytes, max_bytes: int | None) -> DecodedDocument:
+def _read(data: bytes, max_bytes: int | None, top: bool = False) -> DecodedDocument:
     if not data or not data.strip():
         raise UnreadableFile("empty file")
     if max_bytes is not None and len(data) > max_bytes:
         raise UnreadableFile(f"file too large: {_mb(len(data))} MB, the limit is {_mb(max_bytes)} MB")
     head = data[:1024]
     if b"%PDF-" in head:
-        return DecodedDocument(text=_read_pdf(data), format="pdf", encoding=None)
+        return DecodedDocument(text=_read_pdf(data, top), format="pdf", encoding=None)
     if data.startswith(b"PK\x03\x04"):
-        return DecodedDocument(text=_read_docx(data), format="docx", encoding=None)
+        return DecodedDocument(text=_read_docx(data, top), format="docx", encoding=None)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile("old Word (.doc) or password-protected file: save it as .docx and upload again")
-    text, encoding = _decode_text(data)
+    cut = top and len(data) > TOP_BYTES
+    text, encoding = _decode_text(_top_bytes(data) if cut else data)
     if _looks_like_html(text):
         text, fmt = _html_to_text(text), "html"
     else:
         fmt = "txt"
-    if not text.strip():
+    if not text.strip() and not cut:
         raise UnreadableFile("empty file: no text in it")
     return DecodedDocument(text=text, format=fmt, encoding=encoding)
+
+
+def _top_bytes(data: bytes) -> bytes:
+    """About the first TOP_BYTES of a text or HTML file, cut between two characters: after a line
+    break, a '>' or a space (bytes that are whole characters in UTF-8 and GB18030 alike, never
+    part of one), or on a UTF-16 code unit that does not split a surrogate pair."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        cut = TOP_BYTES - TOP_BYTES % 2
+        high = data[cut - 1] if data.startswith(b"\xff\xfe") else data[cut - 2]
+        return data[: cut - 2 if 0xD8 <= high <= 0xDB else cut]
+    for boundary in (b"\n", b">", b" "):
+        at = data.rfind(boundary, 0, TOP_BYTES)
+        if at > 0:
+            return data[: at + 1]
+    return data  # no safe place to cut: read it all (the upload limit still bounds it)
 
 
 def _mb(size: int) -> str:
@@ -210,7 +237,7 @@ def _html_to_text(markup: str) -> str:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _read_docx(data: bytes) -> str:
+def _read_docx(data: bytes, top: bool = False) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -222,15 +249,16 @@ def _read_docx(data: bytes) -> str:
             raise UnreadableFile(f"a zip archive, {NOT_READABLE}") from None
         if member.file_size > MAX_DOCX_XML_BYTES:
             raise UnreadableFile("Word file too large once unpacked")
-        paragraphs = _docx_paragraphs(archive, member)
+        paragraphs = _docx_paragraphs(archive, member, TOP_PARAGRAPHS if top else None)
     text = "\n".join(paragraphs)
-    if not text.strip():
+    if not text.strip() and not top:
         raise UnreadableFile("empty Word file: no text in it")
     return text
 
 
-def _docx_paragraphs(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[str]:
-    """Stream document.xml with a hard cap on inflated bytes (the declared size may lie)."""
+def _docx_paragraphs(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int | None = None) -> list[str]:
+    """Stream document.xml with a hard cap on inflated bytes (the declared size may lie); `most`:
+    stop after that many paragraphs."""
     parser = XMLPullParser(events=("end",))
     paragraphs: list[str] = []
     current: list[str] = []
@@ -256,6 +284,8 @@ def _docx_paragraphs(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[
                         paragraphs.append("".join(current))
                         current = []
                         elem.clear()
+                if most is not None and len(paragraphs) >= most:
+                    return paragraphs
             parser.close()
     except (ParseError, zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
         raise UnreadableFile("corrupt Word (.docx) file: its text cannot be read") from None
@@ -277,11 +307,13 @@ class _Line:
     text: str
 
 
-def _read_pdf(data: bytes) -> str:
+def _read_pdf(data: bytes, top: bool = False) -> str:
     if b"%%EOF" not in data[-2048:]:
         raise UnreadableFile("truncated PDF: the file ends early, upload it again")
-    pages = _pdf_lines(data)
+    pages = _pdf_lines(data, TOP_PDF_PAGES if top else 0)
     if not any(line.text.strip() for page in pages for line in page):
+        if top:
+            return ""
         raise UnreadableFile("scanned image: no text to read (the PDF has no text layer)")
     paragraphs: list[str] = []
     for page in pages:
@@ -293,7 +325,8 @@ def _read_pdf(data: bytes) -> str:
     return text
 
 
-def _pdf_lines(data: bytes) -> list[list[_Line]]:
+def _pdf_lines(data: bytes, maxpages: int = 0) -> list[list[_Line]]:
+    """Each page's text lines (`maxpages`: only the first pages; 0: every page)."""
     import logging
 
     from pdfminer.high_level import extract_pages
@@ -304,7 +337,7 @@ def _pdf_lines(data: bytes) -> list[list[_Line]]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are noise to us
     pages: list[list[_Line]] = []
     try:
-        for layout in extract_pages(io.BytesIO(data), laparams=LAParams(char_margin=1.0)):
+        for layout in extract_pages(io.BytesIO(data), maxpages=maxpages, laparams=LAParams(char_margin=1.0)):
             lines = []
             for box in layout:
                 if not isinstance(box, LTTextContainer):
