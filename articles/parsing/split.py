@@ -138,6 +138,7 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
                 is_byline(nxt)
                 or news_lead(nxt) is not None
                 or _is_lede(nxt)
+                or _subject_lede(nxt, current)
                 or (not is_title_like(nxt) and _in_digest(drafts))
                 or (
                     current is not None
@@ -209,9 +210,16 @@ def _is_lede(line: str) -> bool:
     """Does a body paragraph open like a news story ("央视网消息：", "今天，", "日前，")? A
     headline-like line right above one heads a new article, not an intertitle: news digests
     print item after item with no byline between them."""
-    return not is_title_like(line) and (
-        _NEWS_OPENER.match(line) is not None or _SUBJECT_DAY.match(line) is not None
-    )
+    return not is_title_like(line) and _NEWS_OPENER.match(line) is not None
+
+
+def _subject_lede(line: str, current: _Draft | None) -> bool:
+    """ "国家移民管理局今天发布消息…": a lede with its subject before the day word, above which
+    a headline opens an item — unless a reporter signs the article so far, whose intertitles
+    may well be followed by "园区日前…"."""
+    if current is not None and _reported(current):
+        return False
+    return not is_title_like(line) and _SUBJECT_DAY.match(line) is not None
 
 
 def _restates(head: str, para: str) -> bool:

@@ -86,3 +86,14 @@ def test_a_reporter_s_article_keeps_an_intertitle_after_its_lead_paragraph():
     result = articles(page)
     assert [a.title for a in result] == ["西安高新区光电产业提速"]
     assert "光电项目落地快" in result[0].text
+
+
+def test_a_reporter_s_intertitle_over_a_subject_day_paragraph_stays_in_the_article():
+    page = (
+        "西安高新区光电产业提速\n"
+        "本报讯（记者 王明）今年以来，西安高新区光电产业提速发展，签约项目12个。\n"
+        "其中，先进制造项目8个，总投资60亿元。\n"
+        "服务再提速\n"
+        "园区日前出台新政，审批时限压缩一半。\n"
+    )
+    assert [a.title for a in articles(page)] == ["西安高新区光电产业提速"]
