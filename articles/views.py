@@ -63,8 +63,8 @@ def upload(request):
     return render(request, "articles/upload.html", {"form": form}, status=status)
 
 
-@permission_required("articles.add_bulletin", raise_exception=True)
 @require_POST
+@permission_required("articles.add_bulletin", raise_exception=True)
 def upload_peek(request):
     """The issue date the chosen file prints on its date line, for the upload form to propose
     before the upload (static/js/upload.js): JSON `issue_date` (ISO, or null) and `message`;

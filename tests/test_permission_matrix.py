@@ -107,6 +107,7 @@ SITE = {
     "follow-through": read(),
     "follow-through-api": read(),
     "follow-through-stalled-export": read(),
+    "compare": read(),
     # A health check for load balancers and the load benchmark: "ok" to everyone, GET only.
     "healthz": {role: (200, 405) for role in ROLES},
     # zones/
@@ -121,6 +122,8 @@ SITE = {
     # 403 page that says why: tests/test_error_pages.py).
     "bulletin-file": editor_only(200, 405),
     "bulletin-upload": editor_only(200, 400),  # POST without a file: the form's errors
+    # The upload form's date proposal: POST only; without a file, a 400 that says so.
+    "bulletin-upload-peek": editor_only(405, 400),
     "bulletin-reparse": editor_only(405, REDIRECT),
     "review-project": editor_only(405, 400),  # POST without an action: "unknown action"
     "review-batch": editor_only(405, 400),
