@@ -342,7 +342,7 @@ def for_filter(project_filter: ProjectFilter, *, as_of: dt.date | None = None,
     (at a million projects it reads every counted row: seconds, docs/benchmarks.md)."""
     as_of = as_of or timezone.localdate()
     seconds = getattr(settings, "FOLLOW_THROUGH_CACHE_SECONDS", CACHE_SECONDS)
-    if not seconds:
+    if not seconds or timeline.pending():  # uncommitted writes of this transaction: never cached
         return _computed(project_filter, as_of, stalled_months)
     key = _cache_key(project_filter, as_of, stalled_months)
     result = cache.get(key)

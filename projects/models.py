@@ -417,8 +417,8 @@ class TotalsMonthCell(Cell):
 class DataVersion(models.Model):
     """A token that changes with every write the follow-through figures read (a project, an event,
     a zone, a bulk ingest): the cache key of those figures (projects/follow_through.py), read from
-    the database so that every process and worker sees the same one, and rolled back with the
-    write's transaction."""
+    the database so that every process and worker sees the same one. It changes just after the
+    write's commit, never on a rollback (`projects.timeline.touch`: why, and why that is safe)."""
 
     token = models.CharField(max_length=32, default="")
 

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -156,11 +157,74 @@ def data_version() -> str:
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
-def touch() -> None:
-    """A write the follow-through reads happened: a new token (in the writer's transaction)."""
+class _Bump:
+    """The one token change registered for the current transaction (`touch`)."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump(self.using)
+
+
+def bump(using: str = "default") -> None:
+    """A new token now: one UPDATE in the caller's transaction (autocommit after a commit)."""
     token = uuid.uuid4().hex
-    if not DataVersion.objects.filter(pk=1).update(token=token):
-        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    if not DataVersion.objects.using(using).filter(pk=1).update(token=token):
+        DataVersion.objects.using(using).update_or_create(pk=1, defaults={"token": token})
+
+
+def _pending_bump(using: str) -> _Bump | None:
+    # Django drops the callbacks of a rolled-back transaction or savepoint from this list.
+    for _sids, func, _robust in transaction.get_connection(using).run_on_commit:
+        if isinstance(func, _Bump) and not func.done:
+            return func
+    return None
+
+
+def pending(using: str = "default") -> bool:
+    """Whether this connection's open transaction wrote data whose token change is still to come
+    (so figures it computes now must not be cached under the current token)."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and _pending_bump(using) is not None
+
+
+def touch(using: str = "default") -> None:
+    """A write the follow-through reads happened: a new token once it is committed.
+
+    Why after the commit: the token is one shared row. Changed inside the writer's
+    transaction, its row lock was held until that transaction ended, so every concurrent
+    writer (a long ingest, an editor's click on the review page) queued behind it. Now a
+    transaction registers one bump (`transaction.on_commit`; further touches in the same
+    transaction add nothing) and the bump is a single UPDATE in its own autocommit after the
+    commit; nothing at all on a rollback. Outside a transaction the bump happens at once.
+
+    Why the cache stays correct (`follow_through.for_filter` reads the token first, then the
+    data, and stores what it computed under the token it read):
+    - A reader that reads the *new* token started after the bump, which is after the data's
+      commit, so every read it makes next sees the write (READ COMMITTED: each statement sees
+      what was committed before it began; REPEATABLE READ: the snapshot is taken at its first
+      statement, the token read). Nothing cached under the new token predates the write.
+    - A reader that read the *old* token may have computed from the data before or after the
+      commit and stored it under the old token; from the bump on nobody asks for the old
+      token, so it is never served after the write is visible as the current version.
+    - Between the commit and the bump (one statement later) a reader may still be served the
+      old token's figures: the same answer as if it had asked just before the commit.
+    - A reader inside the writer's own open transaction sees its uncommitted rows under the
+      still-current token; had it cached them and the transaction rolled back, they would be
+      served. So `for_filter` neither reads nor writes the cache while `pending()` is true.
+    - If the process dies between the commit and the bump, the cached figures of the old token
+      can be served until the cache's expiry (`follow_through.CACHE_SECONDS`) or the next write.
+    """
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        bump(using)
+        return
+    if _pending_bump(using) is None:
+        # robust: the data is committed by then; a failed bump is logged, not raised at the writer.
+        transaction.on_commit(_Bump(using), using=using, robust=True)
 
 
 def _touched(sender, raw=False, **kwargs) -> None:
