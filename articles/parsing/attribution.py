@@ -5,8 +5,9 @@ else the nearest). Without one:
 - a sentence that refers back to the article's zone (该高新区, 本区: data/scope/
   zone_reference.txt) belongs to it;
 - a sentence opening with 其中 / 同时 / 此外 belongs with the one before it: its zone;
-- a zone named by the next sentence of the paragraph when that one goes on about the fact
-  ("…基地在南昌开工建设。这使小蓝经济开发区…", data/scope/refers_back.txt);
+- for a project (not a batch) whose sentence has no scope word (全市, 推介会 …), a zone named by
+  the next sentence of the paragraph when that one goes on about the fact ("…基地在南昌开工
+  建设。这使小蓝经济开发区…", data/scope/refers_back.txt);
 - a sentence that names another scope — a place with an administrative suffix (周口市,
   吉林省, 喀什地区), a province or a zone's city standing alone (山东16市, 落地西宁; not the
   opening of a company's name: 江苏恒远动力), or a word of
@@ -74,6 +75,11 @@ def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bo
         if any(folded[m.start() - k : m.start()] in bare for k in _PLACE_LENGTHS if m.start() - k >= lo):
             return True
     return hi - lo >= 2 and any(folded[hi - k : hi] in bare for k in _PLACE_LENGTHS if hi - k >= lo)
+
+
+def names_scope_word(folded: str, lo: int, hi: int) -> bool:
+    """Does folded[lo:hi] hold a scope or event word (全市, 推介会 …: not_zone.txt, events.txt)?"""
+    return _NOT_ZONE.search(folded, lo, hi) is not None
 
 
 def names_event(folded: str, lo: int, hi: int) -> bool:

@@ -416,7 +416,7 @@ class _Extractor:
                 order.append(name)
         return order
 
-    def _zone_near(self, s: _Sentence, pos: int) -> str | None:
+    def _zone_near(self, s: _Sentence, pos: int, project: bool = True) -> str | None:
         """The zone a fact at `pos` belongs to, or None (see attribution's module doc)."""
         hits = self._sentence_hits(s)
         folded = self.folded
@@ -433,9 +433,13 @@ class _Extractor:
             last = self._zone_before(s)
             if last is not None:
                 return last  # "其中，…": a part of what the sentence before reported
-        after = self._zone_after(s)
+        after = (
+            self._zone_after(s)
+            if project and not attribution.names_scope_word(folded, s.start, s.end)
+            else None
+        )
         if after is not None:
-            return after  # "…在南昌开工建设。这使小蓝经济开发区…"
+            return after  # "…基地在南昌开工建设。这使小蓝经济开发区…" (a project's, not a city's tally)
         close = _CLAUSE_END.search(folded, pos, s.end)
         if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
             return None
@@ -567,7 +571,7 @@ class _Extractor:
                 or (not attached and (name is None or name.counted or name.start < group.pos))
                 or (name is not None and name.name in group.members)
             ):
-                zone = self._zone_near(s, start)
+                zone = self._zone_near(s, start, project=False)
                 self.batches.append(_BatchMention(s, start, end, amount, group.count, group.members, zone))
                 if name is not None and not group.members:
                     used.add(name.start)

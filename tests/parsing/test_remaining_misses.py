@@ -18,6 +18,12 @@ def test_a_next_sentence_that_does_not_refer_back_gives_no_zone():
     assert project.zone is None
 
 
+def test_a_city_s_tally_does_not_take_the_zone_of_the_next_sentence():
+    text = "今年以来，全市共签约项目27个，总投资180亿元。这是西安高新区招商工作的又一成果。"
+    (batch,) = extract(text).batches
+    assert batch.zone is None
+
+
 def test_a_firm_s_investment_plan():
     article = extract("宝瑞集团表示继续推进20亿欧元的新厂区建设和产品升级投资计划。")
     assert [(str(p.amount.value), p.amount.currency) for p in article.projects] == [(yi(20)[0], "EUR")]
