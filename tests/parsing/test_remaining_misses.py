@@ -44,6 +44,12 @@ def test_no_issue_date_and_a_single_year_written():
 
 
 def test_no_issue_date_and_two_years_written_leaves_the_year_unknown():
-    text = "园区成立于2015年，2023年以来发展提速。\n8月10日，园区现场签约项目12个，总投资45亿元。"
+    text = "园区2019年获批升级，2023年以来发展提速。\n8月10日，园区现场签约项目12个，总投资45亿元。"
     (batch,) = extract(text, issue=None).batches
     assert batch.date is None or batch.date.month is None
+
+
+def test_no_issue_date_and_only_a_history_year_leaves_the_year_unknown():
+    text = "华远科技成立于2015年。\n8月10日，园区现场签约项目12个，总投资45亿元。"
+    (batch,) = extract(text, issue=None).batches
+    assert batch.date is None
