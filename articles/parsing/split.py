@@ -189,7 +189,8 @@ def _lead_over_headline(para: str, nxt: str | None) -> str | None:
     """The news lead of a line that is a lead and a headline run together ("央视网消息（新闻联
     播）：前10个月…增长" over the item's body): the lead is the byline, the rest the headline."""
     lead = news_lead(para)
-    if lead is None or nxt is None or is_title_like(nxt):
+    # only a lead closed by its colon: "本报特约通讯员 王明" is a byline, not "本报特约通讯" + "员 王明"
+    if lead is None or nxt is None or is_title_like(nxt) or para[len(lead) : len(lead) + 1] not in "：:":
         return None
     rest = para[len(lead) :].lstrip("：: ")
     return lead if rest and is_title_like(rest) else None

@@ -97,3 +97,14 @@ def test_a_reporter_s_intertitle_over_a_subject_day_paragraph_stays_in_the_artic
         "园区日前出台新政，审批时限压缩一半。\n"
     )
     assert [a.title for a in articles(page)] == ["西安高新区光电产业提速"]
+
+
+def test_a_correspondent_s_byline_is_not_a_lead_run_into_a_headline():
+    page = (
+        "贵阳高新区华远智能氢燃料电池项目开工\n"
+        "本报特约通讯员 何明\n"
+        "6月1日，贵阳高新区传来好消息：华远智能氢燃料电池生产基地项目举行开工仪式。\n"
+    )
+    (article,) = articles(page)
+    assert (article.title, article.byline) == ("贵阳高新区华远智能氢燃料电池项目开工", "本报特约通讯员 何明")
+    assert article.text.startswith("6月1日")
