@@ -312,16 +312,19 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 def _only_year(folded: str, byline: str | None, title: str | None) -> EventDate | None:
     """The one year an article writes (body, headline, byline), or None when it writes none or
-    several (one regex scan; used only without an issue date). A company's history ("成立于
-    2015年") or a plan ("预计2025年") is no year of the page's events: it does not count."""
+    several (used only without an issue date). A company's history ("成立于2015年") or a plan
+    ("预计2025年") is no year of the page's events: it does not count."""
+    parts = (folded, byline or "", title or "")
     years = set()
-    for part in (folded, byline or "", title or ""):
+    for part in parts:
         for m in _YEAR.finditer(part):
             before = part[max(0, m.start() - 4) : m.start()]
             if _HISTORY_BEFORE.search(before) or _FUTURE_DATE.search(before):
                 continue
             years.add(m.group(1))
-    return EventDate(int(years.pop())) if len(years) == 1 else None
+            if len(years) > 1:
+                return None
+    return EventDate(int(years.pop())) if years else None
 
 
 def _lead_date(

@@ -121,7 +121,7 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         left = folded[start : m.start()]
         cut = 0
         counted = False
-        quoted = _quoted(left)
+        quoted = _quoted(left) if "“" in left else ()
         for b in _BOUNDARY.finditer(left):
             if quoted and any(o <= b.start() <= c for o, c in quoted):
                 continue  # "普华永道“未来空间”项目": a quoted name is part of the name
@@ -162,14 +162,14 @@ def find_names(folded: str, text: str, lo: int, hi: int) -> list[NameSpan]:
         if (
             len(body) < 2
             or _GENERIC.match(body)
-            or _placed_class(body)
+            or (_PLACE_END.search(body) is not None and _placed_class(body))
             or ("元" in body and _MONEY.search(body))
         ):
             if not counted:  # "高新区2022年一季度重大项目", "数十亿元级项目": a class, no name
                 continue
         if _PLACE_BEFORE.search(folded, max(lo, start - 4), start):
             continue
-        if _class_before(folded, lo, start):
+        if _CLASS_VERB.search(folded, max(lo, start - 30), start) and _class_before(folded, lo, start):
             continue
         if "、" in body and not counted and LIST_COUNT.match(folded, end, hi):
             names += _list_items(folded, text, start, m.start(), end)

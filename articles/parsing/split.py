@@ -103,7 +103,9 @@ def split_articles(paragraphs: list[str]) -> list[RawArticle]:
     while i < n:
         para = paragraphs[i]
         current = drafts[-1] if drafts else None
-        lead = _lead_over_headline(para, paragraphs[i + 1] if i + 1 < n else None)
+        lead = None
+        if "：" in para[:30] or ":" in para[:30]:  # a lead closed by its colon (one C scan)
+            lead = _lead_over_headline(para, paragraphs[i + 1] if i + 1 < n else None)
         if lead is not None:  # "央视网消息（新闻联播）：" joined to the first item's headline
             paragraphs[i] = para = para[len(lead) :].lstrip("：: ")
         closing = closing_byline(para)
