@@ -3,6 +3,7 @@
     .venv/bin/python bench/seed.py --database zt_ft_bench     # once: 1M projects, their events
     .venv/bin/python bench/follow_through_at_scale.py [--database zt_ft_bench] [--runs 5]
         [--server-only | --browser-only] [--port 8790] [--empty-database zt_ftchain] [--no-cache]
+        [--side-by-side]
 
 1. Server time: the median of `--runs` (after a warm-up) of `GET /api/follow-through/?<filter>`
    and `GET /follow-through/?<filter>` through the Django test client, logged in as the bench
@@ -133,7 +134,13 @@ def server_times(args) -> None:
     print(f"  {'filter':26} {'API cold':>9} {'page cold':>9} {'figures':>9} {'API warm':>9} {'page warm':>9}"
           f"  goal ≤ {GOAL_MS:.0f} ms (cold)")
     runs_text = []
-    for label, query in filters().items():
+    # --side-by-side: each filter live (FOLLOW_THROUGH_CELLS = False: the aggregation over the
+    # projects) then from the follow-through's cells (projects/follow_cells.py), in turn.
+    modes = ((" live", False), (" cells", True)) if args.side_by_side else (("", True),)
+    asked = [(item, mode) for item in filters().items() for mode in modes]
+    for (base_label, query), (suffix, cells) in asked:
+        settings.FOLLOW_THROUGH_CELLS = cells
+        label = base_label + suffix
         cold = {}
         urls = {"api": f"{api}?{query}" if api else None, "page": f"{page}?{query}" if page else None}
         for name, url in urls.items():
@@ -275,6 +282,8 @@ def main() -> int:
     parser.add_argument("--server-only", action="store_true")
     parser.add_argument("--browser-only", action="store_true")
     parser.add_argument("--no-cache", action="store_true", help="FOLLOW_THROUGH_CACHE_SECONDS = 0")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="each filter live (FOLLOW_THROUGH_CELLS = False), then from the cells")
     args = parser.parse_args()
     print("Benchmark 8: follow-through at scale")
     print_machine()

@@ -10,9 +10,9 @@ amount-less records mixed in. Each project has its event chain (`bench/chains.py
 first reported as started; duplicates reported again and merged, their events on the target) and
 the follow-through timeline derived from it by `projects.timeline.timeline_fields`, written in
 the same COPY (what `projects.timeline.backfill` would compute, without a million updates). Then
-rebuilds the totals rollup (`manage.py rebuild_rollup`, timed) and ANALYZEs. No history rows
-are written for the seeded records (COPY bypasses the ORM on purpose: a million saves would
-take hours). Creates the user `bench` / `bench-pass-123`
+rebuilds the totals rollup and the follow-through's cells (`manage.py rebuild_rollup`, timed)
+and ANALYZEs. No history rows are written for the seeded records (COPY bypasses the ORM on
+purpose: a million saves would take hours). Creates the user `bench` / `bench-pass-123`
 (analyst) for the page benchmarks. Skips seeding when the database already has the rows.
 """
 

@@ -64,26 +64,18 @@ from django.utils import timezone
 
 from zones.models import Zone
 
-from . import timeline
+from . import follow_cells, timeline
 from .filters import ProjectFilter
+from .follow_conditions import IDLE, OPERATING, SIGNED, STARTED, UNSIGNED_STARTED, WINDOWS, within
 from .models import Project
 from .timeline import add_months
 
-WINDOWS = (6, 12, 24)
 COHORT_MONTHS = 24
 STALLED_MONTHS = 12
 CACHE_SECONDS = 600  # a bound on memory; the data version is what keeps the figures current
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
-SIGNED = Q(signed_on__isnull=False)
-STARTED = SIGNED & Q(started_on__isnull=False)
-OPERATING = SIGNED & Q(operating_on__isnull=False)
-UNSIGNED_STARTED = Q(signed_on__isnull=True, started_on__isnull=False)
-
-
-def _within(months: int) -> Q:
-    return Q(months_to_start_max__lte=months)  # set only for signed projects with a start
 
 
 # --- the figures ------------------------------------------------------------------------------
@@ -249,13 +241,13 @@ def stalled_cutoff(months: int, as_of: dt.date) -> dt.date:
 
 
 def _stalled_q(months: int, as_of: dt.date) -> Q:
-    return SIGNED & Q(signed_on__lt=stalled_cutoff(months, as_of), followed_up=False)
+    return IDLE & Q(signed_on__lt=stalled_cutoff(months, as_of))
 
 
 def _aggregates(stalled: Q) -> dict:
     cases = {"signed": SIGNED, "started": STARTED, "operating": OPERATING,
              "unsigned_started": UNSIGNED_STARTED, "stalled": stalled,
-             **{f"within_{w}": _within(w) for w in WINDOWS}}
+             **{f"within_{w}": within(w) for w in WINDOWS}}
     aggregates = {}
     for name, condition in cases.items():
         # A column of the covering index, never null: COUNT(id) would read the table.
@@ -299,17 +291,26 @@ def _ranked(items: Iterable[tuple], name) -> list:
     return sorted(items, key=lambda item: (-item[1].signed.amount, -item[1].signed.count, name(item)))
 
 
-def _cohorts(projects: QuerySet[Project], as_of: dt.date) -> list[Cohort]:
-    """One query: signed amount by signing quarter and the months within which the start is certain."""
+def _cohort_rows(projects: QuerySet[Project]) -> list[tuple]:
+    """One query: (signing quarter, months within which the start is certain, count, amount)."""
     rows = (
         projects.filter(SIGNED).values(quarter=TruncQuarter("signed_on"), lag=F("months_to_start_max"))
         .annotate(n=Count("*"), y=Sum("amount_yuan"))
     )
-    by_quarter: dict[dt.date, dict] = defaultdict(dict)
+    found = []
     for row in rows:
         quarter = row["quarter"]
         quarter = quarter.date() if isinstance(quarter, dt.datetime) else quarter
-        by_quarter[quarter][row["lag"]] = (row["n"], (row["y"] or ZERO).quantize(CENT))
+        found.append((quarter, row["lag"], row["n"], (row["y"] or ZERO).quantize(CENT)))
+    return found
+
+
+def _cohorts(rows: Iterable[tuple], as_of: dt.date) -> list[Cohort]:
+    """The cohorts from (quarter, months to a certain start, count, amount) rows."""
+    by_quarter: dict[dt.date, dict] = defaultdict(dict)
+    for quarter, lag, n, y in rows:
+        old_n, old_y = by_quarter[quarter].get(lag, (0, ZERO))
+        by_quarter[quarter][lag] = (old_n + n, old_y + y)
     cohorts = []
     for quarter in sorted(by_quarter):
         lags = by_quarter[quarter]
@@ -358,10 +359,25 @@ def _cache_key(project_filter: ProjectFilter, as_of: dt.date, stalled_months: in
     return f"follow-through:{timeline.data_version()}:{digest}"
 
 
-def _computed(project_filter: ProjectFilter, as_of: dt.date, stalled_months: int) -> FollowThrough:
+def _computed(project_filter: ProjectFilter, as_of: dt.date, stalled_months: int,
+              use_cells: bool | None = None) -> FollowThrough:
+    """The figures, from the follow-through's cells when they answer the filter
+    (`projects/follow_cells.py`; `use_cells=False` forces the live aggregation), else live."""
     projects = counted(project_filter)
-    stalled = _stalled_q(stalled_months, as_of)
-    by_zone, by_industry = _grouped(projects, stalled)
+    cleaned = project_filter.cleaned()
+    if use_cells is None:  # FOLLOW_THROUGH_CELLS = False: always live (the bench's "before")
+        use_cells = getattr(settings, "FOLLOW_THROUGH_CELLS", True) and follow_cells.answers(cleaned)
+    if use_cells:
+        read = follow_cells.read(cleaned, projects, stalled_cutoff(stalled_months, as_of))
+        by_zone, by_industry = ({name: _figure(row) for name, row in rows.items()}
+                                for rows in (read.zone_rows, read.industry_rows))
+        for figures, lags in ((by_zone, read.zone_lags), (by_industry, read.industry_lags)):
+            for name, months, n in lags:
+                figures[name].lags.counts[months] = n
+        cohort_rows = read.cohort_rows
+    else:
+        by_zone, by_industry = _grouped(projects, _stalled_q(stalled_months, as_of))
+        cohort_rows = _cohort_rows(projects)
     info = _zone_info(by_zone)
     total = Figure()
     provinces: dict[str, Figure] = defaultdict(Figure)
@@ -378,7 +394,7 @@ def _computed(project_filter: ProjectFilter, as_of: dt.date, stalled_months: int
         zones=zones,
         industries=_ranked(by_industry.items(), lambda item: item[0] or "\uffff"),
         provinces=_ranked(provinces.items(), lambda item: item[0] or "\uffff"),
-        cohorts=_cohorts(projects, as_of),
+        cohorts=_cohorts(cohort_rows, as_of),
     )
 
 

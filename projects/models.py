@@ -414,6 +414,157 @@ class TotalsMonthCell(Cell):
         indexes = [models.Index(fields=["review_status", "date"], name="totalsmonth_status_idx")]
 
 
+class FollowCell(models.Model):
+    """What every follow-through cell keeps (`projects/follow_cells.py`): derived data, never
+    edited. For the not-merged projects of its keys, the count (`_n`) and amount (`_y`) of each
+    condition of the follow-through rule (`projects/follow_through.py`)."""
+
+    review_status = models.CharField(max_length=10)
+    signed_n = models.PositiveIntegerField(default=0)
+    signed_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    started_n = models.PositiveIntegerField(default=0)
+    started_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    operating_n = models.PositiveIntegerField(default=0)
+    operating_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    unsigned_started_n = models.PositiveIntegerField(default=0)
+    unsigned_started_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    within_6_n = models.PositiveIntegerField(default=0)
+    within_6_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    within_12_n = models.PositiveIntegerField(default=0)
+    within_12_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    within_24_n = models.PositiveIntegerField(default=0)
+    within_24_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+    # signed, no event of another stage: stalled once signed before the cutoff
+    idle_n = models.PositiveIntegerField(default=0)
+    idle_y = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.review_status}: {self.signed_n} signed"
+
+
+class FollowMonthFields(models.Model):
+    """The month of a cell as the totals' cells keep it (`date`, `month_known`) and the
+    projects' signing month (`signed_on`'s first day; null: not signed)."""
+
+    date = models.DateField(null=True)
+    month_known = models.BooleanField(default=True)
+    signed_month = models.DateField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class FollowZoneMonthCell(FollowCell, FollowMonthFields):
+    """Zone × month × review status × signing month: the zones (and provinces, total) of a filter
+    with no zone, province or industry."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "date"], name="followzonemonth_zone_idx"),
+                   models.Index(fields=["review_status", "date"], name="followzonemonth_status_idx")]
+
+
+class FollowIndustryMonthCell(FollowCell, FollowMonthFields):
+    """Industry × month × review status × signing month: the industries, the total and the
+    stalled total of a filter with no zone or province (and no month range with an industry)."""
+
+    industry = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "review_status"], name="followindmonth_date_idx")]
+
+
+class FollowZoneIndustryCell(FollowCell):
+    """Zone × industry × review status: the zones of an industry filter (no month range)."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+    industry = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "industry"], name="followzoneind_zone_idx"),
+                   models.Index(fields=["industry", "review_status"], name="followzoneind_ind_idx")]
+
+
+class FollowLagCell(models.Model):
+    """How many projects took `lag` whole months from signing to start (`months_to_start`; the
+    medians stay exact), or — for the cohorts — the signed count and amount by
+    `months_to_start_max` (null: no start, or beyond the cohorts' 24 months)."""
+
+    review_status = models.CharField(max_length=10)
+    lag = models.PositiveSmallIntegerField(null=True)
+    projects = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.review_status} {self.lag}: {self.projects}"
+
+
+class FollowZoneLagCell(FollowLagCell):
+    """Zone × month × review status × months to start."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+    date = models.DateField(null=True)
+    month_known = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "date"], name="followzonelag_zone_idx")]
+
+
+class FollowIndustryLagCell(FollowLagCell):
+    """Industry × month × review status × months to start."""
+
+    industry = models.CharField(max_length=32, blank=True)
+    date = models.DateField(null=True)
+    month_known = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "review_status"], name="followindlag_date_idx")]
+
+
+class FollowZoneIndustryLagCell(FollowLagCell):
+    """Zone × industry × review status × months to start: the zones' medians of an industry filter."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+    industry = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "industry"], name="followzoneindlag_zone_idx")]
+
+
+class FollowZoneTotalLagCell(FollowLagCell):
+    """Zone × review status × months to start: the zones' medians of a filter with no month range."""
+
+    zone = models.ForeignKey("zones.Zone", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "review_status"], name="followzonetotallag_zone_idx")]
+
+
+class FollowCohortCell(FollowLagCell):
+    """Industry × month × review status × signing month × `months_to_start_max` (≤ 24, else null):
+    the signed projects' count and amount, for the cohorts."""
+
+    industry = models.CharField(max_length=32, blank=True)
+    date = models.DateField(null=True)
+    month_known = models.BooleanField(default=True)
+    signed_month = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "review_status"], name="followcohort_date_idx")]
+
+
 class DataVersion(models.Model):
     """A token that changes with every write the follow-through figures read (a project, an event,
     a zone, a bulk ingest): the cache key of those figures (projects/follow_through.py), read from

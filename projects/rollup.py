@@ -120,6 +120,16 @@ ADVISORY_LOCK_CLASS = 72_631_140
 MONEY = DecimalField(max_digits=28, decimal_places=2)
 
 _state = threading.local()
+# Other rollups kept on the same keys (each a module with `recompute(keys, using)` and
+# `rebuild(using)`): recomputed with these levels, under the same lock (`keep_also`).
+ALSO_KEPT: list = []
+
+
+def keep_also(module) -> None:
+    """Recompute and rebuild another rollup with this one (projects.apps: the follow-through's
+    cells, `projects/follow_cells.py`, which reads this module and so is not imported by it)."""
+    if module not in ALSO_KEPT:
+        ALSO_KEPT.append(module)
 
 
 def level_model(level: str, apps=None):
@@ -309,6 +319,8 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
             for where in wheres[kept_per]:
                 level_model(level).objects.using(using).filter(where).delete()
                 _fill(level, using, where=where)
+        for also in ALSO_KEPT:  # the follow-through's cells: the same keys, lock and transaction
+            also.recompute(keys, using=using)
 
 
 def rebuild(using: str = "default", apps=None) -> int:
@@ -322,6 +334,9 @@ def rebuild(using: str = "default", apps=None) -> int:
             level_model(level, apps).objects.using(using).all().delete()
         for level in levels:
             _fill(level, using, apps)
+        if apps is None:  # a migration fills the other rollups in its own
+            for also in ALSO_KEPT:
+                also.rebuild(using)
     return level_model("full", apps).objects.using(using).count()
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from . import rollup
 from .models import DataVersion, DatePrecision, Project, ProjectEvent, Stage
 
 # The stored fields, in the order `timeline_fields` returns them.
@@ -136,8 +137,12 @@ def refresh(project_ids: Iterable[int], *, models: tuple = (Project, ProjectEven
     if ids and project_model is Project:
         touch()
     for start in range(0, len(ids), CHUNK):
-        projects = list(_computed(ids[start:start + CHUNK], project_model, event_model))
+        chunk = ids[start:start + CHUNK]
+        projects = list(_computed(chunk, project_model, event_model))
         project_model.objects.bulk_update(projects, TIMELINE_FIELDS, batch_size=CHUNK)
+        if project_model is Project:  # the bulk update sends no signal: the cells that sum it
+            keys = Project.objects.filter(pk__in=chunk).order_by().values_list("zone_id", "date").distinct()
+            rollup.mark(rollup.project_keys(zone_id, day) for zone_id, day in keys)
 
 
 def backfill(queryset: QuerySet | None = None, *, models: tuple = (Project, ProjectEvent)) -> int:

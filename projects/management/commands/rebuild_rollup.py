@@ -1,4 +1,5 @@
-"""Recompute the zone-month rollup (`projects.TotalsCell`) from the projects and batches."""
+"""Recompute the zone-month rollup (`projects.TotalsCell` …) and the follow-through's cells
+(`projects/follow_cells.py`, kept with it) from the projects and batches."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import rollup
+from projects import follow_cells, rollup
 
 
 class Command(BaseCommand):
@@ -28,9 +29,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"drift: {cell}")
             if drift:
                 raise CommandError(f"{len(drift)} rollup cells differ from the projects and batches")
+            levels = follow_cells.drift(using=database)
+            if levels:
+                raise CommandError(f"follow-through cells differ from the projects: {', '.join(levels)}")
             self.stdout.write(
                 f"rollup matches the projects and batches ({time.perf_counter() - start:.1f} s)"
             )
             return
-        cells = rollup.rebuild(using=database)
+        cells = rollup.rebuild(using=database)  # the follow-through's cells too (rollup.keep_also)
         self.stdout.write(f"rollup rebuilt: {cells} cells in {time.perf_counter() - start:.1f} s")

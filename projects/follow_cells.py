@@ -1,0 +1,295 @@
+"""The follow-through's rollup: cells that sum the projects' timelines, kept equal to them.
+
+Why: at a million projects the follow-through's live aggregation (`projects/follow_through.py`)
+reads every counted project — over a second for the default question; the same figures summed
+from these cells take tens of milliseconds (docs/benchmarks.md §8).
+
+A cell holds, for the not-merged projects sharing its keys, the count and amount of each
+condition of the follow-through rule (signed, started, operating, started without signing,
+started certainly within 6/12/24 months, signed with no later event) — or, in the tall "lag"
+levels, how many projects took each number of months to start (so the medians stay exact)
+and, for the cohorts, the signed amount by the months within which the start is certain.
+No key crosses zone × industry × month: such cells would be as many as the projects.
+
+Which filters the cells answer (`answers`): those naming only a month range, an industry and
+the review status — never an industry *with* a month range; a zone or province filter reads few
+projects and stays live (tens of milliseconds at a million, benchmarks §8), as does any other.
+
+The stalled total depends on the day: the cells give the projects signed before the cutoff's
+month; the cutoff month itself is read live (`project_stalled_idx`).
+
+How it never drifts: it rides on the totals rollup's machinery (`projects/rollup.py`): the
+same (zone, month) keys are marked by every project save and delete, by the ingest's bulk
+writes and by `timeline.refresh` (whose bulk update sends no signal), collected by
+`rollup.deferred()`, and `rollup.recompute` replaces these cells too, under the same advisory
+lock and in the same transaction — each level where the keys fall (the keys' cells, their
+months' or their zones'), recomputed from the projects table (`INSERT … SELECT … GROUP BY`).
+`rebuild()` fills everything (the migration, `manage.py rebuild_rollup`, `bench/seed.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.apps import apps as installed_apps
+from django.db import transaction
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from . import rollup
+from .follow_conditions import IDLE, OPERATING, SIGNED, STARTED, UNSIGNED_STARTED, WINDOWS, within
+from .months import month_of, next_month
+from .totals import _cells_q
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+COHORT_MONTHS = 24
+CONDITIONS = ("signed", "started", "operating", "unsigned_started", "within_6", "within_12", "within_24",
+              "idle")
+# The filters the cells answer (`answers`).
+CELL_FILTERS = frozenset({"month_from", "month_to", "industry", "review_status"})
+MONTH_FILTERS = frozenset({"month_from", "month_to"})
+
+
+class Level(NamedTuple):
+    """A level: its model, its keys, what a recompute replaces of it ("zone-month": the keys'
+    cells, "month": their months', "zone": their zones') and what it sums ("figure": the
+    conditions; "lag": projects by months to start; "cohort": signed by certain months)."""
+
+    model: str
+    keys: tuple[str, ...]
+    kept_per: str
+    sums: str
+
+
+MONTH_KEYS = ("date", "month_known")
+LEVELS = {
+    "zone_month": Level("FollowZoneMonthCell",
+                        ("zone_id", *MONTH_KEYS, "review_status", "signed_month"), "zone-month", "figure"),
+    "industry_month": Level("FollowIndustryMonthCell",
+                            ("industry", *MONTH_KEYS, "review_status", "signed_month"), "month", "figure"),
+    "zone_industry": Level("FollowZoneIndustryCell", ("zone_id", "industry", "review_status"), "zone",
+                           "figure"),
+    "zone_lag": Level("FollowZoneLagCell", ("zone_id", *MONTH_KEYS, "review_status", "lag"), "zone-month",
+                      "lag"),
+    "industry_lag": Level("FollowIndustryLagCell", ("industry", *MONTH_KEYS, "review_status", "lag"),
+                          "month", "lag"),
+    "zone_industry_lag": Level("FollowZoneIndustryLagCell", ("zone_id", "industry", "review_status", "lag"),
+                               "zone", "lag"),
+    "zone_total_lag": Level("FollowZoneTotalLagCell", ("zone_id", "review_status", "lag"), "zone", "lag"),
+    "cohort": Level("FollowCohortCell", ("industry", *MONTH_KEYS, "review_status", "signed_month", "lag"),
+                    "month", "cohort"),
+}
+
+
+def level_model(level: str, apps=None):
+    try:
+        return (apps or installed_apps).get_model("projects", LEVELS[level].model)
+    except LookupError:
+        return None
+
+
+# --- computing cells from the projects ---------------------------------------------------------
+
+
+def _conditions() -> dict[str, Q]:
+    return {"signed": SIGNED, "started": STARTED, "operating": OPERATING,
+            "unsigned_started": UNSIGNED_STARTED, **{f"within_{w}": within(w) for w in WINDOWS}, "idle": IDLE}
+
+
+def _money(total) -> Coalesce:
+    money = level_model("zone_month")._meta.get_field("signed_y")
+    return Coalesce(total, Value(Decimal(0)), output_field=money)
+
+
+def _source(level: str, where: Q, using: str, apps=None) -> tuple[list[str], QuerySet]:
+    """The level's cells as they should be, grouped from the projects `where` selects: the
+    column names and the queryset selecting them (keys, then sums)."""
+    keys, sums = LEVELS[level].keys, LEVELS[level].sums
+    projects = (apps or installed_apps).get_model("projects", "Project").objects.using(using)
+    projects = projects.filter(where, merged_into__isnull=True).order_by()
+    derived = {"date": TruncMonth("date"), "month_known": rollup.month_known(),
+               "signed_month": TruncMonth("signed_on")}
+    if sums == "lag":
+        projects = projects.filter(months_to_start__isnull=False)
+        derived["lag"] = F("months_to_start")
+    elif sums == "cohort":
+        projects = projects.filter(signed_on__isnull=False)
+        derived["lag"] = Case(When(months_to_start_max__lte=COHORT_MONTHS, then=F("months_to_start_max")))
+    annotated = {f"k_{name}": derived[name] for name in keys if name in derived}
+    columns = [f"k_{name}" if name in derived else name for name in keys]
+    grouped = projects.annotate(**annotated).values_list(*columns)
+    if sums == "figure":
+        aggregates = {}
+        for name, condition in _conditions().items():
+            aggregates[f"s_{name}_n"] = Count("id", filter=condition)
+            aggregates[f"s_{name}_y"] = _money(Sum("amount_yuan", filter=condition))
+        names = [f"{name}_{part}" for name in CONDITIONS for part in ("n", "y")]
+    else:
+        aggregates = {"s_projects": Count("id"), "s_amount": _money(Sum("amount_yuan"))}
+        names = ["projects", "amount"]
+    return [*keys, *names], grouped.annotate(**aggregates)
+
+
+def _fill(level: str, using: str, where: Q | None = None, apps=None) -> None:
+    names, queryset = _source(level, where or Q(), using, apps)
+    rollup._insert_select(level_model(level, apps), names, queryset, using)
+
+
+def _month_ranges(months: set) -> Q:
+    """The projects dated in these months (None: undated)."""
+    q = Q(pk__in=[])
+    for month in months:
+        q |= Q(date__isnull=True) if month is None else Q(date__gte=month, date__lt=next_month(month))
+    return q
+
+
+def _wheres(keys: list) -> dict[str, list[tuple[Q, Q]]]:
+    """(cells, projects) filters of what a recompute of these keys replaces, per `Level.kept_per`."""
+    months, zones = {month for _zone, month in keys}, {zone for zone, _month in keys}
+    zone_q = Q(zone_id__in=sorted(z for z in zones if z is not None))
+    if None in zones:
+        zone_q |= Q(zone_id__isnull=True)
+    month_cells = Q(date__in=sorted(m for m in months if m is not None))
+    if None in months:
+        month_cells |= Q(date__isnull=True)
+    chunks = [rollup._key_q(keys[start:start + 500]) for start in range(0, len(keys), 500)]
+    return {"zone-month": [(q, q) for q in chunks], "month": [(month_cells, _month_ranges(months))],
+            "zone": [(zone_q, zone_q)]}
+
+
+def recompute(keys, using: str = "default") -> None:
+    """Replace the cells of these (zone, month) keys on every level by a fresh computation
+    (called by `rollup.recompute`, inside its transaction and lock)."""
+    keys = list(keys)
+    if not keys:
+        return
+    wheres = _wheres(keys)
+    for level, spec in LEVELS.items():
+        for cells, projects in wheres[spec.kept_per]:
+            level_model(level).objects.using(using).filter(cells).delete()
+            _fill(level, using, projects)
+
+
+def rebuild(using: str = "default", apps=None) -> int:
+    """Recompute every cell from scratch (the migration, `rebuild_rollup`, `bench/seed.py`);
+    returns the number of zone × month cells. The caller holds the rollup's lock, or is a migration."""
+    levels = [level for level in LEVELS if level_model(level, apps) is not None]
+    with transaction.atomic(using=using):
+        for level in levels:
+            level_model(level, apps).objects.using(using).all().delete()
+            _fill(level, using, apps=apps)
+    model = level_model("zone_month", apps)
+    return model.objects.using(using).count() if model is not None else 0
+
+
+def rebuild_in_migration(apps, schema_editor) -> None:
+    rebuild(using=schema_editor.connection.alias, apps=apps)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def answers(cleaned: dict) -> bool:
+    """Whether the cells answer this filter: it names only fields they keep, and not an industry
+    together with a month range (that would need industry × month by zone)."""
+    names = set(cleaned)
+    return names <= CELL_FILTERS and not ("industry" in names and names & MONTH_FILTERS)
+
+
+def _figure_sums() -> dict:
+    shown = (name for name in CONDITIONS if name != "idle")
+    return {f"{name}_{part}": Sum(f"{name}_{part}") for name in shown for part in ("n", "y")}
+
+
+def _rows(model, cells_q: Q, key: str) -> dict:
+    """Each condition's count and amount by `key` (zone_id or industry), named as the live
+    aggregation names them (`follow_through._aggregates`), without the stalled ones."""
+    rows = model.objects.filter(cells_q).order_by().values(key).annotate(**_figure_sums())
+    return {row.pop(key): {**row, "stalled_n": 0, "stalled_y": None} for row in rows}
+
+
+def _lags(model, cells_q: Q, key: str) -> list[tuple]:
+    """(key, months to start, projects) of the histograms."""
+    rows = model.objects.filter(cells_q).order_by().values_list(key, "lag").annotate(n=Sum("projects"))
+    return [row for row in rows if row[2]]
+
+
+class Read(NamedTuple):
+    zone_rows: dict  # zone_id: {"signed_n": …, "signed_y": …, …, "stalled_n", "stalled_y"}
+    industry_rows: dict  # industry: the same (stalled: 0, the cells keep it by zone)
+    zone_lags: list  # (zone_id, months to start, projects)
+    industry_lags: list
+    cohort_rows: list  # (first day of the signing quarter, months to a certain start, count, amount)
+
+
+def read(cleaned: dict, live_projects: QuerySet, cutoff: dt.date) -> Read:
+    """The figures of a filter the cells answer (`answers`). `live_projects`: the counted
+    projects of the filter, for the projects stalled by `cutoff` that the cells cannot tell
+    (those signed in the cutoff's own month, and by zone under an industry filter)."""
+    q = _cells_q(cleaned)
+    model = {name: level_model(name) for name in LEVELS}
+    if not set(cleaned) & MONTH_FILTERS:  # no month range: the levels without the month, fewer cells
+        zone_rows = _rows(model["zone_industry"], q, "zone_id")
+        industry_rows = _rows(model["zone_industry"], q, "industry")
+        lags = model["zone_industry_lag" if "industry" in cleaned else "zone_total_lag"]
+        zone_lags = _lags(lags, q, "zone_id")
+    else:
+        zone_rows = _rows(model["zone_month"], q, "zone_id")
+        industry_rows = _rows(model["industry_month"], q, "industry")
+        zone_lags = _lags(model["zone_lag"], q, "zone_id")
+    _add_stalled(zone_rows, cleaned, q, live_projects, cutoff)
+    cohorts: dict[tuple, list] = defaultdict(lambda: [0, ZERO])
+    rows = model["cohort"].objects.filter(q).order_by().values_list("signed_month", "lag").annotate(
+        n=Sum("projects"), y=Sum("amount"))
+    for month, lag, n, y in rows:
+        month = month.date() if isinstance(month, dt.datetime) else month
+        total = cohorts[(dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1), lag)]
+        total[0] += n
+        total[1] += y or ZERO
+    cohort_rows = [(quarter, lag, n, y.quantize(CENT)) for (quarter, lag), (n, y) in cohorts.items() if n]
+    return Read(zone_rows, industry_rows, zone_lags, _lags(model["industry_lag"], q, "industry"), cohort_rows)
+
+
+def _add_stalled(zone_rows: dict, cleaned: dict, q: Q, live_projects: QuerySet, cutoff: dt.date) -> None:
+    """The stalled projects by zone: from the zone × month cells signed before the cutoff's
+    month, and live for that month (`project_stalled_idx`); live altogether under an industry
+    filter (the zone × month cells keep no industry)."""
+    cutoff_month = month_of(cutoff)
+    live = live_projects.filter(IDLE, signed_on__lt=cutoff)
+    found = []
+    if "industry" not in cleaned:
+        live = live.filter(signed_on__gte=cutoff_month)
+        cells = level_model("zone_month").objects.filter(q, signed_month__lt=cutoff_month, idle_n__gt=0)
+        found.append(cells.order_by().values_list("zone_id").annotate(n=Sum("idle_n"), y=Sum("idle_y")))
+    found.append(live.values_list("zone_id").annotate(n=Count("review_status"), y=Sum("amount_yuan")))
+    for rows in found:
+        for zone_id, n, y in rows:
+            row = zone_rows[zone_id]
+            row["stalled_n"] += n
+            row["stalled_y"] = (row["stalled_y"] or ZERO) + (y or ZERO)
+
+
+def drift(using: str = "default") -> list[str]:
+    """The levels whose stored cells differ from a fresh computation (empty: the cells are right)."""
+    differing = []
+    for level in LEVELS:
+        names, queryset = _source(level, Q(), using)
+        expected = sorted((tuple(_plain(value) for value in row) for row in queryset), key=repr)
+        stored = sorted((tuple(_plain(value) for value in row)
+                         for row in level_model(level).objects.using(using).values_list(*names)), key=repr)
+        if expected != stored:
+            differing.append(level)
+    return differing
+
+
+def _plain(value):
+    """A value as both sides compare it (SQLite's sums and truncated months come back wider)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, Decimal):
+        return value.quantize(CENT)
+    return value
