@@ -43,8 +43,13 @@ stored on the project (`projects/timeline.py`), so every figure here is a condit
 aggregate over the filtered projects (`Count`/`Sum` with `filter=`), one query per grouping —
 by zone × industry (zones, industries, provinces and the total are summed from it), by signing
 quarter and months to start (the cohorts), and two histograms of the months to start by zone
-and by industry (the medians). On PostgreSQL each is an index-only scan of
-`project_follow_through_idx`; the results are cached per question and data version.
+and by industry (the medians). The conditions are written once, in `follow_conditions.py`.
+When the filter names only a month range, an industry (without a range) and the review
+status, the same aggregates are summed from the follow-through's cells instead
+(`projects/follow_cells.py`, kept with the totals rollup; equal to the live figures:
+tests/test_follow_cells.py); any other filter is aggregated live, on PostgreSQL an
+index-only scan of `project_follow_through_idx`. The results are cached per question and
+data version.
 """
 
 from __future__ import annotations
