@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 from simple_history.utils import bulk_create_with_history
@@ -161,7 +162,7 @@ def _completer(fields: list[models.Field], connection) -> Callable[[Row], Row]:
     }
     made = [field for field in fields if field.attname not in stamps and field.has_default()
             and callable(field.default)]
-    constants = {field.attname: field.get_default() for field in fields
+    constants = {field.attname: _constant_default(field) for field in fields
                  if field.attname not in stamps and field not in made}
     adapted = [field for field in fields if field.get_internal_type() not in PLAIN_TYPES]
 
@@ -175,6 +176,19 @@ def _completer(fields: list[models.Field], connection) -> Callable[[Row], Row]:
         return full
 
     return complete
+
+
+def _constant_default(field: models.Field) -> object:
+    """The value a new row gets for `field`: its default, or its `db_default` when it has only
+    that (COPY names every column, so the database never fills one in by itself)."""
+    value = field.get_default()
+    if not isinstance(value, DatabaseDefault):
+        return value
+    if isinstance(field.db_default, models.Value):
+        return field.db_default.value
+    if not hasattr(field.db_default, "resolve_expression"):  # a plain constant ("", False)
+        return field.db_default
+    raise TypeError(f"{field}: a db_default other than a constant cannot be copied in")
 
 
 # --- history ---------------------------------------------------------------------------------
