@@ -70,16 +70,19 @@ def test_project_list_for_a_zone_uses_the_zone_date_index(world):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "reads"),
     [
-        "zone={zone}&month_from=2022-06&month_to=2022-12",
-        "month_from=2022-06&month_to=2022-12",
-        "",
-        "stage=started",  # the stage level (zone × month × stage), by its (stage, status, date) index
-        "industry=光伏&month_from=2022-06",
+        # A range that cuts a year (2022 from June) reads a third time: the year-only records of
+        # 2022 it leaves out, for the "未计入" note (projects/totals.py).
+        ("zone={zone}&month_from=2022-06&month_to=2022-12", 3),
+        ("month_from=2022-06&month_to=2022-12", 3),
+        ("month_from=2022-01&month_to=2022-12", 2),
+        ("", 2),
+        ("stage=started", 2),  # the stage level (zone × month × stage), by its (stage, status, date) index
+        ("industry=光伏&month_from=2022-06", 3),
     ],
 )
-def test_totals_read_the_rollup_through_an_index(world, query):
+def test_totals_read_the_rollup_through_an_index(world, query, reads):
     query = query.format(zone=world["A"].slug)
     project_filter = ProjectFilter(QueryDict(query))
     project_filter.cleaned()  # zone validation is not the query under test
@@ -95,7 +98,7 @@ def test_totals_read_the_rollup_through_an_index(world, query):
     rollup_queries = [
         (q["sql"], table) for q in context.captured_queries for table in tables if f'"{table}"' in q["sql"]
     ]
-    assert len({sql for sql, _table in rollup_queries}) == 2
+    assert len({sql for sql, _table in rollup_queries}) == reads
     for sql, table in rollup_queries:
         text = plan(sql, None)
         assert index_scan_on(text, table), text
