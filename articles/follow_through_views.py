@@ -33,6 +33,11 @@ from . import selectors
 STALLED_CHOICES = (3, 6, 12, 18, 24, 36)
 STALLED_SHOWN = 50
 STALLED_PARAM, AS_OF_PARAM = "stalled_months", "as_of"
+# The page draws the recent signing quarters and the top of the zone ranking unless the URL asks
+# for all of them (`cohorts=all`, `zones=all`): at 1M projects 40 quarters and 212 zones made the
+# page draw 2-3x slower than the empty page (docs/benchmarks.md §8). The API keeps everything.
+COHORTS_SHOWN, ZONES_SHOWN = 8, 20
+COHORTS_PARAM, ZONES_PARAM, ALL = "cohorts", "zones", "all"
 # What every page, export and the README say about the figures (projects/follow_through.py).
 NOTES = [
     gettext_lazy("“未报道开工”只表示没有文章报道过开工，并不表示项目没有开工。"),
@@ -135,12 +140,43 @@ def tables(data: dict) -> dict:
     }
 
 
+def recent_cohorts(cohorts: list[dict], shown: int = COHORTS_SHOWN) -> list[dict]:
+    """The last `shown` signing quarters with at least one full month since signing (month 1 of
+    `started_share_by_month` known); the newest quarters when none has one yet. A month range in
+    the filter already limits the cohorts to its quarters."""
+    ordered = sorted(cohorts, key=lambda cohort: cohort["quarter"])
+    ripe = [c for c in ordered if c["started_share_by_month"][1:2] not in ([], [None])]
+    return (ripe or ordered)[-shown:]
+
+
+def shown_on_page(data: dict, params: QueryDict) -> dict:
+    """The page's part of the data: the quarters and zones it draws, how many there are in all,
+    and the links showing all of them (the same URL plus `cohorts=all` / `zones=all`)."""
+    all_cohorts, all_zones = params.get(COHORTS_PARAM) == ALL, params.get(ZONES_PARAM) == ALL
+    cohorts = data["cohorts"] if all_cohorts else recent_cohorts(data["cohorts"])
+    zones = data["zones"] if all_zones else data["zones"][:ZONES_SHOWN]
+
+    def link(name: str) -> str:
+        query = params.copy()
+        query[name] = ALL
+        return f"{reverse('follow-through')}?{query.urlencode()}"
+
+    shown = {**data, "cohorts": cohorts, "zones": zones}
+    shown["shown"] = {
+        "cohorts": len(cohorts), "cohorts_total": len(data["cohorts"]),
+        "cohorts_all_url": link(COHORTS_PARAM),
+        "zones": len(zones), "zones_total": len(data["zones"]), "zones_all_url": link(ZONES_PARAM),
+    }
+    return shown
+
+
 @public_read_only
 @require_safe
 def page(request):
     """The follow-through page: every figure and table in the first HTML (no JavaScript
     needed); the charts and the map draw from the embedded data."""
     project_filter, data = payload(request.GET)
+    data = shown_on_page(data, request.GET)
     return render(request, "articles/follow_through.html", {
         "filter": project_filter,
         "data": data,

@@ -97,7 +97,9 @@ def funnel(data: dict, project_filter: ProjectFilter, top: int = FUNNEL_ZONES) -
         })
     return {
         "stages": [{"key": key, "label": str(label)} for key, label in stage_labels().items()],
-        "zones": rows, "more": max(len(data["zones"]) - top, 0), "labels": chart_words(),
+        "zones": rows, "labels": chart_words(),
+        # the page may carry only the top of the ranking (`shown`); "more" counts every zone
+        "more": max(data.get("shown", {}).get("zones_total", len(data["zones"])) - len(rows), 0),
     }
 
 

@@ -76,7 +76,9 @@ def test_the_stalled_list_quotes_the_signing_and_links_the_article(analyst, quot
 def test_the_api_and_the_page_embed_the_same_data(analyst, quoted):
     query = f"{AS_OF}&stalled_months=3"
     api = analyst.get(f"/api/follow-through/?{query}").json()
-    assert api == page_data(analyst.get(f"/follow-through/?{query}"))
+    page = page_data(analyst.get(f"/follow-through/?{query}&cohorts=all&zones=all"))
+    assert page.pop("shown")["zones_total"] == len(api["zones"])
+    assert api == page  # with every quarter and zone shown, the page carries exactly the API's data
     assert api["total"]["signed"] == amount(8, "80")
     assert api["total"]["started_within"]["24"] == amount(6, "46")
     assert api["started_without_signing"] == amount(1, "3")

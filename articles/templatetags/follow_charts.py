@@ -17,7 +17,8 @@ register = template.Library()
 
 @register.inclusion_tag("projects/_cohort_chart.html")
 def cohort_chart(data: dict) -> dict:
-    return {"cohort": follow_charts.cohorts(data)}
+    """`data["shown"]` (the page's): how many quarters are drawn of how many, and the link to all."""
+    return {"cohort": follow_charts.cohorts(data), "shown": data.get("shown")}
 
 
 @register.inclusion_tag("projects/_funnel.html")
