@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from . import rollup
+from . import bulk_write, rollup
 from .models import DataVersion, DatePrecision, Project, ProjectEvent, Stage
 
 # The stored fields, in the order `timeline_fields` returns them.
@@ -117,41 +117,56 @@ def own_event(stage: str, date: dt.date | None, precision: str) -> list[Event]:
 # --- keeping the stored fields ----------------------------------------------------------------
 
 
-def _computed(project_ids: list[int], project_model, event_model) -> Iterator:
+def _computed(project_ids: list[int], project_model, event_model) -> Iterator[tuple]:
+    """(pk, each of `TIMELINE_FIELDS` in order) of these projects, from their events."""
     events: dict[int, list[Event]] = {}
     rows = event_model.objects.filter(project_id__in=project_ids).order_by()
     for project_id, stage, date, precision in rows.values_list("project_id", *READ):
         events.setdefault(project_id, []).append(Event(stage, date, precision))
     own = project_model.objects.filter(pk__in=project_ids).order_by().values_list("pk", *READ)
     for pk, stage, date, precision in own:
-        yield project_model(pk=pk, **timeline_fields(events.get(pk) or own_event(stage, date, precision)))
+        fields = timeline_fields(events.get(pk) or own_event(stage, date, precision))
+        yield (pk, *(fields[name] for name in TIMELINE_FIELDS))
+
+
+def _write(chunk: list[int], project_model, event_model) -> None:
+    # One UPDATE … FROM (VALUES …) per chunk (bulk_write: why not bulk_update).
+    rows = _computed(chunk, project_model, event_model)
+    bulk_write.update_rows(project_model, TIMELINE_FIELDS, rows, CHUNK)
+    if project_model is Project:  # the update sends no signal: the cells that sum it
+        keys = Project.objects.filter(pk__in=chunk).order_by().values_list("zone_id", "date").distinct()
+        rollup.mark(rollup.project_keys(zone_id, day) for zone_id, day in keys)
 
 
 def refresh(project_ids: Iterable[int], *, models: tuple = (Project, ProjectEvent)) -> None:
     """Recompute the stored timeline of these projects from their events (three queries per
     chunk of ids). The fields are derived data and not in the projects' history, so they are
-    written with a bulk update (no save, no signal, no history row). `models`: the project and
-    event models (a migration passes its historical ones)."""
+    written with a plain UPDATE by id (no save, no signal, no history row). `models`: the
+    project and event models (a migration passes its historical ones)."""
     project_model, event_model = models
     ids = sorted({pk for pk in project_ids if pk is not None})
     if ids and project_model is Project:
         touch()
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        projects = list(_computed(chunk, project_model, event_model))
-        project_model.objects.bulk_update(projects, TIMELINE_FIELDS, batch_size=CHUNK)
-        if project_model is Project:  # the bulk update sends no signal: the cells that sum it
-            keys = Project.objects.filter(pk__in=chunk).order_by().values_list("zone_id", "date").distinct()
-            rollup.mark(rollup.project_keys(zone_id, day) for zone_id, day in keys)
+        _write(ids[start:start + CHUNK], project_model, event_model)
 
 
 def backfill(queryset: QuerySet | None = None, *, models: tuple = (Project, ProjectEvent)) -> int:
     """Recompute the stored timeline of every project of `queryset` (all by default), by chunks
-    of ids: for the migration that adds the fields and for rows written without them."""
-    queryset = models[0].objects.all() if queryset is None else queryset
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-    refresh(ids, models=models)
-    return len(ids)
+    of ids read in key order (a chunk's ids and events at a time, not the whole table): for the
+    migration that adds the fields and for rows written without them."""
+    project_model, event_model = models
+    queryset = (project_model.objects.all() if queryset is None else queryset).order_by("pk")
+    count, last = 0, None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        chunk = list(page.values_list("pk", flat=True)[:CHUNK])
+        if not chunk:
+            return count
+        if count == 0 and project_model is Project:
+            touch()
+        _write(chunk, project_model, event_model)
+        count, last = count + len(chunk), chunk[-1]
 
 
 # --- the data version -------------------------------------------------------------------------
