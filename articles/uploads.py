@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import Bulletin, StoredFile
@@ -52,21 +52,30 @@ def accept_upload(
         document = read_document(data, max_bytes=settings.UPLOAD_MAX_BYTES)
     except UnreadableFile as exc:
         raise UploadRefused(explain_refusal(str(exc))) from exc
-    with transaction.atomic():
-        stored = StoredFile.objects.create(sha256=sha256, size=len(data), data=data)
-        bulletin = Bulletin.objects.create(
-            publication=publication.strip(),
-            issue_number=issue_number.strip(),
-            issue_date=issue_date,
-            original_name=safe_file_name(original_name),
-            file=stored,
-            sha256=sha256,
-            size=len(data),
-            format=document.format,
-            encoding=document.encoding or "",
-            uploaded_by=user if user is not None and user.is_authenticated else None,
-        )
-        transaction.on_commit(lambda: enqueue_parse(bulletin.pk))
+    try:
+        with transaction.atomic():
+            stored = StoredFile.objects.create(sha256=sha256, size=len(data), data=data)
+            bulletin = Bulletin.objects.create(
+                publication=publication.strip(),
+                issue_number=issue_number.strip(),
+                issue_date=issue_date,
+                original_name=safe_file_name(original_name),
+                file=stored,
+                sha256=sha256,
+                size=len(data),
+                format=document.format,
+                encoding=document.encoding or "",
+                uploaded_by=user if user is not None and user.is_authenticated else None,
+            )
+            transaction.on_commit(lambda: enqueue_parse(bulletin.pk))
+    except IntegrityError:
+        # The same bytes uploaded at the same moment: the other request stored them first (the
+        # unique SHA-256 made this one wait for it). This savepoint is rolled back, so nothing of
+        # this request is left, and the editor gets the answer of a later second upload.
+        existing = Bulletin.objects.filter(sha256=sha256).first()
+        if existing is None:
+            raise
+        return UploadResult(existing, created=False)
     return UploadResult(bulletin, created=True)
 
 
