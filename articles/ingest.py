@@ -1,9 +1,14 @@
 """Writes one parse of a bulletin to the database, in one transaction.
 
 Re-running it (after the parser improves) replaces the bulletin's unreviewed
-candidates and keeps what editors decided: a fact that matches a project or
-batch already reviewed from this bulletin gets its quote attached to that
-record instead of a new twin.
+candidates and keeps what editors decided: a fact read from the quote of a record
+kept from this bulletin (reviewed, or quoted by another bulletin too) gets its new quote
+attached to that record instead of a new twin — found by the quote, not by the zone and
+name an editor may have corrected (`articles.quote_match`). The record keeps the editor's
+values. A kept record's old quote that no fact was read from any more is attached again where
+its words still stand in the new text; a record whose words are gone is kept as it is,
+without a quote from this issue (never deleted: it is editors' work; `check_integrity`
+lists it among the records without evidence).
 
 Projects that belong to a batch of their article (`articles.batch_members`) are linked to
 it, so that the batch and its members are not both counted; on a re-parse too, where a
@@ -13,9 +18,11 @@ reviewed project that belongs to no batch is linked to the batch found again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from articles.parsing.pipeline import gc_paused
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
@@ -30,6 +37,9 @@ from . import bulk_write
 from .batch_members import member_links, unmatched_names
 from .bulk_write import Row
 from .models import Article, Bulletin, Mention
+from .quote_match import OldQuote, QuoteIndex
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,6 +48,8 @@ class IngestSummary:
     projects: int = 0
     batches: int = 0
     attached_to_reviewed: int = 0
+    quotes_kept: int = 0  # old quotes of kept records attached again where their words still stand
+    quotes_lost: int = 0  # old quotes of kept records whose words are gone from the new text
 
 
 def event_date_fields(date: EventDate | None) -> dict:
@@ -98,21 +110,23 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     if bulletin.issue_date is None and parsed.source.issue_date:  # read from the page's date line
         bulletin.issue_date = dt.date.fromisoformat(parsed.source.issue_date)
         bulletin.save(update_fields=["issue_date"])
-    reviewed_projects, reviewed_batches = _drop_unreviewed(bulletin)
+    kept_projects, kept_batches, old_quotes = _drop_unreviewed(bulletin)
+    quotes = QuoteIndex(old_quotes)
+    found = _find_kept(parsed, quotes, kept_projects, kept_batches)
     summary = IngestSummary()
     zone_cache: dict = {}
     rates: dict = {}  # currency → {year: yuan per unit}, read once per ingest
     fallback_year = bulletin.issue_date.year if bulletin.issue_date else None
     pending = _Pending()
-    for parsed_article in parsed.articles:
+    for at, parsed_article in enumerate(parsed.articles):
         article = _article(bulletin, parsed_article)
         pending.articles.append(article)
         summary.articles += 1
         _link_zones(article, parsed_article, zone_cache, pending)
         # The batches first (a member project points at its batch), stored in parse order below.
-        reviewed_of_batch = [_match_batch(fact, reviewed_batches) for fact in parsed_article.batches]
+        reviewed_of_batch = [found.get(("batch", at, index)) for index in range(len(parsed_article.batches))]
         batch_rows = [
-            _stored(reviewed) if reviewed is not None else _batch(fact, zone_cache, fallback_year, rates)
+            _stored(reviewed[0]) if reviewed is not None else _batch(fact, zone_cache, fallback_year, rates)
             for fact, reviewed in zip(parsed_article.batches, reviewed_of_batch, strict=True)
         ]
         members = member_links(parsed_article)
@@ -121,11 +135,11 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
             pending.named_members.append((zone_id, names, batch_rows[batch_index]))
         for index, fact in enumerate(parsed_article.projects):
             batch = batch_rows[members[index]] if index in members else None
-            reviewed = _match(fact.name or "", fact.zone, reviewed_projects)
-            if reviewed is not None:
+            if ("project", at, index) in found:
+                reviewed, old = found[("project", at, index)]
                 if batch is not None and reviewed.batch_id is None:
                     pending.reviewed_members.append((reviewed, batch))
-                event = _unquoted_event(reviewed, fact.stage, pending)
+                event = _reported_event(reviewed, fact.stage, old, pending)
                 mention = _mention(
                     article, Mention.Kind.PROJECT, fact, project=_stored(reviewed), event=_stored(event)
                 )
@@ -141,6 +155,7 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
                 continue
             pending.batches.append(batch)
             summary.batches += 1
+    _keep_left_quotes(bulletin, quotes.left(), pending, summary)
     _write_pending(pending)
     timeline.touch()  # the bulk writes send no signals: the follow-through's cached figures are old
     bulletin.format = parsed.source.format
@@ -183,8 +198,9 @@ def _write_pending(pending: _Pending) -> None:
     bulk_write.insert(Article.zones.through, _resolve(pending.article_zones, "article"), ids=False)
 
 
-def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
-    """Delete this bulletin's candidates and articles; return the reviewed records to keep.
+def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch], list[OldQuote]]:
+    """Delete this bulletin's candidates and articles; return the records kept (reviewed, or
+    quoted by another bulletin too) and their quotes from this bulletin as they were.
 
     In bulk (`bulk_write.delete`: the same rows go, with the same "-" history rows); the
     rollup cells the delete signals would have marked are marked here: the records' own,
@@ -212,20 +228,107 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch]]:
                 records = record_model.objects.filter(pk__in=chunk).values_list("zone_id", "date")
                 touched.update(rollup.project_keys(zone_id, day) for zone_id, day in records)
     rollup.mark(touched)
-    reviewed_projects = list(
-        Project.objects.filter(pk__in=project_ids)
-        .exclude(review_status=ReviewStatus.CANDIDATE)
-        .select_related("zone")
-    )
-    reviewed_batches = list(
-        Batch.objects.filter(pk__in=batch_ids)
-        .exclude(review_status=ReviewStatus.CANDIDATE)
-        .select_related("zone")
-    )
-    # Their quotes go with the articles and are re-attached from the new parse; their events
-    # keep their dates and get the new quote when the same fact is found again (_unquoted_event).
+    # What is still quoted here after the delete (a deleted record's quotes went with it).
+    kept_projects = list(Project.objects.filter(pk__in=project_ids).select_related("zone"))
+    kept_batches = list(Batch.objects.filter(pk__in=batch_ids).select_related("zone"))
+    old_quotes = [
+        OldQuote(kind, project_id or batch_id, event_id, position, quote, start, end, extracted)
+        for kind, project_id, batch_id, event_id, position, quote, start, end, extracted in mentions.filter(
+            Q(project__isnull=False) | Q(batch__isnull=False)
+        ).values_list("kind", "project_id", "batch_id", "event_id", "article__position", "quote", "start",
+                      "end", "extracted").order_by("article__position", "start", "pk")
+    ]
+    # Their quotes go with the articles and are attached again from the new parse; their events
+    # keep their dates and get the new quote when the same fact is found again (_reported_event).
     bulk_write.delete(Article, list(bulletin.articles.values_list("pk", flat=True)))
-    return reviewed_projects, reviewed_batches
+    return kept_projects, kept_batches, old_quotes
+
+
+def _find_kept(
+    parsed: ParsedBulletin, quotes: QuoteIndex, projects: list[Project], batches: list[Batch]
+) -> dict[tuple[str, int, int], tuple]:
+    """The kept record each fact was read from: `(kind, article at, fact index)` → (record, the
+    old quote it took or None). By quote first (`articles.quote_match`), over the whole issue;
+    then by zone and name, only to records none of whose quotes was found again."""
+    found: dict[tuple[str, int, int], tuple] = {}
+    by_id = {"project": {p.pk: p for p in projects}, "batch": {b.pk: b for b in batches}}
+    left: list[tuple[str, int, int, ProjectFact | BatchFact]] = []
+    for at, article in enumerate(parsed.articles):
+        for kind, facts in (("batch", article.batches), ("project", article.projects)):
+            for index, fact in enumerate(facts):
+                old = quotes.take(kind, article.index, fact)
+                if old is not None and old.record_id in by_id[kind]:
+                    found[(kind, at, index)] = (by_id[kind][old.record_id], old)
+                else:
+                    left.append((kind, at, index, fact))
+    unquoted_projects = [p for p in projects if p.pk not in quotes.found_again("project")]
+    unquoted_batches = [b for b in batches if b.pk not in quotes.found_again("batch")]
+    for kind, at, index, fact in left:
+        if kind == "project":
+            record = _match(fact.name or "", fact.zone, unquoted_projects)
+        else:
+            record = _match_batch(fact, unquoted_batches)
+        if record is not None:
+            found[(kind, at, index)] = (record, None)
+    return found
+
+
+def _keep_left_quotes(
+    bulletin: Bulletin, left: list[OldQuote], pending: _Pending, summary: IngestSummary
+) -> None:
+    """Old quotes of kept records that no fact of this parse was read from: attached again where
+    their words stand in the new text (the article at the same position first), so the record
+    keeps its evidence; a record whose words are gone keeps everything else (logged)."""
+    articles = {row["position"]: row for row in pending.articles}
+    quoted = {  # where each record is quoted by this parse already (found by zone and name)
+        (row["kind"], (row["project"] or row["batch"] or {}).get("id"), id(row["article"]), row["start"])
+        for row in pending.mentions
+    }
+    for old in left:
+        place = _find_words(old, articles)
+        if place is not None and (old.kind, old.record_id, id(place[0]), place[1]) in quoted:
+            continue  # the same words, quoted for the same record by a fact of this parse
+        if place is None:
+            summary.quotes_lost += 1
+            log.warning("bulletin %s: the quote of %s %s is no longer in the text; the record is kept",
+                        bulletin.pk, old.kind, old.record_id)
+            continue
+        article, start = place
+        event = None
+        if old.event_id is not None and old.event_id not in pending.quoted_events:
+            pending.quoted_events.add(old.event_id)
+            event = {"id": old.event_id}
+        record = {"id": old.record_id}
+        pending.mentions.append({
+            "article": article, "kind": old.kind, "quote": old.quote, "start": start,
+            "end": start + len(old.quote), "extracted": old.extracted,
+            "project": record if old.kind == Mention.Kind.PROJECT else None, "event": event,
+            "batch": record if old.kind == Mention.Kind.BATCH else None,
+        })
+        summary.quotes_kept += 1
+
+
+def _find_words(old: OldQuote, articles: dict[int, Row]) -> tuple[Row, int] | None:
+    same = articles.get(old.position)
+    ordered = ([same] if same is not None else []) + [row for row in articles.values() if row is not same]
+    for article in ordered:
+        start = article["text"].find(old.quote)
+        if start >= 0:
+            return article, start
+    return None
+
+
+def _reported_event(
+    project: Project, stage: str, old: OldQuote | None, pending: _Pending
+) -> ProjectEvent | None:
+    """The event the new quote reports: the one its old quote reported, else one of this stage
+    that no quote reports any more (`_unquoted_event`)."""
+    if old is not None and old.event_id is not None and old.event_id not in pending.quoted_events:
+        event = project.events.filter(pk=old.event_id).first()
+        if event is not None:
+            pending.quoted_events.add(event.pk)
+            return event
+    return _unquoted_event(project, stage, pending)
 
 
 def _unquoted_event(project: Project, stage: str, pending: _Pending) -> ProjectEvent | None:

@@ -347,3 +347,24 @@ def test_parsing_again_sets_free_what_was_merged_into_or_grouped_under_a_candida
     assert (merged.merged_into_id, member.batch_id, merged_batch.merged_into_id) == (None, None, None)
     assert not Project.objects.filter(pk=candidate.pk).exists()
     assert rollup_drift() == []
+
+
+def test_a_reviewed_quote_the_parser_no_longer_reads_a_fact_from_is_kept_where_its_words_stand():
+    """The parser of the new parse reads no project from the sentence any more, but the sentence is
+    still in the article: the confirmed project keeps that quote (and its event), no twin, no loss."""
+    target = bulletin()
+    store_parse(target, parsed())
+    confirmed = Project.objects.get()
+    set_review_status([confirmed], ReviewStatus.CONFIRMED)
+    before = Mention.objects.get(project=confirmed)
+    without = parsed()
+    without.articles[0].projects.clear()
+
+    summary = store_parse(target, without)
+
+    assert (summary.projects, summary.quotes_kept, summary.quotes_lost) == (0, 1, 0)
+    kept = Mention.objects.get(project=confirmed)
+    assert (kept.quote, kept.start, kept.end, kept.extracted) == (before.quote, before.start, before.end,
+                                                                 before.extracted)
+    assert kept.article.bulletin == target and kept.event == confirmed.events.get()
+    assert list(Project.objects.all()) == [confirmed]
