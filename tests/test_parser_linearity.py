@@ -2,16 +2,24 @@
 
 A ratio of times measured in the same test (best of three each), never an absolute time:
 the whole pipeline (read, clean, split, extract) on one page of varied articles
-(bench/bulletin.py) and on eight of them.
+(bench/bulletin.py) and on eight of them; and on one very long sentence (bench/long_sentence.py),
+timed and counted in lines of parser code run.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
+import pytest
+
+from articles import parsing
+from articles.parsing import extract
 from articles.parsing.pipeline import parse_bytes
 from articles.parsing.zones import load_gazetteer
 from bench.bulletin import bulletin_text
+from bench.long_sentence import long_sentence
 
 PAGE_BYTES = 40_000
 # 8× the text may cost up to this many times as much (linear is 8; quadratic would be 64).
@@ -46,3 +54,76 @@ def test_one_long_article_is_linear_too():
     parse_bytes(one, gazetteer=gazetteer)
     ratio = best_of(eight, gazetteer) / best_of(one, gazetteer)
     assert ratio <= MAX_RATIO, f"8× the text took {ratio:.1f}× as long (linear: 8×)"
+
+
+# One sentence of 100 KB against one of 400 KB: linear is 4×, quadratic 16× (main before
+# parser 4.11: ~15× in CPU time, 205 KB 0.5 s → 820 KB 12 s).
+LONG_KB = 100
+MAX_LONG_RATIO = 4 * 2
+
+
+def best_cpu_of(data: bytes, gazetteer, runs: int = 3) -> float:
+    """CPU seconds of the fastest of `runs` parses: the process's own time, which neighbours
+    on a loaded machine disturb far less than the wall clock."""
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        parse_bytes(data, gazetteer=gazetteer)
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def test_one_very_long_sentence_is_linear():
+    """A file whose full stops were lost: the whole text one comma-joined sentence, amounts,
+    stage verbs, projects, companies and zones all in it (issue 15: 820 KB took 26.5 s and an
+    18.9 MB upload held a worker for the whole 600 s soft limit)."""
+    gazetteer = load_gazetteer()
+    one = long_sentence(LONG_KB * 1024).encode("utf-8")
+    four = long_sentence(4 * LONG_KB * 1024).encode("utf-8")
+    assert one.count("。".encode()) == four.count("。".encode()) == 1
+    parse_bytes(one, gazetteer=gazetteer)
+    ratio = best_cpu_of(four, gazetteer) / best_cpu_of(one, gazetteer)
+    print(f"one sentence: 4× the text took {ratio:.2f}× the CPU time")
+    assert ratio <= MAX_LONG_RATIO, f"4× the sentence took {ratio:.1f}× as long (linear: 4×)"
+
+
+def parser_lines(data: bytes, gazetteer) -> int:
+    """Lines of the parser's own code run for one parse (every loop turn and comprehension
+    item counts): a measure of the work that no load on the machine can disturb."""
+    counted = 0
+    package = str(Path(parsing.__file__).parent)
+
+    def local(frame, event, arg):
+        nonlocal counted
+        if event == "line":
+            counted += 1
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(package) else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        parse_bytes(data, gazetteer=gazetteer)
+    finally:
+        sys.settrace(previous)
+    return counted
+
+
+@pytest.mark.parametrize("capped", [True, False], ids=["pieces", "uncut"])
+def test_one_very_long_sentence_costs_linear_work(capped, monkeypatch):
+    """The same, counted in lines of parser code run rather than timed: 4× the sentence may
+    run at most 6× the lines (50 → 200 KB: 4.2× at parser 4.11, 12.8× before). Also with the
+    sentence left uncut: the lookups per amount (names, verbs, zones, companies) bisect
+    rather than scan the sentence, so the work is linear even in one 200 KB sentence."""
+    if not capped:
+        monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
+    gazetteer = load_gazetteer()
+    one = long_sentence(50 * 1024).encode("utf-8")
+    four = long_sentence(200 * 1024).encode("utf-8")
+    parse_bytes(one, gazetteer=gazetteer)
+    lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
+    ratio = lines_four / lines_one
+    print(f"one sentence: 4× the text ran {ratio:.2f}× the parser's lines ({lines_one:,} → {lines_four:,})")
+    assert ratio <= 6, f"4× the sentence ran {ratio:.1f}× the lines of parser code (linear: 4×)"

@@ -31,10 +31,11 @@ names only one (see attribution.py); else none.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from . import attribution, cues
@@ -49,6 +50,11 @@ from .wordlists import alternation, words
 from .zones import Gazetteer, load_gazetteer
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”」』）)]?|\n+")
+# A sentence longer than this is cut in pieces at clause marks (see `_capped`): about three
+# times the longest sentence of the real pages (341), so that no real sentence is cut, and
+# short enough that a quote (its sentence) stays a quote, not a page.
+MAX_SENTENCE = 1000
+_CUT_MARKS = (("；", ";"), ("，", ","), ("、",))
 _STAGE_VERBS = {stage: alternation(f"stages/{stage}") for stage in ("signed", "started", "operating")}
 _VERB_RE = re.compile(
     # the guard lists the verbs' first characters: a cheap test at each position
@@ -80,6 +86,9 @@ _BATCH_SUBJECT = re.compile(r"(?:本次|此次|这次|当天|现场|集中)签�
 _RECENT_ENTITIES = 60
 _PART_OF = re.compile(r"\s*(?:其中|另外|此外|同时)")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+_VERB_GAP_AFTER = re.compile(r"[，,；;：]")
+_VERB_GAP_BEFORE = re.compile(r"[，,；;：的]")
+_NAME_CLAUSE_END = re.compile(r"[，,；;。]")
 _BUILDS = re.compile(
     r"(?:，|,)?(?:用于|主要|计划|将)?(?:建设|新建|打造|扩建|建|投建|实施|布局|设立|兴建|上马)"
 )
@@ -170,13 +179,37 @@ def _sentences(text: str) -> list[_Sentence]:
     for m in _SENTENCE_END.finditer(text):
         end = m.end() if "\n" not in m.group() else m.start()
         if text[start:end].strip():
-            out.append(_Sentence(start, end, para, "\n" not in m.group()))
+            out += _capped(text, start, end, para, "\n" not in m.group())
         if "\n" in m.group():
             para += 1
         start = m.end()
     if text[start:].strip():
-        out.append(_Sentence(start, len(text), para, text.rstrip()[-1:] in "。！？!?”」』）)"))
+        out += _capped(text, start, len(text), para, text.rstrip()[-1:] in "。！？!?”」』）)")
     return out
+
+
+def _capped(text: str, start: int, end: int, para: int, closed: bool) -> list[_Sentence]:
+    """A sentence, or the pieces of one longer than `MAX_SENTENCE` characters.
+
+    The longest sentence of the real pages and of our corpus is 341 characters; a "sentence" of
+    hundreds of kilobytes is a file whose full stops were lost (a comma-joined dump, a badly
+    extracted PDF). Facts are read within a sentence, so such a file would cost the square of
+    its length: it is cut after the last ；, else ，, else 、 in the second half of each
+    `MAX_SENTENCE` characters (at `MAX_SENTENCE` when there is none). Each piece keeps the
+    sentence's paragraph and whether it was closed."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        window_lo, window_hi = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
+        cut = window_hi
+        for marks in _CUT_MARKS:
+            found = max(text.rfind(mark, window_lo, window_hi) for mark in marks)
+            if found >= 0:
+                cut = found + 1
+                break
+        pieces.append(_Sentence(start, cut, para, closed))
+        start = cut
+    pieces.append(_Sentence(start, end, para, closed))
+    return pieces
 
 
 def _count_value(raw: str) -> int | None:
@@ -212,6 +245,7 @@ class _Dates:
         heads = {p for p, (lo, hi) in spans.items() if is_section_head(text[lo:hi].strip())}
         first_para = min((p for p in spans if p not in heads), default=0)
         vague_fallback = None
+        titles = _BookTitles(self.folded)
         now_markers: list[tuple[int, int]] = []  # (paragraph, index in kept) of 同日 without a day
         # No issue date: a page that writes a single year ("2023年火把节于8月10日至12日") is of
         # that year, so its month-days take it rather than no year at all.
@@ -226,7 +260,7 @@ class _Dates:
                     continue
                 if d.date is None:
                     continue
-                if _in_book_title(self.folded, lo, d.start):
+                if _in_book_title(titles, lo, d.start):
                     continue  # 《2019年重点建设项目计划》 names a document, it dates no event
                 if _HISTORY_BEFORE.search(self.folded, max(lo, d.start - 4), d.start) or _HISTORY_AFTER.match(
                     self.folded, d.end
@@ -353,10 +387,22 @@ def _after_issue(when: EventDate, issue_date: date | None) -> bool:
     return (when.year, when.month or 0) > (issue_date.year, issue_date.month)
 
 
-def _in_book_title(folded: str, lo: int, pos: int) -> bool:
-    """Is `pos` inside 《…》 (a document's title), within its paragraph?"""
-    opened = folded.rfind("《", lo, pos)
-    return opened >= 0 and folded.find("》", opened, pos) < 0
+class _BookTitles:
+    """Where the article's 《 and 》 are, so that asking whether a date is inside a title is two
+    bisects rather than a scan back to its paragraph's start (a paragraph can be megabytes)."""
+
+    def __init__(self, folded: str):
+        self.opens = [m.start() for m in re.finditer("《", folded)]
+        self.closes = [m.start() for m in re.finditer("》", folded)]
+
+
+def _in_book_title(titles: _BookTitles, lo: int, pos: int) -> bool:
+    """Is `pos` inside 《…》 (a document's title), within its paragraph (from `lo`)?"""
+    i = bisect_left(titles.opens, pos) - 1  # the last 《 before pos
+    if i < 0 or titles.opens[i] < lo:
+        return False
+    j = bisect_left(titles.closes, titles.opens[i])  # a 》 after it, before pos?
+    return not (j < len(titles.closes) and titles.closes[j] < pos)
 
 
 def _stages(folded: str, s: _Sentence) -> list[_Verb]:
@@ -381,12 +427,23 @@ def _item_bounds(folded: str, s: _Sentence, start: int, end: int) -> tuple[int, 
 
 
 def _nearest_stage(stages: list[_Verb], pos: int, lo: int, hi: int) -> _Verb | None:
-    """The stage verb after `pos` in [lo, hi), else the nearest one before it."""
-    after = [v for v in stages if pos <= v[0] < hi]
-    if after:
-        return after[0]
-    before = [v for v in stages if lo <= v[0] < pos]
-    return before[-1] if before else None
+    """The stage verb after `pos` in [lo, hi), else the nearest one before it. `stages` is in
+    text order: a bisect, not a scan, so that a sentence of many amounts stays linear."""
+    i = bisect_left(stages, pos, key=_position)
+    if i < len(stages) and stages[i].pos < hi:
+        return stages[i]
+    if i > 0 and stages[i - 1].pos >= lo:
+        return stages[i - 1]
+    return None
+
+
+def _position(item: tuple) -> int:
+    """Where a verb, a (position, company) pair … is: the key its sorted lists are bisected by."""
+    return item[0]
+
+
+def _start(span: NameSpan | ZoneHit) -> int:
+    return span.start
 
 
 class _Extractor:
@@ -433,10 +490,15 @@ class _Extractor:
         if hits:
             # "其中，A区签约项目12个，总投资98亿元；B区…": the zone before the figure in its item
             item = folded.rfind("；", s.start, pos) + 1 or s.start
-            before = [h for h in hits if item <= h.start + s.start < pos]
-            if before:
-                return _head_of_run(folded, before, s.start).name
-            return min(hits, key=lambda h: abs(h.start + s.start - pos)).name
+            # hits are in text order without overlaps: bisects, not scans
+            lo = bisect_left(hits, item - s.start, key=_start)
+            hi = bisect_left(hits, pos - s.start, key=_start)
+            if lo < hi:
+                return _head_of_run(folded, hits, s.start, lo, hi).name
+            at = pos - s.start  # else the nearest, the earlier one on a tie
+            if hi == 0 or (hi < len(hits) and hits[hi].start - at < at - hits[hi - 1].start):
+                return hits[hi].name
+            return hits[hi - 1].name
         if self.zones and attribution.refers_to_zone(folded, s.start, s.end):
             return self.zones[0]
         if _PART_OF.match(folded, s.start):
@@ -478,10 +540,14 @@ class _Extractor:
         """A company whose name ends right before an amount's cue, opening its clause
         ("安耐吉环保科技总投资10.2亿元", "X公司拟投资…"): the subject that invests."""
         clause = cues.clause_start(self.folded, cue_start, s.start)
-        for pos, company in self._companies(s.para):
+        companies = self._companies(s.para)
+        i = bisect_left(companies, clause, key=_position)
+        while i < len(companies) and companies[i][0] == clause:
+            pos, company = companies[i]
             end = pos + len(company)
-            if pos == clause and end <= cue_start and self.folded[end:cue_start] in _SUBJECT_GAP:
+            if end <= cue_start and self.folded[end:cue_start] in _SUBJECT_GAP:
                 return company
+            i += 1
         return None
 
     def _zone_after(self, s: _Sentence) -> str | None:
@@ -540,11 +606,10 @@ class _Extractor:
         names = find_names(folded, text, s.start, s.end)
         if any(n.name[-1:] in "园区" for n in names):  # a zone is no project: "发现云梦县盐化工产业园"
             zones = self._sentence_hits(s)
-            names = [
-                n
-                for n in names
-                if not any(h.start + s.start <= n.start and n.end <= h.end + s.start for h in zones)
-            ]
+            names = [n for n in names if not _inside(zones, n.start - s.start, n.end - s.start)]
+        # The lookups per amount bisect the names by position: find_names gives them in text
+        # order, except that a description's name may start before the name ahead of it.
+        ordered = names if all(a.start <= b.start for a, b in pairwise(names)) else sorted(names, key=_start)
         stages = self._verbs(s)
         used: set[int] = set()
         amounts: list[_Found] = []
@@ -566,8 +631,8 @@ class _Extractor:
             amount = found.amount
             amount = self._with_cue(amount, cue_start, start, end)
             prev_end = amounts[i - 1].end if i > 0 else s.start
-            group = None if kind == "sub" else self._batch_group(s, names, start, end, cue_start, prev_end)
-            name = self._name_for(names, amounts, i, start, end, cue_start, s, used)
+            group = None if kind == "sub" else self._batch_group(s, ordered, start, end, cue_start, prev_end)
+            name = self._name_for(ordered, amounts, i, start, end, cue_start, s, used)
             attached = (
                 name is not None
                 and not name.counted
@@ -658,12 +723,15 @@ class _Extractor:
         """The stage verb that governs a name: just after it in its clause (X项目于3月签约),
         or just before it (签约X项目, 开工建设X项目)."""
         folded = self.folded
-        for pos, stage in stages:
-            if name.end <= pos <= name.end + 16 and not re.search(r"[，,；;：]", folded[name.end : pos]):
+        i = bisect_left(stages, name.end, key=_position)  # only the verbs near the name
+        while i < len(stages) and stages[i].pos <= name.end + 16:
+            pos, stage = stages[i]
+            if not _VERB_GAP_AFTER.search(folded, name.end, pos):
                 return pos, stage
-        for pos, stage in reversed(stages):
-            gap = folded[pos : name.start]
-            if pos < name.start and len(gap) <= 8 and not re.search(r"[，,；;：的]", gap):
+            i += 1
+        j = bisect_left(stages, name.start, key=_position)
+        for pos, stage in reversed(stages[bisect_left(stages, name.start - 8, key=_position) : j]):
+            if not _VERB_GAP_BEFORE.search(folded, pos, name.start):
                 return pos, stage
         return None
 
@@ -730,7 +798,8 @@ class _Extractor:
         folded = self.folded
         chain: list[NameSpan] = []
         pos = end
-        for n in names:
+        for k in range(bisect_left(names, end, key=_start), len(names)):  # the names after it
+            n = names[k]
             if n.start < pos:
                 continue
             gap = folded[pos : n.start]
@@ -754,7 +823,8 @@ class _Extractor:
             return []
         out: list[NameSpan] = []
         pos = count_pos - 1
-        for n in reversed(names):
+        for k in range(bisect_left(names, pos, key=_start) - 1, -1, -1):  # the names before it
+            n = names[k]
             if n.end > pos:
                 continue
             gap = folded[n.end : pos]
@@ -793,25 +863,39 @@ class _Extractor:
     ) -> NameSpan | None:
         """The project an amount belongs to, among the names of its sentence (see module doc)."""
         folded = self.folded
-        free = [n for n in names if n.start not in used]
+        # `names` is in text order: each lookup bisects to the amount and looks only at the
+        # names of its clause (after it) or back to the amount before it, so that a sentence
+        # of many amounts stays linear.
+        k = bisect_left(names, end, key=_start)
         # "总投资15亿元的X项目": the name right after the amount.
-        for n in free:
-            if end <= n.start <= end + 3 and folded[end : n.start] in ("的", "", "的一个", "元的"):
+        j = k
+        while j < len(names) and names[j].start <= end + 3:
+            n = names[j]
+            if n.start not in used and folded[end : n.start] in ("的", "", "的一个", "元的"):
                 return n
-        nxt = re.search(r"[，,；;。]", folded[end : s.end])
-        hi = end + nxt.start() if nxt else s.end
-        after = [n for n in free if end <= n.start < hi]
+            j += 1
+        nxt = _NAME_CLAUSE_END.search(folded, end, s.end)
+        hi = nxt.start() if nxt else s.end
+        after = None  # the first free name after the amount in its clause
+        while k < len(names) and names[k].start < hi:
+            if names[k].start not in used:
+                after = names[k]
+                break
+            k += 1
         next_amount = amounts[i + 1].start if i + 1 < len(amounts) else s.end
-        if after and _BUILDS.match(folded, end) and after[0].start < next_amount:
-            return after[0]  # "投资60亿元建设X生产线"
+        if after and _BUILDS.match(folded, end) and after.start < next_amount:
+            return after  # "投资60亿元建设X生产线"
         prev_amount_end = amounts[i - 1].end if i > 0 else s.start
         group = folded.rfind("；", s.start, cue_start) + 1 or s.start
         lo = max(prev_amount_end, group)
-        before = [n for n in free if lo <= n.start < cue_start and n.end <= start]
-        if before:
-            return before[-1]
-        if after and after[0].start < next_amount:
-            return after[0]
+        j = bisect_left(names, cue_start, key=_start) - 1
+        while j >= 0 and names[j].start >= lo:  # the last free name before the amount
+            n = names[j]
+            if n.start not in used and n.end <= start:
+                return n
+            j -= 1
+        if after and after.start < next_amount:
+            return after
         return None
 
     def _recent(self, s: _Sentence) -> bool:
@@ -930,22 +1014,23 @@ class _Extractor:
             for s in self.sentences:
                 self._by_para.setdefault(s.para, []).append(s)
         if para not in self.companies:
-            self.companies[para] = [
+            found = [
                 hit
                 for s in self._by_para.get(para, [])
                 for hit in find_companies(self.folded, self.text, s.start, s.end)
             ]
+            found.sort(key=_position)  # already in order (stable): lookups bisect it
+            self.companies[para] = found
         return self.companies[para]
 
     def _investor(self, entity: _Entity) -> str | None:
         """A company in the project's first sentence, else the last one earlier in its paragraph."""
         first = min(entity.mentions, key=lambda m: m.sentence.start)
         companies = self._companies(first.sentence.para)
-        same = [c for pos, c in companies if first.sentence.start <= pos < first.sentence.end]
-        if same:
-            return same[0]
-        earlier = [c for pos, c in companies if pos < first.sentence.start]
-        return earlier[-1] if earlier else None
+        i = bisect_left(companies, first.sentence.start, key=_position)  # a bisect, not a scan
+        if i < len(companies) and companies[i][0] < first.sentence.end:
+            return companies[i][1]
+        return companies[i - 1][1] if i > 0 else None
 
     def batch_facts(self) -> list[BatchFact]:
         """One batch per total: the mention in a full sentence describes it (a headline that
@@ -984,14 +1069,22 @@ class _Extractor:
 _COORDINATION = ("", "和", "与", "及", "、", "以及")
 
 
-def _head_of_run(folded: str, hits: list[ZoneHit], offset: int) -> ZoneHit:
-    """The first of the zones that end `hits` when they are named together: "落户A区和B园"
+def _head_of_run(
+    folded: str, hits: list[ZoneHit], offset: int, lo: int = 0, hi: int | None = None
+) -> ZoneHit:
+    """The first of the zones that end `hits[lo:hi]` when they are named together: "落户A区和B园"
     (a figure shared by two zones is the first's), "位于A新区B工业园" (a park inside a
     zone belongs to the zone)."""
-    i = len(hits) - 1
-    while i > 0 and folded[hits[i - 1].end + offset : hits[i].start + offset] in _COORDINATION:
+    i = (len(hits) if hi is None else hi) - 1
+    while i > lo and folded[hits[i - 1].end + offset : hits[i].start + offset] in _COORDINATION:
         i -= 1
     return hits[i]
+
+
+def _inside(hits: list[ZoneHit], start: int, end: int) -> bool:
+    """Is [start, end) inside one of `hits` (in text order, without overlaps)?"""
+    k = bisect_right(hits, start, key=_start) - 1
+    return k >= 0 and end <= hits[k].end
 
 
 def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None:

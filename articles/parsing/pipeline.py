@@ -24,7 +24,7 @@ from .issue_date import issue_date_of
 from .types import Amount, BatchFact, ParsedArticle, ParsedBulletin, ProjectFact, SourceInfo
 from .zones import Gazetteer, load_gazetteer
 
-PARSER_VERSION = "4.10"
+PARSER_VERSION = "4.11"
 
 
 def parse_bytes(

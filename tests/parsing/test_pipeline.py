@@ -43,7 +43,7 @@ def test_parse_bytes_and_contract():
     doc = to_contract(parsed)
     validate(doc)
     assert doc["source"]["sha256"] == hashlib.sha256(data).hexdigest()
-    assert doc["source"]["parser_version"] == PARSER_VERSION == "4.10"
+    assert doc["source"]["parser_version"] == PARSER_VERSION == "4.11"
     assert doc["source"]["issue_date"] == "2022-07-01"
     assert doc["source"]["format"] == "txt"
     assert seen == [(i + 1, len(doc["articles"])) for i in range(len(doc["articles"]))]
