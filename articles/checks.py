@@ -9,7 +9,8 @@ from django.core.checks import Error, register
 @register()
 def parse_time_limits(app_configs=None, **kwargs) -> list[Error]:
     """A parse must end (soft, then hard limit) well before Redis hands its message to a second
-    worker (visibility timeout), and the sweeper must not call a running parse stale."""
+    worker (visibility timeout), and the sweeper must not call a running parse stale (it beats:
+    articles/heartbeat.py)."""
     soft, hard = settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT
     visibility = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("visibility_timeout")
     stale = settings.STALE_PARSE_SECONDS
@@ -25,9 +26,11 @@ def parse_time_limits(app_configs=None, **kwargs) -> list[Error]:
              f"ZIT_VISIBILITY_TIMEOUT ({visibility}): a longer parse would be handed to a "
              "second worker while it still runs.")
         )
-    if stale <= hard:
+    beat = settings.PARSE_HEARTBEAT_SECONDS
+    if not 0 < 3 * beat <= stale:
         problems.append(
-            ("articles.E003", f"ZIT_STALE_PARSE_SECONDS ({stale}) must be above CELERY_TASK_TIME_LIMIT "
-             f"({hard}): the sweeper would send again parses that are still running.")
+            ("articles.E003", f"ZIT_STALE_PARSE_SECONDS ({stale}) must be at least three heartbeats "
+             f"(ZIT_PARSE_HEARTBEAT_SECONDS, {beat}, above 0): the sweeper would send again parses "
+             "that are still running.")
         )
     return [Error(message, id=code) for code, message in problems]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.parsing.pipeline import gc_paused
 from articles.parsing.types import BatchFact, EventDate, ParsedArticle, ParsedBulletin, ProjectFact
@@ -161,7 +162,8 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     bulletin.format = parsed.source.format
     bulletin.encoding = parsed.source.encoding or ""
     bulletin.parser_version = parsed.source.parser_version
-    bulletin.save(update_fields=["format", "encoding", "parser_version"])
+    bulletin.heartbeat_at = timezone.now()  # the write held the row: no beat landed meanwhile
+    bulletin.save(update_fields=["format", "encoding", "parser_version", "heartbeat_at"])
     return summary
 
 

@@ -61,6 +61,8 @@ class Bulletin(models.Model):
     queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始解析"), null=True, blank=True)
+    # The running parse's last sign of life (articles/heartbeat.py): stale when it stops.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成解析"), null=True, blank=True)
 
     class Meta:
@@ -78,6 +80,18 @@ class Bulletin(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("bulletin-detail", args=[self.pk])
+
+    @property
+    def heartbeat_age(self) -> int | None:
+        """Seconds since the parse's last sign of life (its start before the first beat)."""
+        last = self.heartbeat_at or self.started_at
+        return None if last is None else max(0, int((timezone.now() - last).total_seconds()))
+
+    @property
+    def parse_stalled(self) -> bool:
+        """"parsing", but silent for STALE_PARSE_SECONDS: its worker is gone (articles/heartbeat.py)."""
+        age = self.heartbeat_age
+        return self.status == self.Status.PARSING and age is not None and age > settings.STALE_PARSE_SECONDS
 
 
 class Article(Searchable, models.Model):

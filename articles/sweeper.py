@@ -2,9 +2,10 @@
 
 Two kinds of bulletin are picked up (see the docstring of articles/tasks.py for why):
 
-- **stale parsing** — ``parsing`` since longer than STALE_PARSE_SECONDS: its worker died and
-  its message is gone (file-system broker) or not yet handed out again (Redis). It goes
-  back to ``queued`` with its task id cleared and a fresh message is sent.
+- **stale parsing** — ``parsing`` with no heartbeat for STALE_PARSE_SECONDS
+  (articles/heartbeat.py): its worker died and its message is gone (file-system broker) or
+  not yet handed out again (Redis). It goes back to ``queued`` with its task id cleared and a
+  fresh message is sent. A row that a running write holds locked is skipped (PostgreSQL).
 - **unsent or lost queued** — ``queued`` with the "queue unavailable" error that
   `enqueue_parse` writes when the broker refused the message, or ``queued`` for longer
   than STALE_QUEUED_SECONDS (a message taken by a worker that then died before claiming).
@@ -23,10 +24,11 @@ import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .heartbeat import stale, stale_cutoff, unless_locked
 from .models import Bulletin
 from .tasks import enqueue_parse
 
@@ -52,16 +54,14 @@ def sweep(
 ) -> SweepResult:
     """Send again every stale parse and every queued bulletin without a message."""
     now = now or timezone.now()
-    parsing_cutoff = now - dt.timedelta(
-        seconds=settings.STALE_PARSE_SECONDS if parsing_older_than is None else parsing_older_than
-    )
+    parsing_cutoff = stale_cutoff(now, parsing_older_than)
     queued_cutoff = now - dt.timedelta(
         seconds=settings.STALE_QUEUED_SECONDS if queued_older_than is None else queued_older_than
     )
     result = SweepResult()
-    stale = Bulletin.objects.filter(status=Bulletin.Status.PARSING, started_at__lt=parsing_cutoff)
-    for pk, task_id in stale.values_list("pk", "task_id"):
-        same = Bulletin.objects.filter(pk=pk, status=Bulletin.Status.PARSING, task_id=task_id)
+    silent = Bulletin.objects.filter(stale(parsing_cutoff))
+    for pk, task_id in silent.order_by("pk").values_list("pk", "task_id"):
+        same = Bulletin.objects.filter(stale(parsing_cutoff), pk=pk, task_id=task_id)
         if dry_run or _take(same, now):
             result.parsing.append(pk)
     waiting = Bulletin.objects.filter(status=Bulletin.Status.QUEUED).filter(
@@ -84,11 +84,14 @@ def sweep(
     return result
 
 
+@transaction.atomic
 def _take(queryset, now: dt.datetime) -> bool:
-    """Put one bulletin back in the queue, if it is still in the state it was seen in."""
+    """Put one bulletin back in the queue, if it is still in the state it was seen in (and no
+    running write holds its row)."""
     return bool(
-        queryset.update(
-            status=Bulletin.Status.QUEUED, task_id="", progress=0, error="", started_at=None, queued_at=now
+        Bulletin.objects.filter(pk__in=unless_locked(queryset)).update(
+            status=Bulletin.Status.QUEUED, task_id="", progress=0, error="", started_at=None,
+            heartbeat_at=None, queued_at=now,
         )
     )
 

@@ -22,11 +22,12 @@ What brings a parse back after a crash, proven by tests/test_worker_crash.py:
 
 For the last two the worker runs a **sweeper** (`articles.sweeper`): at worker start
 (Celery's `worker_ready`, connected in config/celery.py) and every SWEEP_INTERVAL_SECONDS
-(300 s; 0 turns the periodic run off) it sends again every bulletin left ``parsing`` longer
-than STALE_PARSE_SECONDS (twice the hard time limit, so a parse that is still running is never
-sent twice) and every ``queued`` one whose message never left (its error says so) or has waited longer than
-STALE_QUEUED_SECONDS. The same is `manage.py requeue_stale`. A copy too many is harmless:
-the claim lets one through.
+(60 s; 0 turns the periodic run off) it sends again every bulletin ``parsing`` whose heartbeat
+stopped (none for STALE_PARSE_SECONDS, 120 s: a running parse beats with its progress and
+every PARSE_HEARTBEAT_SECONDS, see articles/heartbeat.py) and every ``queued`` one whose
+message never left (its error says so) or has waited longer than STALE_QUEUED_SECONDS. The
+same is `manage.py requeue_stale`, and an editor's "parse again" on a stale parse. A copy too
+many is harmless: the claim lets one through.
 
 A bulletin whose parse keeps killing its worker is not retried for ever: after
 MAX_ATTEMPTS claimed deliveries it is failed with a message; "parse again" starts afresh.
@@ -55,6 +56,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from .heartbeat import Heartbeat, stale, stale_cutoff, unless_locked
 from .ingest import store_parse
 from .models import Bulletin
 from .parsing.pipeline import parse_bytes
@@ -87,10 +89,12 @@ def claim(bulletin_id: int, task_id: str) -> bool:
     claimable = Bulletin.objects.filter(pk=bulletin_id).filter(
         Q(status=Bulletin.Status.QUEUED) | Q(status=Bulletin.Status.PARSING, task_id=task_id)
     )
+    now = timezone.now()
     claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=Bulletin.Status.PARSING,
         task_id=task_id,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         progress=0,
         error="",
         attempts=F("attempts") + 1,
@@ -107,9 +111,12 @@ def claim(bulletin_id: int, task_id: str) -> bool:
 
 
 def record_progress(bulletin_id: int, done: int, total: int) -> None:
-    """Write the parse's progress (10 % once claimed, 90 % when every article is read)."""
+    """Write the parse's progress (10 % once claimed, 90 % when every article is read); a
+    heartbeat too (articles/heartbeat.py)."""
     percent = 10 + int(80 * done / max(total, 1))
-    Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.PARSING).update(progress=percent)
+    Bulletin.objects.filter(pk=bulletin_id, status=Bulletin.Status.PARSING).update(
+        progress=percent, heartbeat_at=timezone.now()
+    )
 
 
 class ProgressReporter:
@@ -176,19 +183,22 @@ def parse_bulletin(self, bulletin_id: int) -> str:
     task_id = self.request.id or "eager"
     if not claim(bulletin_id, task_id):
         return "nothing to claim"
+    # A real worker beats in a thread meanwhile (an eager run has no worker to lose).
+    beating = Heartbeat(bulletin_id, task_id, 0 if self.request.is_eager else None)
     try:
-        bulletin = Bulletin.objects.select_related("file").get(pk=bulletin_id)
-        started = time.perf_counter()
-        parsed = parse_bytes(
-            bytes(bulletin.file.data),
-            path=bulletin.original_name or None,
-            issue_date=bulletin.issue_date,
-            publication=bulletin.publication,
-            gazetteer=load_gazetteer(),
-            progress=ProgressReporter(bulletin_id),
-        )
-        parsed_at = time.perf_counter()
-        summary = store_parse(bulletin, parsed)
+        with beating:
+            bulletin = Bulletin.objects.select_related("file").get(pk=bulletin_id)
+            started = time.perf_counter()
+            parsed = parse_bytes(
+                bytes(bulletin.file.data),
+                path=bulletin.original_name or None,
+                issue_date=bulletin.issue_date,
+                publication=bulletin.publication,
+                gazetteer=load_gazetteer(),
+                progress=ProgressReporter(bulletin_id),
+            )
+            parsed_at = time.perf_counter()
+            summary = store_parse(bulletin, parsed)
         log.info("bulletin %s: parse %.2f s, write %.2f s", bulletin_id, parsed_at - started,
                  time.perf_counter() - parsed_at)
     except UnreadableFile as exc:
@@ -224,10 +234,13 @@ def enqueue_parse(bulletin_id: int) -> None:
 
 @transaction.atomic
 def request_reparse(bulletin: Bulletin) -> bool:
-    """Queue a bulletin for parsing again unless it is being parsed right now."""
+    """Queue a bulletin for parsing again unless it is being parsed right now: a parse whose
+    heartbeat stopped (its worker died, articles/heartbeat.py) is not, and is queued afresh."""
+    free = Bulletin.objects.filter(pk=bulletin.pk).filter(
+        ~Q(status=Bulletin.Status.PARSING) | stale(stale_cutoff())
+    )
     updated = (
-        Bulletin.objects.filter(pk=bulletin.pk)
-        .exclude(status=Bulletin.Status.PARSING)
+        Bulletin.objects.filter(pk__in=unless_locked(free))
         .update(
             status=Bulletin.Status.QUEUED,
             progress=0,
@@ -235,6 +248,7 @@ def request_reparse(bulletin: Bulletin) -> bool:
             task_id="",
             attempts=0,
             started_at=None,
+            heartbeat_at=None,
             finished_at=None,
             queued_at=timezone.now(),
         )

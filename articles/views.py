@@ -124,6 +124,7 @@ def bulletin_status(request, pk: int):
             "status_label": bulletin.get_status_display(),
             "progress": bulletin.progress,
             "error": bulletin.error,
+            "stalled": bulletin.parse_stalled,
             "articles": bulletin.articles.count(),
         }
     )
@@ -136,7 +137,11 @@ def reparse(request, pk: int):
     if request_reparse(bulletin):
         messages.success(request, _("已重新排队解析；已审核的记录会保留。"))
     else:
-        messages.error(request, _("正在解析中，请稍后再试。"))
+        bulletin.refresh_from_db()
+        messages.error(request, _(
+            "正在解析中（%(age)s 秒前仍有进展），请稍后再试；超过 %(stale)s 秒没有进展时可以重新排队。"
+        ) % {"age": bulletin.heartbeat_age if bulletin.heartbeat_age is not None else "—",
+             "stale": settings.STALE_PARSE_SECONDS})
     return redirect(bulletin)
 
 

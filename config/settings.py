@@ -214,12 +214,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
-# The sweeper (articles/sweeper.py) re-sends bulletins left "parsing" this long by a dead
-# worker (kept above the hard time limit, so a live parse is never sent twice) and "queued"
-# ones whose message never left or was lost; it runs at worker start and every interval.
-STALE_PARSE_SECONDS = env_int("ZIT_STALE_PARSE_SECONDS", 2 * CELERY_TASK_TIME_LIMIT)
+# A running parse beats (Bulletin.heartbeat_at, articles/heartbeat.py) with its progress and
+# every PARSE_HEARTBEAT_SECONDS; the sweeper (articles/sweeper.py) re-sends bulletins "parsing"
+# whose heartbeat is older than STALE_PARSE_SECONDS (a dead worker: several beats missed) and
+# "queued" ones whose message never left or was lost; it runs at worker start and every interval.
+PARSE_HEARTBEAT_SECONDS = env_int("ZIT_PARSE_HEARTBEAT_SECONDS", 20)
+STALE_PARSE_SECONDS = env_int("ZIT_STALE_PARSE_SECONDS", 120)
 STALE_QUEUED_SECONDS = env_int("ZIT_STALE_QUEUED_SECONDS", 900)
-SWEEP_INTERVAL_SECONDS = env_int("ZIT_SWEEP_INTERVAL", 300)
+SWEEP_INTERVAL_SECONDS = env_int("ZIT_SWEEP_INTERVAL", 60)
 
 # --- Production hardening, on whenever DEBUG is off and HTTPS is declared.
 SECURE_HTTPS = env_bool("ZIT_HTTPS", False)

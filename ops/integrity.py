@@ -12,8 +12,8 @@ Each check returns a `Finding` (what is wrong, in plain words, and which rows) o
 - ``amount-mismatch``: a project or batch whose stored `amount_yuan` differs from
   `projects.money.to_yuan` of its amount, currency and year (e.g. a currency rate edited
   after the conversion);
-- ``stale-parse``: a bulletin "parsing" for longer than STALE_PARSE_SECONDS (its worker
-  died; the workers' sweeper or `manage.py requeue_stale` sends it again).
+- ``stale-parse``: a bulletin "parsing" without a heartbeat for STALE_PARSE_SECONDS (its
+  worker died; the workers' sweeper or `manage.py requeue_stale` sends it again).
 
 - ``stored-totals-mismatch``: where the zone-month rollup `projects.TotalsCell` exists
   (derived data that projects/totals.py reads), its cells summed per kind, zone, month and
@@ -33,9 +33,9 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from articles.heartbeat import stale, stale_cutoff
 from articles.models import Bulletin, Mention
 from projects.models import Batch, Project
 from projects.money import to_yuan
@@ -143,13 +143,12 @@ def amount_mismatches() -> Iterable[Finding]:
 
 
 def stale_parses() -> Iterable[Finding]:
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.STALE_PARSE_SECONDS)
-    rows = Bulletin.objects.filter(status=Bulletin.Status.PARSING, started_at__lt=cutoff).order_by("pk")
+    rows = Bulletin.objects.filter(stale(stale_cutoff())).order_by("pk")
     if rows.exists():
         yield Finding(
             "stale-parse",
-            f"bulletins 'parsing' for more than {settings.STALE_PARSE_SECONDS} s: their worker died "
-            "(run `manage.py requeue_stale`)",
+            f"bulletins 'parsing' without a heartbeat for {settings.STALE_PARSE_SECONDS} s: their "
+            "worker died (run `manage.py requeue_stale`)",
             [f"bulletin {b.pk} since {b.started_at:%Y-%m-%d %H:%M}" for b in rows[:20]],
             rows.count(),
         )

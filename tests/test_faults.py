@@ -253,7 +253,8 @@ def settings_in_subprocess(**env: str) -> subprocess.CompletedProcess:
 def test_time_limits_stay_well_below_the_redis_visibility_timeout():
     soft, hard = settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT
     assert 0 < soft < hard
-    assert settings.STALE_PARSE_SECONDS > hard  # the sweeper never calls a running parse stale
+    # The sweeper never calls a running parse stale: it beats (articles/heartbeat.py) far more often.
+    assert settings.STALE_PARSE_SECONDS >= 3 * settings.PARSE_HEARTBEAT_SECONDS > 0
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
     if visibility is not None:  # this run uses Redis or RabbitMQ
         assert hard <= visibility / 2
@@ -265,6 +266,8 @@ def test_time_limits_stay_well_below_the_redis_visibility_timeout():
     # A configuration that breaks the rule is refused by `manage.py check` (scripts/test runs it).
     bad = settings_in_subprocess(**{**env, "ZIT_TASK_TIME_LIMIT": "2400", "ZIT_VISIBILITY_TIMEOUT": "3600"})
     assert bad.returncode != 0 and "articles.E002" in bad.stderr
+    deaf = settings_in_subprocess(**{**env, "ZIT_STALE_PARSE_SECONDS": "30", "ZIT_PARSE_HEARTBEAT_SECONDS": "20"})
+    assert deaf.returncode != 0 and "articles.E003" in deaf.stderr
 
 
 @pytest.mark.worker

@@ -10,12 +10,16 @@ mid-parse every time.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import signal
 import time
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import Bulletin
 from tests.fault_tools import (
@@ -121,3 +125,46 @@ def test_whole_worker_killed_on_redis_is_redelivered_after_the_visibility_timeou
     workers.start(CELERY_VISIBILITY_TIMEOUT="2", ZIT_SWEEP_INTERVAL="0")
     assert_parsed_exactly_once(bulletin, data, workers)
     assert Bulletin.objects.get(pk=bulletin.pk).task_id == lost_task  # the same message, redelivered
+
+
+def test_whole_worker_killed_is_requeued_by_requeue_stale_once_its_heartbeat_stops(editor, workers, settings):
+    """Goes by the heartbeat, not the start: a parse that started an hour ago but beats is left
+    alone; once its worker is killed whole, `requeue_stale` sends it again after the heartbeat
+    window (seconds here, minutes by default — not the half hour of twice the hard limit)."""
+    settings.STALE_PARSE_SECONDS = 3  # what `requeue_stale` (run here, in the test) reads
+    first = workers.start(ZIT_TEST_SLOW_PARSE_SECONDS="1.0", ZIT_PARSE_HEARTBEAT_SECONDS="1", ZIT_SWEEP_INTERVAL="0")
+    bulletin, data = start_parse_and_wait_mid_way(editor, workers, tag="丁")
+    Bulletin.objects.filter(pk=bulletin.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    time.sleep(settings.STALE_PARSE_SECONDS + 1)  # longer than the window: only the beats keep it alive
+    out = io.StringIO()
+    call_command("requeue_stale", stdout=out)
+    assert out.getvalue() == "nothing to re-queue\n"
+    assert bulletin_state(bulletin.pk)[0] == "parsing"
+
+    first.kill()
+    killed_at = time.monotonic()
+    wait_for(lambda: call_command("requeue_stale", stdout=out) or "re-queued 1 stale parse" in out.getvalue(),
+             timeout=30, interval=0.5)
+    silent_for = time.monotonic() - killed_at
+    print(f"re-queued {silent_for:.1f} s after the kill (window {settings.STALE_PARSE_SECONDS} s)")
+    assert bulletin_state(bulletin.pk)[0] == "queued"
+    workers.start(ZIT_SWEEP_INTERVAL="0")
+    assert_parsed_exactly_once(bulletin, data, workers)
+
+
+def test_a_parse_beats_while_one_long_step_runs(editor, workers):
+    """The heartbeat thread: while one article takes long (the test hook's sleep), no progress is
+    written, and the heartbeat still moves."""
+    workers.start(ZIT_TEST_SLOW_PARSE_SECONDS="4", ZIT_PARSE_HEARTBEAT_SECONDS="1", ZIT_SWEEP_INTERVAL="0")
+    assert upload(editor, generated_page(2, tag="戊")).status_code == 302
+    bulletin = Bulletin.objects.get()
+    wait_for(lambda: Bulletin.objects.filter(pk=bulletin.pk, status="parsing", progress__gt=10).exists(), timeout=30)
+    seen = set()
+    for _ in range(6):
+        row = Bulletin.objects.filter(pk=bulletin.pk).values("progress", "heartbeat_at").get()
+        seen.add((row["progress"], row["heartbeat_at"]))
+        time.sleep(0.5)
+    progresses = {progress for progress, _beat in seen}
+    assert len(progresses) == 1, "an article ended meanwhile: the step was not long enough"
+    assert len(seen) >= 2  # the same progress, later heartbeats
+    wait_for(lambda: Bulletin.objects.filter(pk=bulletin.pk, status="parsed").exists(), timeout=45)

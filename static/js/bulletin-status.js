@@ -1,5 +1,6 @@
 // Polls a bulletin's parse status and reloads the page once the parse ends,
-// so editors never press refresh. No inline script: the URL comes from a data attribute.
+// so editors never press refresh (and once it has gone silent: its worker died, the page
+// then offers "re-queue"). No inline script: the URL comes from a data attribute.
 (function () {
   "use strict";
   const box = document.getElementById("bulletin-status");
@@ -21,7 +22,9 @@
       .then((response) => response.json())
       .then((data) => {
         show(data);
-        if (running(data.status)) {
+        if (data.stalled && box.dataset.stalled !== "1") {
+          window.location.reload(); // the page offers "re-queue" once the parse has gone silent
+        } else if (running(data.status)) {
           window.setTimeout(poll, 1500);
         } else {
           window.location.reload();

@@ -15,7 +15,10 @@ from articles.sweeper import sweep
 
 
 class Command(BaseCommand):
-    help = "Re-queue bulletins stuck in 'parsing' (worker died) or queued without a message (broker down)."
+    help = (
+        "Re-queue bulletins 'parsing' whose heartbeat stopped (worker died) or queued without a message "
+        "(broker down)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,8 +26,8 @@ class Command(BaseCommand):
             type=float,
             default=None,
             metavar="SECONDS",
-            help=f"stale after this long in 'parsing' (default {settings.STALE_PARSE_SECONDS}); "
-            "0 only when no worker is running",
+            help=f"a parse is stale after this long without a heartbeat (default "
+            f"{settings.STALE_PARSE_SECONDS}); 0 only when no worker is running",
         )
         parser.add_argument(
             "--queued-older-than",
