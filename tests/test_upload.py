@@ -127,5 +127,6 @@ def test_the_bulletin_page_reports_status_for_polling(editor, django_capture_on_
         "status_label": bulletin.get_status_display(),
         "progress": 100,
         "error": "",
+        "stalled": False,
         "articles": 1,
     }
