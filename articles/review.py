@@ -13,6 +13,7 @@ quote, to that project, where the follow-through counts it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from django.db import transaction
 from projects import rollup
 from projects.dedup import event_offers, likely_duplicates_of
 from projects.models import Batch, Project, ReviewStatus
-from projects.services import set_review_status
+from projects.services import StaleRecord, lock, set_review_status, version_of
 
 from .models import Article, Mention
 
@@ -107,14 +108,30 @@ def article_items(article: Article) -> list[ReviewItem]:
     return review_items(article_mentions([article]))[article.pk]
 
 
+def article_version(records: Iterable[Project | Batch]) -> str:
+    """The version of the records a confirm-all would confirm (the form carries it as the page
+    drew them): any change to one of them, one more or one fewer, gives another."""
+    keys = sorted((type(record).__name__, record.pk, version_of(record)) for record in records)
+    return hashlib.sha256(repr(keys).encode()).hexdigest()[:16]
+
+
+def confirmable(record: Project | Batch | None) -> bool:
+    """What a confirm-all confirms: a candidate not merged into another record."""
+    return (record is not None and record.review_status == ReviewStatus.CANDIDATE
+            and record.merged_into_id is None)
+
+
 @transaction.atomic
 @rollup.deferred()
-def confirm_all(article: Article, user=None) -> int:
-    """Confirm every candidate the article quotes ("I have read it, all of it is right")."""
+def confirm_all(article: Article, user=None, version: str | None = None) -> int:
+    """Confirm every candidate the article quotes ("I have read it, all of it is right");
+    `version`: theirs as the page showed them (`article_version`), refused when it changed."""
     quoted = Mention.objects.filter(article=article)
-    pending = {"review_status": ReviewStatus.CANDIDATE, "merged_into__isnull": True}
-    projects = Project.objects.filter(pk__in=quoted.values("project_id"), **pending).order_by("pk")
-    batches = Batch.objects.filter(pk__in=quoted.values("batch_id"), **pending).order_by("pk")
-    return set_review_status(list(batches), ReviewStatus.CONFIRMED, user) + set_review_status(
-        list(projects), ReviewStatus.CONFIRMED, user
+    batches = lock(Batch, quoted.values_list("batch_id", flat=True)).values()  # batches first, always
+    projects = lock(Project, quoted.values_list("project_id", flat=True)).values()
+    batches, projects = [b for b in batches if confirmable(b)], [p for p in projects if confirmable(p)]
+    if version and version != article_version([*batches, *projects]):
+        raise StaleRecord()
+    return set_review_status(batches, ReviewStatus.CONFIRMED, user) + set_review_status(
+        projects, ReviewStatus.CONFIRMED, user
     )

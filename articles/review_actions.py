@@ -6,6 +6,12 @@ article's candidate list, re-rendered, which htmx swaps in where it was — no p
 editor's place and focus kept. Without JavaScript the same POST redirects back to the issue
 page at the record (`#item-N`), and the picker is a GET of the issue page itself
 (`?pick=N&q=…`). The rules live in services (`projects.services`, `articles.review`).
+
+Every form carries the version of its record as the page drew it (`version`; confirm-all: the
+article's). Each action locks the rows it changes, then compares: a record changed since (by
+another editor, a merge, a re-parse) is left alone and the editor gets 409 with the record as
+it is now — htmx swaps the fresh list in with the message; without htmx a short page says so
+and links back (`_stale`).
 """
 
 from __future__ import annotations
@@ -23,8 +29,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from projects import rollup
 from projects.dedup import event_targets, picker_matches
-from projects.models import Project, ReviewStatus
-from projects.services import merge_and_confirm, save_project_edit, set_batch, set_review_status
+from projects.models import Batch, Project, ReviewStatus
+from projects.services import (
+    StaleRecord,
+    check_version,
+    lock,
+    merge_and_confirm,
+    save_project_edit,
+    set_batch,
+    set_review_status,
+)
 
 from . import review
 from .forms import ProjectEditForm
@@ -42,18 +56,30 @@ def _place(mention: Mention) -> str:
     return f"{reverse('bulletin-detail', args=[mention.article.bulletin_id])}#item-{mention.pk}"
 
 
-def _answer(request, article: Article, focus: int | None = None, error: str = ""):
+def _answer(request, article: Article, focus: int | None = None, error: str = "", status: int = 200):
     """The article's candidates (htmx), else back to the issue page at the record."""
     if _htmx(request):
         return render(
             request,
             "articles/_review_list.html",
             {"article": article, "items": review.article_items(article), "focus": focus, "error": error},
+            status=status,
         )
     if error:
         messages.error(request, error)
     anchor = f"#item-{focus}" if focus else f"#article-{article.pk}"
     return redirect(reverse("bulletin-detail", args=[article.bulletin_id]) + anchor)
+
+
+def _stale(request, article: Article, focus: int | None, exc: StaleRecord):
+    """409: the page was drawn from an older version. With htmx, the article's list as it is
+    now, with the message; without, a page that says so and leads back to the record."""
+    message = "; ".join(exc.messages)
+    if _htmx(request):
+        return _answer(request, article, focus, message, status=409)
+    anchor = f"#item-{focus}" if focus else f"#article-{article.pk}"
+    back = reverse("bulletin-detail", args=[article.bulletin_id]) + anchor
+    return render(request, "articles/stale.html", {"message": message, "back": back}, status=409)
 
 
 def _mention(pk: int) -> Mention:
@@ -74,16 +100,34 @@ def act(request, pk: int):
         return HttpResponseBadRequest(_("未知操作"))
     try:
         if action in STATUS_ACTIONS:
+            _locked(request, record)
             set_review_status([record], STATUS_ACTIONS[action], user=request.user)
         elif action == "merge" and mention.project is not None:
-            merge_and_confirm(mention.project, _target(request), user=request.user)
+            target = _target(request)
+            _locked(request, mention.project, also=[target.pk])
+            merge_and_confirm(mention.project, target, user=request.user)
         elif action in ("members", "link", "unlink") and mention.batch is not None:
             _members(request, mention, action)
         else:
             return HttpResponseBadRequest(_("未知操作"))
+    except StaleRecord as exc:
+        return _stale(request, mention.article, pk, exc)
     except ValidationError as exc:
         return _answer(request, mention.article, pk, "; ".join(exc.messages))
     return _answer(request, mention.article, pk)
+
+
+def _locked(request, record: Project | Batch, also: list[int] = ()) -> None:
+    """Lock the record (and the projects `also` names, all projects in id order: the fixed order
+    of `projects.services.lock`), then refuse when the form was drawn from an older version."""
+    if isinstance(record, Batch):
+        fresh = lock(Batch, [record.pk]).get(record.pk)
+        lock(Project, also)
+    else:
+        fresh = lock(Project, [record.pk, *also]).get(record.pk)
+    if fresh is None:
+        raise ValidationError(_("这条记录已不存在。"))
+    check_version(fresh, request.POST.get("version"))
 
 
 def _target(request) -> Project:
@@ -100,12 +144,16 @@ def _members(request, mention: Mention, action: str) -> None:
     article found with the picker (`link`, `unlink`)."""
     batch = mention.batch
     if action == "members":
-        projects = Project.objects.filter(mentions__article=mention.article).distinct()
+        quoted = set(Mention.objects.filter(article=mention.article).values_list("project_id", flat=True))
+        _locked(request, batch, also=list(quoted - {None}))
+        projects = list(Project.objects.filter(pk__in=quoted - {None}))  # as they are now, locked
         ticked = set(map(int, filter(str.isdigit, request.POST.getlist("project"))))
         set_batch([p for p in projects if p.pk in ticked and p.batch_id != batch.pk], batch, request.user)
         set_batch([p for p in projects if p.pk not in ticked and p.batch_id == batch.pk], None, request.user)
         return
     project = _target(request)
+    _locked(request, batch, also=[project.pk])
+    project.refresh_from_db()
     if action == "link":
         set_batch([project], batch, request.user)
     elif project.batch_id == batch.pk:
@@ -120,7 +168,9 @@ def confirm_article(request, pk: int):
     if request.POST.get("action") != "confirm-all":
         return HttpResponseBadRequest(_("未知操作"))
     try:
-        review.confirm_all(article, user=request.user)
+        review.confirm_all(article, user=request.user, version=request.POST.get("version"))
+    except StaleRecord as exc:
+        return _stale(request, article, None, exc)
     except ValidationError as exc:
         return _answer(request, article, error="; ".join(exc.messages))
     return _answer(request, article)
@@ -139,8 +189,15 @@ def edit(request, pk: int):
         return _answer(request, mention.article, pk)
     form = ProjectEditForm(request.POST or None, instance=mention.project)
     if request.method == "POST" and form.is_valid():
-        save_project_edit(form.save(commit=False), request.user, changed=form.changed_data)
-        response = _answer(request, mention.article, pk)
+        try:
+            save_project_edit(form.save(commit=False), request.user, changed=form.changed_data,
+                              version=request.POST.get("version"))
+        except StaleRecord as exc:
+            response = _answer(request, mention.article, pk, "; ".join(exc.messages), status=409)
+        except ValidationError as exc:
+            response = _answer(request, mention.article, pk, "; ".join(exc.messages))
+        else:
+            response = _answer(request, mention.article, pk)
         response["HX-Retarget"] = f"#candidates-{mention.article_id}"  # the form stood in for one record
         response["HX-Reswap"] = "outerHTML"
         return response
