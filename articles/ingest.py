@@ -43,6 +43,16 @@ from .quote_match import OldQuote, QuoteIndex
 log = logging.getLogger(__name__)
 
 
+class NoArticles(Exception):
+    """The parse found no article in the file: nothing is written (a parse before it, if any,
+    stays as it was) and the parse fails with the reason (`articles.refusals.explain_no_articles`),
+    rather than a bulletin "parsed" with nothing in it."""
+
+    def __init__(self, file_format: str):
+        super().__init__(f"no articles found in the {file_format or 'unknown'} file")
+        self.file_format = file_format
+
+
 @dataclass
 class IngestSummary:
     articles: int = 0
@@ -106,7 +116,9 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
 
     Written in bulk (a fixed number of queries per thousand rows): the same rows, history
     rows (one "+" per project, event and batch, as a save would leave) and rollup cells
-    as saving each object would give."""
+    as saving each object would give. A parse without articles is refused (`NoArticles`)."""
+    if not parsed.articles:
+        raise NoArticles(parsed.source.format)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.issue_date is None and parsed.source.issue_date:  # read from the page's date line
         bulletin.issue_date = dt.date.fromisoformat(parsed.source.issue_date)

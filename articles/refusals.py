@@ -8,6 +8,7 @@ message, into a translatable sentence; an unknown refusal is shown as it is.
 
 from __future__ import annotations
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,3 +40,12 @@ def explain_refusal(reason: str) -> str:
         if reason.startswith(start):
             return _("%(sentence)s（%(reason)s）") % {"sentence": sentence, "reason": reason}
     return _("无法读取此文件：%(reason)s") % {"reason": reason}
+
+
+def explain_no_articles(file_format: str, size: int) -> str:
+    """Why a file that was read yielded no article, and what the editor can do about it."""
+    return _(
+        "没有找到文章：这份 %(format)s 文件（%(size)s）读出的文字里没有一篇报道（标题加正文）。"
+        "它是报纸或园区简报的版面吗？扫描的 PDF 需要先做文字识别。"
+        "没有写入任何结果，此前的解析结果（如有）保持不变。"
+    ) % {"format": (file_format or "?").upper(), "size": filesizeformat(size)}

@@ -57,12 +57,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .heartbeat import Heartbeat, stale, stale_cutoff, unless_locked
-from .ingest import store_parse
+from .ingest import NoArticles, store_parse
 from .models import Bulletin
 from .parsing.pipeline import parse_bytes
 from .parsing.types import UnreadableFile
 from .parsing.zones import load_gazetteer
-from .refusals import explain_refusal
+from .refusals import explain_no_articles, explain_refusal
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +203,9 @@ def parse_bulletin(self, bulletin_id: int) -> str:
                  time.perf_counter() - parsed_at)
     except UnreadableFile as exc:
         fail(bulletin_id, explain_refusal(str(exc)))
+        return "failed"
+    except NoArticles as exc:
+        fail(bulletin_id, explain_no_articles(exc.file_format, bulletin.size))
         return "failed"
     except SoftTimeLimitExceeded as exc:
         log.warning("parse of bulletin %s hit the soft time limit", bulletin_id)

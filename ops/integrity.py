@@ -2,7 +2,8 @@
 
 Each check returns a `Finding` (what is wrong, in plain words, and which rows) or nothing:
 
-- ``parsed-without-articles``: a bulletin marked parsed that has no articles;
+- ``parsed-without-articles``: a bulletin marked parsed that has no articles (a parse that
+  finds none fails with its reason, `articles.ingest.NoArticles`: only rows parsed before that);
 - ``project-without-evidence`` / ``batch-without-evidence``: a record (not merged away)
   without a single quote (`Mention`) to show where it came from;
 - ``dangling-reference``: a row pointing at a row that does not exist (a mention whose
