@@ -368,3 +368,47 @@ def test_a_reviewed_quote_the_parser_no_longer_reads_a_fact_from_is_kept_where_i
                                                                  before.extracted)
     assert kept.article.bulletin == target and kept.event == confirmed.events.get()
     assert list(Project.objects.all()) == [confirmed]
+
+
+def test_a_reviewed_quote_cleaned_slightly_otherwise_is_still_found_in_its_article():
+    """The new parse's sentence differs by a few characters (cleaned otherwise) and its zone and
+    name were corrected by an editor: the same record, by the nearly-same quote in the same article."""
+    target = bulletin()
+    store_parse(target, parsed())
+    confirmed = Project.objects.get()
+    confirmed.name, confirmed.zone = "湘江精工机床基地", Zone.objects.get(short_name="株洲高新区")
+    confirmed.review_status = ReviewStatus.CONFIRMED
+    confirmed.save()
+    again = parsed()
+    fact = again.articles[0].projects[0]
+    again.articles[0].projects[0] = dataclasses.replace(fact, quote=fact.quote.replace("，投资", "，计划投资"),
+                                                        quote_end=fact.quote_end + 2)
+
+    summary = store_parse(target, again)
+
+    assert (summary.projects, summary.attached_to_reviewed) == (0, 1)
+    assert list(Project.objects.all()) == [confirmed]
+    assert "计划投资" in confirmed.mentions.get().quote
+
+
+def test_two_facts_of_one_sentence_go_back_to_their_own_records():
+    """One sentence, two projects (the same quote): each reviewed record takes the fact the parser
+    read for it before (its earlier reading, `Mention.extracted`), whatever an editor renamed."""
+    target = bulletin()
+    first = parsed()
+    fact = first.articles[0].projects[0]
+    twin = dataclasses.replace(fact, name="精密轴承项目", investor="洞庭轴承")
+    first.articles[0].projects.append(twin)
+    store_parse(target, first)
+    machine, bearing = (Project.objects.get(name=n) for n in ("高端数控机床产业园项目", "精密轴承项目"))
+    for project, new_name in ((machine, "机床A"), (bearing, "轴承B")):
+        project.name, project.review_status = new_name, ReviewStatus.CONFIRMED
+        project.save()
+    again = parsed()
+    again.articles[0].projects[:] = [twin, fact]  # the parser now reads them in the other order
+
+    store_parse(target, again)
+
+    assert Project.objects.count() == 2
+    assert machine.mentions.get().extracted["name"] == "高端数控机床产业园项目"
+    assert bearing.mentions.get().extracted["name"] == "精密轴承项目"
