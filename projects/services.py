@@ -143,9 +143,7 @@ def save_project_edit(project: Project, user=None, changed: Iterable[str] | None
         edited, project = project, lock(Project, [project.pk]).get(project.pk)
         if project is None:
             raise ValidationError(_("这个项目已不存在。"))
-        check_version(project, version)
-        if project.merged_into_id is not None:
-            raise ValidationError(_("“%(name)s”已合并到其他记录，不能再审核。") % {"name": project})
+        check_version(project, version)  # a merged project may still be corrected (the admin)
         fields = _edited_fields(changed)
         for name in fields:
             attname = Project._meta.get_field(name).attname

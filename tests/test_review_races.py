@@ -174,3 +174,41 @@ def test_merging_a_into_b_while_b_into_a_neither_deadlocks_nor_loops(make_user):
     print(f"\n{rounds} rounds, A into B vs B into A: {dict(outcomes)}; wrong: {wrong}")
     assert wrong == []
     assert rollup_drift() == []
+
+
+def test_the_admin_bulk_confirm_and_merge_at_once_lose_nothing(make_user, slow_writes):
+    """The admin's actions (no version on their forms) are kept safe by the locks alone: the
+    confirm reads the candidate under its lock, so it never writes an older copy back."""
+    admins = [client_for(make_user("admin", "admin-a")), client_for(make_user("admin", "admin-b"))]
+    reader = client_for(make_user("analyst"))
+    changelist = reverse("admin:projects_project_changelist")
+    zone = make_zone()
+    rounds, outcomes, lost = 18, Counter(), []
+    for n in range(rounds):
+        kept, again, _mention = duplicate_pair(zone, 1000 + n)
+        before = confirmed_total(reader)
+        seconds = SLOW_WRITES[n % len(SLOW_WRITES)]
+
+        def confirm(seconds=seconds, again=again):
+            slow_writes.seconds = seconds
+            return admins[0].post(changelist, {"action": "confirm_selected", "_selected_action": [again.pk]})
+
+        def merge(kept=kept, again=again):
+            return admins[1].post(changelist, {"action": "merge_selected", "_selected_action": [again.pk],
+                                               "apply": "合并", "target": kept.pk})
+
+        answers = run_together(confirm, merge)
+        outcomes[(*map(answer_code, answers), f"slow {seconds}s")] += 1
+        again.refresh_from_db()
+        merged = again.merged_into_id == kept.pk
+        moved = not ProjectEvent.objects.filter(project=again).exists()
+        delta = confirmed_total(reader) - before
+        if any(isinstance(a, Exception) or a.status_code != 302 for a in answers):
+            lost.append((n, "not the admin's redirect (a 500?)"))
+        elif merged != moved:
+            lost.append((n, f"merge lost: merged={merged}, events moved={moved}, totals +{delta / YI} 亿"))
+        elif delta != (0 if merged else 10 * YI):
+            lost.append((n, f"totals +{delta / YI} 亿 (merged={merged})"))
+    print(f"\n{rounds} rounds, admin confirm vs admin merge: {dict(outcomes)}; wrong: {lost}")
+    assert lost == []
+    assert rollup_drift() == []
