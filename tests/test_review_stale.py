@@ -5,7 +5,9 @@ now and the reason; without, a 409 page that leads back; a fresh page acts again
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
@@ -137,3 +139,20 @@ def test_confirm_all_from_a_stale_page_confirms_nothing(editors, quoted):
     assert first_editor.post(url, {"action": "confirm-all", "version": fresh.group(1)}, **HTMX).status_code == 200
     assert Project.objects.get(pk=mention.project_id).review_status == ReviewStatus.CONFIRMED
     assert Project.objects.get(pk=other.project_id).review_status == ReviewStatus.REJECTED
+
+
+def test_htmx_swaps_the_409_in_and_keeps_its_other_answers(editors, quoted):
+    """htmx 2 swaps no 4xx by default; the page's htmx config makes a 409 (the list as it is now,
+    with the reason) swap like a 200, and leaves every other status as htmx's default has it —
+    resolved here as htmx does (`resolveResponseHandling`: the first entry whose `code` matches)."""
+    html = page_of(editors[0], quoted[0])
+    config = json.loads(html_unescape(re.search(r'name="htmx-config" content=\'([^\']*)\'', html).group(1)))
+
+    def handling(status: int) -> dict:
+        return next(entry for entry in config["responseHandling"] if re.search(entry["code"], str(status)))
+
+    assert handling(409)["swap"] and not handling(409).get("error")
+    assert handling(200)["swap"] and handling(302)["swap"]
+    assert not handling(204)["swap"]
+    for status in (400, 403, 404, 500, 503):
+        assert not handling(status)["swap"] and handling(status)["error"]
