@@ -40,7 +40,7 @@ from projects.services import (
     set_review_status,
 )
 
-from . import review
+from . import review, review_page
 from .forms import ProjectEditForm
 from .models import Article, Mention
 
@@ -51,24 +51,35 @@ def _htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _place(mention: Mention) -> str:
+def _view(request) -> dict:
+    """The page and filter of the issue page the action came from (`articles.review_page`), for
+    the answer's forms to carry on and the redirect to return to."""
+    view = review_page.view_of_action(request.POST if request.method == "POST" else request.GET)
+    return {"review_view": view, "review_back": view.query() if view else ""}
+
+
+def _issue_page(request, bulletin_id: int, anchor: str) -> str:
+    """The issue page the action came from (same page, same filter), at the anchor."""
+    back = _view(request)["review_back"]
+    return reverse("bulletin-detail", args=[bulletin_id]) + (f"?{back}" if back else "") + anchor
+
+
+def _place(request, mention: Mention) -> str:
     """The record's place on the issue page."""
-    return f"{reverse('bulletin-detail', args=[mention.article.bulletin_id])}#item-{mention.pk}"
+    return _issue_page(request, mention.article.bulletin_id, f"#item-{mention.pk}")
 
 
 def _answer(request, article: Article, focus: int | None = None, error: str = "", status: int = 200):
     """The article's candidates (htmx), else back to the issue page at the record."""
     if _htmx(request):
-        return render(
-            request,
-            "articles/_review_list.html",
-            {"article": article, "items": review.article_items(article), "focus": focus, "error": error},
-            status=status,
-        )
+        return render(request, "articles/_review_list.html", {
+            "article": article, "items": review.article_items(article), "focus": focus, "error": error,
+            **_view(request),
+        }, status=status)
     if error:
         messages.error(request, error)
     anchor = f"#item-{focus}" if focus else f"#article-{article.pk}"
-    return redirect(reverse("bulletin-detail", args=[article.bulletin_id]) + anchor)
+    return redirect(_issue_page(request, article.bulletin_id, anchor))
 
 
 def _stale(request, article: Article, focus: int | None, exc: StaleRecord):
@@ -78,7 +89,7 @@ def _stale(request, article: Article, focus: int | None, exc: StaleRecord):
     if _htmx(request):
         return _answer(request, article, focus, message, status=409)
     anchor = f"#item-{focus}" if focus else f"#article-{article.pk}"
-    back = reverse("bulletin-detail", args=[article.bulletin_id]) + anchor
+    back = _issue_page(request, article.bulletin_id, anchor)
     return render(request, "articles/stale.html", {"message": message, "back": back}, status=409)
 
 
@@ -184,7 +195,7 @@ def edit(request, pk: int):
         return HttpResponseBadRequest(_("未知操作"))
     if not _htmx(request):
         edit_page = reverse("edit-project", args=[mention.project_id])
-        return redirect(f"{edit_page}?{urlencode({'next': _place(mention)})}")
+        return redirect(f"{edit_page}?{urlencode({'next': _place(request, mention)})}")
     if request.GET.get("cancel"):
         return _answer(request, mention.article, pk)
     form = ProjectEditForm(request.POST or None, instance=mention.project)
@@ -201,7 +212,7 @@ def edit(request, pk: int):
         response["HX-Retarget"] = f"#candidates-{mention.article_id}"  # the form stood in for one record
         response["HX-Reswap"] = "outerHTML"
         return response
-    return render(request, "articles/_review_edit.html", {"form": form, "mention": mention},
+    return render(request, "articles/_review_edit.html", {"form": form, "mention": mention, **_view(request)},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -214,5 +225,5 @@ def pick(request, pk: int):
     matches = picker_matches(query, mention.project)
     return render(request, "articles/_picker_results.html", {
         "mention": mention, "q": query, "matches": matches,
-        "event_targets": event_targets(mention.project, matches),
+        "event_targets": event_targets(mention.project, matches), **_view(request),
     })

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from projects.models import Batch, Project, ReviewStatus
 
-from .models import Article, Bulletin, Mention
+from .models import Bulletin, Mention
 
 
 @dataclass
@@ -65,12 +65,6 @@ def review_counts(bulletins: list[Bulletin]) -> None:
             counts[bulletin_id][status] = counts[bulletin_id].get(status, 0) + n
     for bulletin in bulletins:
         bulletin.review_counts = counts[bulletin.pk]
-
-
-def bulletins_with_articles() -> QuerySet[Bulletin]:
-    """Issues and their articles with their zones (their quotes: `articles.review`)."""
-    articles = Article.objects.defer("search_document").prefetch_related("zones")
-    return Bulletin.objects.prefetch_related(Prefetch("articles", queryset=articles))
 
 
 def projects_with_sources() -> QuerySet[Project]:

@@ -4,6 +4,8 @@ Thin views over services and selectors."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -23,7 +25,7 @@ from projects.filters import ProjectFilter
 from projects.models import Batch, ReviewStatus
 from projects.views import PAGE_SIZE
 
-from . import review, selectors
+from . import review, review_page, selectors
 from . import search as article_search
 from .forms import UploadForm
 from .models import Article, Bulletin
@@ -88,8 +90,15 @@ def upload_peek(request):
 @public_read_only
 @require_safe
 def bulletin_detail(request, pk: int):
-    bulletin = get_object_or_404(selectors.bulletins_with_articles(), pk=pk)
-    articles = list(bulletin.articles.all())
+    """The review page: one page of the issue's articles (`articles.review_page`), each with its
+    text, its quotes marked, and its records with their suggestions and actions."""
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    counts = review_page.issue_counts(bulletin)
+    can_review = request.user.has_perm("projects.change_project")
+    view = review_page.review_view(request.GET, review_page.default_show(counts, can_review))
+    page = review_page.review_page(bulletin, view, counts)
+    view = replace(view, page=page.number)
+    articles = list(page.object_list)
     mentions = review.article_mentions(articles)
     items = review.review_items(mentions)
     picking = _picking(request)
@@ -101,7 +110,11 @@ def bulletin_detail(request, pk: int):
         }
         for article in articles
     ]
-    context = {"bulletin": bulletin, "articles": sections, "picking": picking}
+    context = {
+        "bulletin": bulletin, "articles": sections, "picking": picking, "page": page, "view": view,
+        "counts": counts, "zones": review_page.issue_zones(bulletin),
+        "page_numbers": review_page.page_numbers(page), "review_view": view, "review_back": view.query(),
+    }
     if picking is not None:  # the picker without JavaScript: its answers in the page
         target = next((i.mention for s in sections for i in s["items"] if i.mention.pk == picking), None)
         context["picked"] = picker_matches(request.GET.get("q", ""), target.project if target else None)

@@ -150,7 +150,10 @@ def test_the_review_page_edit_link_comes_back_to_the_candidate(editor):
     page = editor.get(article.bulletin.get_absolute_url()).content.decode()
     # The edit page (without JavaScript; with it, the form opens in place) returns to the
     # record's block on the issue page (#item-N; #mention-N is its quote in the text).
-    link = f"/bulletins/review/project/{project.pk}/edit/?next=/bulletins/{article.bulletin.pk}/%23item-{mention.pk}"
+    # The page and filter it was on come back too (issue 15: the review page is paginated).
+    back = "%3Fshow%3Dpending"
+    link = (f"/bulletins/review/project/{project.pk}/edit/"
+            f"?next=/bulletins/{article.bulletin.pk}/{back}%23item-{mention.pk}")
     assert link in page
 
 

@@ -61,8 +61,9 @@ PAGES = {
     "project page": (lambda w: f"/projects/{w['pA1'].pk}/", 8),
     "batch page": (lambda w: f"/batches/{w['BA'].pk}/", 8),  # + its history (issue 13.5)
     "bulletin list": (lambda w: "/bulletins/", 8),  # + review counts of projects and of batches
-    # + the members of the quoted batches (the review page's batch blocks)
-    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 9),
+    # + the members of the quoted batches (the review page's batch blocks), + the issue's article
+    # and pending-record counts and its zones (the paginated review page, issue 15)
+    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 12),
     "article page": (lambda w: f"/bulletins/articles/{w['article'].pk}/", 6),
 }
 
