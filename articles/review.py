@@ -5,7 +5,8 @@ An article quotes a record once or several times (and after a merge, two quotes 
 one project): the page lists each record once per article, with all its quotes, so that an
 editor reviews a project once. A batch comes with the article's projects to tick as its
 members, and the members it has elsewhere. Likely duplicates of every candidate of the page
-come from one query (`projects.dedup.likely_duplicates_of`). A candidate that reports a later
+come from one bounded query (`projects.dedup.likely_duplicates_of`); the page is one page of
+articles (`articles.review_page`), so its work does not grow with the issue. A candidate that reports a later
 step of a confirmed one (a 开工 of a project signed earlier) is offered first as "add as an event
 of #N" (`projects.dedup.event_offers`): the merge moves its event, with its own date, stage and
 quote, to that project, where the follow-through counts it.

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connections, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from .models import DatePrecision, Project, ReviewStatus, Stage
 from .search import CJK_START, _quote, filter_projects, terms, uses_index
@@ -59,14 +59,18 @@ def likely_duplicates_of(
 ) -> dict[int, list[tuple[Project, float]]]:
     """`likely_duplicates` of many projects (a review page) in one query.
 
-    The query keeps, in each project's zone, the projects that can reach the threshold: on
-    PostgreSQL through the name-and-investor grams (GIN) and the investor index, since a name
-    similarity ≥ NAME_SIMILARITY_THRESHOLD needs one shared character pair of the names'
-    distinctive parts, or two when the part has four pairs or more; a same investor needs one
-    investor inside the other. (The index cannot see pairs that are not two Chinese characters,
-    so names alike only in Latin letters or digits, or a two-character name inside a long one,
-    are found through their investor only.) Elsewhere (SQLite, small databases) every project
-    of those zones is read. The scoring itself is the same Python for both."""
+    The query keeps, in each project's zone, the projects that can reach the threshold, found
+    through the name-and-investor grams and the investor: a name similarity ≥
+    NAME_SIMILARITY_THRESHOLD needs one shared character pair of the names' distinctive parts,
+    or two when the part has four pairs or more; a same investor needs one investor inside the
+    other. On PostgreSQL the grams are a GIN-indexed match and the investor is indexed; on
+    SQLite the same grams are looked for in the stored search document (a scan, but never a
+    zone's whole project set read into Python). (The grams hold no pairs that are not two
+    Chinese characters, so names alike only in Latin letters or digits, or a two-character name
+    inside a long one, are found through their investor only.) The rows read are bounded
+    (`MAX_ROWS_PER_PROJECT` per project asked about, confirmed and newest first) so that a page's
+    work does not grow with a zone where a common pair is everywhere. The scoring itself is
+    Python, the same for both databases."""
     projects = list(projects)
     found: dict[int, list[tuple[Project, float]]] = {project.pk: [] for project in projects}
     zoned = [project for project in projects if project.zone_id is not None]
@@ -78,26 +82,25 @@ def likely_duplicates_of(
         .only(*SHOWN_FIELDS)
         .select_related("zone")
     )
-    by_zone: dict[int, list[Project]] = {}
+    grams: set[tuple[str, ...]] = set()
+    investors: set[str] = set()
+    for project in zoned:
+        any_of, parts = _could_match(project)
+        grams.update(any_of)
+        investors.update(parts)
     zones = sorted({project.zone_id for project in zoned})
-    if uses_index(others):
-        # One scan of the grams index for the whole page (its common grams read once, not once
-        # per zone), one of the investor index; the zones then filter the few rows found.
-        grams, investors = set(), set()
-        for project in zoned:
-            query, parts = _could_match(project)
-            grams.update(query)
-            investors.update(parts)
-        condition = Q(investor__in=sorted(investors))
-        if grams:
-            condition |= Q(search_document__grams=" | ".join(f"({query})" for query in sorted(grams)))
+    indexed = uses_index(others)
+    condition = Q(investor__in=sorted(investors)) | _grams_condition(sorted(grams), indexed)
+    rows = others.filter(condition, zone_id__in=zones).order_by(
+        Case(When(review_status=ReviewStatus.CONFIRMED, then=0), default=1), "-pk"
+    )[: MAX_ROWS_PER_PROJECT * len(zoned)]
+    if indexed:
         with transaction.atomic(using=others.db), connections[others.db].cursor() as cursor:
             # Many OR'ed conditions make a high cost estimate, and PostgreSQL would compile the
             # plan (JIT) first, which costs far more than the few index scans the plan holds.
             cursor.execute("SET LOCAL jit = off")
-            rows = list(others.filter(condition, zone_id__in=zones))
-    else:
-        rows = list(others.filter(zone_id__in=zones))
+            rows = list(rows)
+    by_zone: dict[int, list[Project]] = {}
     for other in rows:
         by_zone.setdefault(other.zone_id, []).append(other)
     for project in zoned:
@@ -116,6 +119,7 @@ def likely_duplicates_of(
 
 
 MAX_INVESTOR = 40  # characters of an investor whose every piece is looked up
+MAX_ROWS_PER_PROJECT = 200  # rows a page's suggestions read, per project asked about
 
 # What a suggestion shows (name, investor, zone, amount, date, stage, status).
 SHOWN_FIELDS = (
@@ -124,36 +128,53 @@ SHOWN_FIELDS = (
 )
 
 
+def _grams_condition(any_of: list[tuple[str, ...]], indexed: bool) -> Q:
+    """Rows whose grams hold every gram of one of the tuples: one tsquery over the GIN index on
+    PostgreSQL; elsewhere the stored document (`'gram' 'gram' …`) holds each quoted gram."""
+    if not any_of:
+        return Q(pk__in=[])
+    if indexed:
+        query = " | ".join(f"({' & '.join(map(_quote, each))})" for each in any_of)
+        return Q(search_document__grams=query)
+    condition = Q(pk__in=[])
+    for each in any_of:
+        both = Q()
+        for gram in each:
+            both &= Q(search_document__contains=f"'{gram}'")
+        condition |= both
+    return condition
+
+
 def _pairs(key: str) -> list[str]:
     """The character pairs of a name's distinctive part that the grams index holds (two CJK)."""
     pairs = [key[i : i + 2] for i in range(len(key) - 1)]
     return list(dict.fromkeys(pair for pair in pairs if all(ord(ch) >= CJK_START for ch in pair)))
 
 
-def _could_match(project: Project) -> tuple[list[str], list[str]]:
+def _could_match(project: Project) -> tuple[list[tuple[str, ...]], list[str]]:
     """What rows that may score ≥ the threshold against `project` hold (a superset, see
-    above): tsqueries over the grams, any of which may match, and investors equal to a piece
+    above): sets of grams, any of which a row may hold all of, and investors equal to a piece
     of `project`'s."""
-    queries: list[str] = []
+    any_of: list[tuple[str, ...]] = []
     key = name_key(project.name)
     pairs = _pairs(key)
     if len(key) == 1 and ord(key) >= CJK_START:
-        queries.append(_quote(key))
+        any_of.append((key,))
     elif 0 < len(pairs) < 4:
-        queries.extend(_quote(pair) for pair in pairs)
+        any_of.extend((pair,) for pair in pairs)
     elif pairs:
-        queries.extend(f"{_quote(a)} & {_quote(b)}" for a, b in itertools.combinations(pairs, 2))
+        any_of.extend(itertools.combinations(pairs, 2))
     investor = project.investor.strip()[:MAX_INVESTOR]
     if not investor:
-        return queries, []
+        return any_of, []
     # `project`'s investor inside the other's: the other's grams hold its distinctive pairs (the
     # generic words — 有限公司, 科技 … — left out: they are in most investors, and an AND
     # of fewer pairs only finds more).
     inside = [pair for piece in GENERIC_WORDS.split(investor) for pair in _pairs(piece)]
     if inside:
-        queries.append(" & ".join(map(_quote, dict.fromkeys(inside))))
+        any_of.append(tuple(dict.fromkeys(inside)))
     parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
-    return queries, sorted(parts)  # the other's investor inside `project`'s
+    return any_of, sorted(parts)  # the other's investor inside `project`'s
 
 
 PICKER_SIZE = 10

@@ -91,3 +91,53 @@ def test_the_review_page_reads_the_suggestions_in_one_query_whatever_the_candida
     assert len(second) == len(first)
     grams_queries = [q for q in second.captured_queries if "@@" in q["sql"]]
     assert len(grams_queries) == (1 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.fixture
+def read_projects():
+    """How many Project rows are read into Python (each read makes one instance)."""
+    from django.db.models.signals import post_init
+
+    read = []
+
+    def count(sender, **kwargs):
+        read.append(1)
+
+    post_init.connect(count, sender=Project)
+    yield read
+    post_init.disconnect(count, sender=Project)
+
+
+def crowd(zone, n: int, name: str) -> None:
+    """n confirmed projects of the zone, bulk-written with their search documents."""
+    from projects.search import document
+
+    rows = [Project(zone=zone, name=name.format(i), investor=f"甲乙{i}实业", review_status="confirmed")
+            for i in range(n)]
+    for row in rows:
+        row.search_document = document(*(getattr(row, field) for field in Project.SEARCHED_FIELDS))
+    Project.objects.bulk_create(rows, batch_size=500)
+
+
+def test_the_suggestions_never_read_a_zones_whole_project_set(read_projects):
+    """Issue 15: a page's suggestions read every project of the candidates' zones (18.5k in one
+    zone): now only the rows the grams or the investor allow, on either database."""
+    zone = make_zone()
+    crowd(zone, 2000, "园区第{}号标准厂房")  # nothing in common with the candidates
+    known = make_project(zone, name="宁德时代锂电池生产基地项目", review_status="confirmed")
+    candidates = [make_project(zone, name=name, investor=investor) for name, investor in NEW[:3]]
+    read_projects.clear()
+    found = dedup.likely_duplicates_of(candidates)
+    assert [p.pk for p, _score in found[candidates[0].pk]] == [known.pk]
+    assert len(read_projects) < 20, len(read_projects)
+
+
+def test_a_zone_where_every_project_looks_alike_costs_a_bounded_read(read_projects, monkeypatch):
+    monkeypatch.setattr(dedup, "MAX_ROWS_PER_PROJECT", 10, raising=False)
+    zone = make_zone()
+    crowd(zone, 300, "储能电池工厂{}号")
+    candidates = [make_project(zone, name="储能电池工厂", investor="") for _ in range(2)]
+    read_projects.clear()
+    found = dedup.likely_duplicates_of(candidates)
+    assert len(read_projects) <= 2 * 10 + 2
+    assert all(len(found[p.pk]) == dedup.MAX_CANDIDATES for p in candidates)  # still suggested
