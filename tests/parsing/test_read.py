@@ -11,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from articles.parsing import read
+from articles.parsing import docx
 from articles.parsing.clean import normalise
 from articles.parsing.read import read_document
 from articles.parsing.types import UnreadableFile
 
 OWN_TEXT = "高新区新签约项目十二个，总投资约八十亿元。\n园区将加快推进项目建设。"
+TRADITIONAL = "新竹科學園區簽約十二個項目，總投資約八十億元。\n園區將加快推進項目建設，預計明年完工。"
+UTF16_HINT = "looks like UTF-16 without a byte-order mark"
 
 # ---------------------------------------------------------------- builders
 
@@ -190,7 +192,7 @@ def test_docx_one_paragraph_per_line():
 
 
 def test_docx_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(read, "MAX_DOCX_XML_BYTES", 10_000)
+    monkeypatch.setattr(docx, "MAX_DOCX_XML_BYTES", 10_000)
     data = make_docx(["大"] * 5_000)
     with pytest.raises(UnreadableFile, match="too large once unpacked"):
         read_document(data)
@@ -198,7 +200,7 @@ def test_docx_bomb_is_refused(monkeypatch):
 
 def test_docx_with_a_lying_size_header_is_refused(monkeypatch):
     # Declare 100 bytes for a 15 kB document.xml: the stream must not trust the header.
-    monkeypatch.setattr(read, "MAX_DOCX_XML_BYTES", 10_000)
+    monkeypatch.setattr(docx, "MAX_DOCX_XML_BYTES", 10_000)
     data = bytearray(make_docx(["大"] * 5_000))
     central = data.rindex(b"PK\x01\x02")  # central directory entry of the last member
     data[central + 24 : central + 28] = (100).to_bytes(4, "little")
@@ -228,7 +230,10 @@ ERRORS = [
     ("random bytes", bytes(random.Random(7).randrange(256) for _ in range(4000)), "not a text, PDF"),
     ("random GBK pairs", random_gbk_pairs(800), "not a text, PDF"),
     ("latin-1 text", "café résumé naïve déjà".encode("latin-1"), "unknown text encoding"),
-    ("utf-16 without BOM", OWN_TEXT.encode("utf-16-le") * 3 + "abc".encode("utf-16-le"), "not a text, PDF"),
+    ("utf-16 without BOM", OWN_TEXT.encode("utf-16-le") * 3 + "abc".encode("utf-16-le"), UTF16_HINT),
+    ("utf-16-be without BOM", OWN_TEXT.encode("utf-16-be") * 3, UTF16_HINT),
+    ("english utf-16 without BOM", "Signed projects of the zone.\n".encode("utf-16-le") * 20, UTF16_HINT),
+    ("big5", TRADITIONAL.encode("big5") * 4, "looks like Big5 \\(traditional Chinese\\)"),
     ("bad BOM", b"\xef\xbb\xbf\xff\xfe\xfd", "is not valid utf-8"),
     ("zip that is not Word", None, "zip archive"),
     ("old .doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "save it as .docx"),
