@@ -60,6 +60,7 @@ from .heartbeat import Heartbeat, stale, stale_cutoff, unless_locked
 from .ingest import NoArticles, store_parse
 from .models import Bulletin
 from .parsing.pipeline import parse_bytes
+from .parsing.sandbox import ReadLimits
 from .parsing.types import UnreadableFile
 from .parsing.zones import load_gazetteer
 from .refusals import explain_no_articles, explain_refusal
@@ -196,6 +197,7 @@ def parse_bulletin(self, bulletin_id: int) -> str:
                 publication=bulletin.publication,
                 gazetteer=load_gazetteer(),
                 progress=ProgressReporter(bulletin_id),
+                read_limits=ReadLimits(settings.READ_MAX_MEMORY_BYTES, settings.READ_TIMEOUT_SECONDS),
             )
             parsed_at = time.perf_counter()
             summary = store_parse(bulletin, parsed)

@@ -1,5 +1,9 @@
-"""Accepting an upload: refuse what cannot be read, store the bytes once, queue the parse
-(`articles.tasks.enqueue_parse`)."""
+"""Accepting an upload: refuse what is cheaply seen to be unreadable, store the bytes once,
+queue the parse (`articles.tasks.enqueue_parse`).
+
+The request never reads a file (`articles.parsing.sniff`: size, type, a zip's directory, a
+text's encoding — milliseconds and megabytes whatever the bytes): reading is the worker's,
+under limits, and a file that fails there fails its bulletin with the reason."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from .models import Bulletin, StoredFile
 from .parsing.pipeline import printed_issue_date
-from .parsing.read import read_document
+from .parsing.sandbox import ReadLimitExceeded, ReadLimits
+from .parsing.sniff import sniff
 from .parsing.types import UnreadableFile
 from .refusals import explain_refusal
 from .tasks import enqueue_parse
@@ -38,8 +43,8 @@ def accept_upload(
     issue_date: dt.date | None = None,
     user=None,
 ) -> UploadResult:
-    """Check the bytes can be read, store them and queue the parse; the same bytes twice give
-    the existing bulletin."""
+    """Check the bytes cheaply, store them and queue the parse; the same bytes twice give the
+    existing bulletin."""
     if not data:
         raise UploadRefused(_("文件是空的。"))
     if len(data) > settings.UPLOAD_MAX_BYTES:
@@ -49,7 +54,7 @@ def accept_upload(
     if existing is not None:
         return UploadResult(existing, created=False)
     try:
-        document = read_document(data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        document = sniff(data, max_bytes=settings.UPLOAD_MAX_BYTES)
     except UnreadableFile as exc:
         raise UploadRefused(explain_refusal(str(exc))) from exc
     try:
@@ -81,14 +86,24 @@ def accept_upload(
 
 def propose_issue_date(data: bytes) -> dt.date | None:
     """The issue date the file prints on its date line (the date the parse would take if the
-    editor left it empty), or None when it prints none; UploadRefused, with the same words as
-    an upload, when the file would be refused."""
+    editor left it empty), or None when it prints none or cannot be read quickly;
+    UploadRefused, with the same words as an upload, when the file would be refused.
+
+    A text's top (`read.TOP_BYTES`) is read here; a PDF's first page or a Word file's first
+    paragraphs in a child process with tight limits (PEEK_*), since even one page can be
+    hostile: past them there is simply no proposal."""
     if not data:
         raise UploadRefused(_("文件是空的。"))
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise UploadRefused(too_large_message(len(data)))
     try:
-        return printed_issue_date(data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        sniffed = sniff(data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        limits = None
+        if sniffed.format in ("pdf", "docx"):
+            limits = ReadLimits(settings.PEEK_MAX_MEMORY_BYTES, settings.PEEK_TIMEOUT_SECONDS)
+        return printed_issue_date(data, max_bytes=settings.UPLOAD_MAX_BYTES, read_limits=limits)
+    except ReadLimitExceeded:
+        return None
     except UnreadableFile as exc:
         raise UploadRefused(explain_refusal(str(exc))) from exc
 

@@ -171,6 +171,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# The upload request only checks a file cheaply (articles/parsing/sniff.py); the worker reads
+# it in a child process capped at this much memory (address space) and time, and the upload
+# form's date proposal reads a file's top the same way with tighter caps
+# (articles/parsing/sandbox.py). The read's timeout stays below the task's soft time limit.
+READ_MAX_MEMORY_BYTES = env_int("ZIT_READ_MAX_MEMORY_MB", 768) * 1024 * 1024
+READ_TIMEOUT_SECONDS = env_int("ZIT_READ_TIMEOUT_SECONDS", 180)
+PEEK_MAX_MEMORY_BYTES = env_int("ZIT_PEEK_MAX_MEMORY_MB", 256) * 1024 * 1024
+PEEK_TIMEOUT_SECONDS = env_int("ZIT_PEEK_TIMEOUT_SECONDS", 10)
 
 # --- Celery: a file-system broker by default, Redis or RabbitMQ through CELERY_BROKER_URL.
 CELERY_FS_BROKER_DIR = Path(

@@ -1,9 +1,13 @@
 """Hostile files, generated here and uploaded through the real upload page as an editor.
 
-Each is either refused with a clear one-line message — leaving no Bulletin, StoredFile or
-Article row, no file under MEDIA_ROOT or the temporary directories, and no queued task — or,
-when it is legitimately readable text (emoji, right-to-left, a 100,000-character line, HTML
-with scripts), accepted, stored once in the database and parsed without a crash.
+Each is either refused by the upload's cheap checks with a clear one-line message — leaving
+no Bulletin, StoredFile or Article row, no file under MEDIA_ROOT or the temporary
+directories, and no queued task — or accepted and stored once, then read by the parse (in a
+limited child process, issue 15): parsed without a crash when it is legitimately readable
+(emoji, right-to-left, a 100,000-character line, HTML with scripts, thousands of scattered
+words), or its bulletin failed with the reason on its page and no article written (a zip bomb
+whose headers lie, an element flood, a PDF stream that inflates to 1 GiB). The same files
+through a real worker, with the processes' peak memory measured: tests/test_hostile_worker.py.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ from django.urls import reverse
 
 import articles.uploads
 from articles.models import Article, Bulletin, Mention, StoredFile
-from articles.parsing import read
+from articles.parsing import docx, read
 from projects.models import Batch, Project
+from tests import hostile_files
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "合肥高新区新签约项目\n\n本报讯（记者 周岚）3月8日，合肥高新区签约12个项目，总投资约186亿元。\n"
 W_NS = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
 MB = 1024 * 1024
+BIG5_PAGE = "新竹科學園區新簽約項目\n\n本報訊（記者 周嵐）3月8日，新竹科學園區簽約12個項目，總投資約186億元。\n"
 
 
 # --------------------------------------------------------------------------- file builders
@@ -165,6 +171,7 @@ class Hostile:
     name: str
     build: object
     refused_with: str | None  # words of the refusal message; None: accepted and parsed
+    failed_with: str | None = None  # accepted, then its parse fails with these words
 
 
 HOSTILE = [
@@ -172,7 +179,13 @@ HOSTILE = [
     Hostile("truncated-pdf", "cut.pdf", truncated_pdf, "truncated PDF"),
     Hostile("encrypted-pdf", "locked.pdf", encrypted_pdf, "encrypted PDF"),
     Hostile("docx-zip-bomb", "bomb.docx", docx_zip_bomb, "too large once unpacked"),
-    Hostile("docx-zip-bomb-lying-header", "bomb2.docx", docx_zip_bomb_lying, "corrupt Word"),
+    Hostile("docx-zip-bomb-lying-header", "bomb2.docx", docx_zip_bomb_lying, None, "Word 文件已损坏"),
+    Hostile("docx-element-flood", "flood.docx", hostile_files.docx_element_flood, None, "Word 文件过于复杂"),
+    Hostile("pdf-deflate-bomb", "bomb.pdf", hostile_files.deflate_bomb_pdf, None, "PDF 解压后过大"),
+    Hostile("pdf-scattered-words", "scattered.pdf", hostile_files.scattered_words_pdf, None),
+    Hostile("zip-of-50k-entries", "many.docx", lambda: hostile_files.zip_of_many_entries(50_000), "Word 文件过于复杂"),
+    Hostile("big5-text", "big5.txt", lambda: BIG5_PAGE.encode("big5") * 3, "Big5"),
+    Hostile("utf16-without-bom", "utf16.txt", lambda: PAGE.encode("utf-16-le"), "UTF-16"),
     Hostile("nul-heavy-binary", "nul.txt", nul_heavy_binary, "not a text, PDF, Word or HTML file"),
     Hostile("mixed-utf8-gbk", "mixed.txt", mixed_encodings, "unknown text encoding"),
     Hostile("html-script-deep-nesting", "deep.html", html_script_deep, None),
@@ -286,6 +299,15 @@ def test_hostile_file(case, editor, sandbox, queued, decompressed, django_captur
 
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     bulletin = Bulletin.objects.get()
+    if case.failed_with:
+        assert bulletin.status == "failed" and case.failed_with in bulletin.error, bulletin.error
+        assert "Traceback" not in bulletin.error and len(bulletin.error) < 300
+        assert not Article.objects.exists() and not Project.objects.exists()  # nothing half-written
+        assert bytes(bulletin.file.data) == data  # kept: "parse again" or a download can use it
+        page = editor.get(bulletin.get_absolute_url()).content.decode()
+        assert case.failed_with in page
+        return
+
     assert response["Location"] == bulletin.get_absolute_url()
     assert bulletin.status == "parsed" and bulletin.error == "", bulletin.error
     assert StoredFile.objects.get().size == len(data)
@@ -332,11 +354,11 @@ def test_a_lying_zip_bomb_is_inflated_no_further_than_its_declared_size(decompre
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert 0 < decompressed["bytes"] <= LYING_DECLARED <= read.MAX_DOCX_XML_BYTES
+    assert 0 < decompressed["bytes"] <= LYING_DECLARED <= docx.MAX_DOCX_XML_BYTES
     assert peak < 8 * LYING_DECLARED + 16 * MB
     print(
         f"\nlying zip bomb: {BOMB_REAL_BYTES:,} inside, {decompressed['bytes']:,} inflated "
-        f"(declared {LYING_DECLARED:,}; cap {read.MAX_DOCX_XML_BYTES:,}); peak memory {peak / MB:.0f} MB"
+        f"(declared {LYING_DECLARED:,}; cap {docx.MAX_DOCX_XML_BYTES:,}); peak memory {peak / MB:.0f} MB"
     )
 
 

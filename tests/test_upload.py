@@ -52,7 +52,6 @@ def encrypted_pdf() -> bytes:
 BAD_INPUTS = [
     ("empty.txt", b"", "空"),
     ("junk.bin", bytes(range(256)) * 64, None),
-    ("scan.pdf", blank_pdf(), "扫描图片"),
     ("locked.pdf", encrypted_pdf(), "已加密"),
     ("broken.txt", "合肥高新区".encode()[:-1] + b"\xff\xfe\x80\x81" * 20, None),
 ]
@@ -68,6 +67,20 @@ def test_bad_upload_is_refused_with_a_message_and_creates_nothing(editor, name, 
         assert words in " ".join(errors)
     assert Bulletin.objects.count() == 0
     assert StoredFile.objects.count() == 0
+
+
+def test_a_file_only_reading_can_refuse_fails_its_bulletin_with_the_reason_on_its_page(
+    editor, django_capture_on_commit_callbacks
+):
+    """A scan passes the upload's cheap checks (issue 15: the request never reads a file); the
+    worker's read finds no text, fails the bulletin, and its page says why."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(editor, "scan.pdf", blank_pdf())
+    bulletin = Bulletin.objects.get()
+    assert response.status_code == 302 and response["Location"] == bulletin.get_absolute_url()
+    assert bulletin.status == "failed" and "扫描图片" in bulletin.error
+    assert not Article.objects.exists()
+    assert "扫描图片" in editor.get(bulletin.get_absolute_url()).content.decode()
 
 
 def test_upload_over_the_size_limit_is_refused_before_it_is_read(editor, settings):

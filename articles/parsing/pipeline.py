@@ -21,6 +21,7 @@ from . import clean, read, split
 from .amounts import format_value
 from .extract import extract_article
 from .issue_date import issue_date_of
+from .sandbox import ReadLimits, read_isolated
 from .types import Amount, BatchFact, ParsedArticle, ParsedBulletin, ProjectFact, SourceInfo
 from .zones import Gazetteer, load_gazetteer
 
@@ -36,10 +37,16 @@ def parse_bytes(
     gazetteer: Gazetteer | None = None,
     max_bytes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    read_limits: ReadLimits | None = None,
 ) -> ParsedBulletin:
-    """Parse one uploaded file; raises `UnreadableFile` when it cannot be read."""
+    """Parse one uploaded file; raises `UnreadableFile` when it cannot be read. `read_limits`:
+    read the file in a limited child process (`sandbox.read_isolated`), as the worker does."""
+    if read_limits is not None:
+        document = read_isolated(data, read_limits, max_bytes=max_bytes)
+    else:
+        document = read.read_document(data, max_bytes=max_bytes)
     with gc_paused():
-        return _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress)
+        return _parse(data, document, path, issue_date, publication, gazetteer, progress)
 
 
 @contextmanager
@@ -56,17 +63,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def printed_issue_date(data: bytes, *, max_bytes: int | None = None) -> date | None:
+def printed_issue_date(
+    data: bytes, *, max_bytes: int | None = None, read_limits: ReadLimits | None = None
+) -> date | None:
     """The issue date a file prints on its own date line (None: it prints none) — what the parse
     takes when no issue date is given, so the upload form can propose it before the upload;
     raises `UnreadableFile` when the file cannot be read. Reads only the top of the file (the
     date line is among its first lines: `read.TOP_BYTES`), so that the form's request stays
-    short whatever the file's size."""
+    short whatever the file's size. `read_limits`: read it in a limited child process."""
+    if read_limits is not None:
+        limits = ReadLimits(read_limits.memory_bytes, read_limits.seconds, top=True)
+        return issue_date_of(read_isolated(data, limits, max_bytes=max_bytes).text)
     return issue_date_of(read.read_document(data, max_bytes=max_bytes, top=True).text)
 
 
-def _parse(data, path, issue_date, publication, gazetteer, max_bytes, progress) -> ParsedBulletin:
-    document = read.read_document(data, max_bytes=max_bytes)
+def _parse(data, document, path, issue_date, publication, gazetteer, progress) -> ParsedBulletin:
     if issue_date is None:  # none given: the page's own date line, if it prints one
         issue_date = issue_date_of(document.text)
     paragraphs = clean.clean_page(document.text)  # clean_page normalises (once)
