@@ -1,6 +1,7 @@
 """Benchmark 2: ingest throughput — upload → a real Celery worker → PostgreSQL.
 
     .venv/bin/python bench/ingest_throughput.py [--size 10] [--database zt_ingest] [--reparse]
+                                                [--long-sentence]
 
 Creates (fresh) and migrates the database, starts a real Celery worker (the command of
 scripts/worker, as tests/worker.py does) on Redis (db 9) against it, uploads the generated
@@ -11,7 +12,9 @@ timed in this process on the same machine just before; writing is the rest of th
 time (claim, progress updates and `store_parse`). Goal: writing costs less than parsing.
 The task logs its own phases (parse, write), read from the worker's log and printed beside
 the parse alone in one table row. `--reparse` then times storing the same parse again (every
-candidate replaced: the bulk delete with its history, then the write).
+candidate replaced: the bulk delete with its history, then the write). `--long-sentence`
+uploads the same amount of text as one comma-joined sentence (bench/long_sentence.py: a file
+whose full stops were lost, issue 15) instead of the bulletin.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def main() -> int:
     parser.add_argument("--size", type=float, default=10)
     parser.add_argument("--database", default="zt_ingest")
     parser.add_argument("--reparse", action="store_true", help="then time storing the same parse again")
+    parser.add_argument("--long-sentence", action="store_true", help="upload one comma-joined sentence")
     args = parser.parse_args()
     from bench.seed import ensure_database
 
@@ -64,9 +68,15 @@ def main() -> int:
     from bench.machine import print_machine
     from projects.models import Batch, Project
 
-    print(f"Benchmark 2: ingest throughput ({args.size:g} MB bulletin, upload → Celery worker → PostgreSQL)")
+    what = "text in one sentence" if args.long_sentence else "bulletin"
+    print(f"Benchmark 2: ingest throughput ({args.size:g} MB {what}, upload → Celery worker → PostgreSQL)")
     print_machine()
-    data = bulletin_bytes(args.size, seed=99)
+    if args.long_sentence:
+        from bench.long_sentence import long_sentence
+
+        data = long_sentence(int(args.size * 1024 * 1024), seed=99).encode("utf-8")
+    else:
+        data = bulletin_bytes(args.size, seed=99)
     gazetteer = load_gazetteer()
     start = time.perf_counter()
     parsed = parse_bytes(data, gazetteer=gazetteer)

@@ -835,11 +835,13 @@ class _Extractor:
         return [n.name for n in reversed(out)]
 
     def _earlier_names(self, back: re.Match, s: _Sentence) -> list[str]:
-        """ "上述两个项目": the names of the last projects mentioned before the sentence."""
+        """ "上述两个项目": the names of the last projects mentioned before the sentence (among
+        the recent ones only, like `_find`: a paragraph of thousands of projects, each followed
+        by "上述项目…", stays linear)."""
         raw = back.group("n")
         n = _count_value(raw) if raw else None
         names: list[str] = []
-        for entity in reversed(self.entities):
+        for entity in reversed(self.entities[-_RECENT_ENTITIES:]):
             first = entity.mentions[0]
             if first.sentence.start >= s.start or not entity.names:
                 continue
@@ -1090,11 +1092,19 @@ def _inside(hits: list[ZoneHit], start: int, end: int) -> bool:
 def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None:
     """Make every batch member the name of a project of the article (the JSON contract):
     a member merged into a project under another name takes that name; a member reported
-    nowhere else becomes a project of its own, without an amount, dated like its batch."""
+    nowhere else becomes a project of its own, without an amount, dated like its batch.
+
+    A member's project is looked up once (`projects` only grows at its end, so the first
+    project a name matches stays the first): a thousand batches listing the same names scan
+    the projects once per name, not once per batch."""
+    by_name: dict[str, ProjectFact] = {}
+    for p in projects:
+        by_name.setdefault(p.name, p)
+    found: dict[str, ProjectFact] = {}
     for batch in batches:
         linked: list[str] = []
         for member in batch.members:
-            fact = next((p for p in projects if p.name == member), None)
+            fact = found.get(member) or by_name.get(member)
             fact = fact or next((p for p in projects if p.name and _same_name(member, p.name)), None)
             if fact is None:
                 fact = ProjectFact(
@@ -1110,6 +1120,8 @@ def _link_members(batches: list[BatchFact], projects: list[ProjectFact]) -> None
                     industry=classify_industry(member),
                 )
                 projects.append(fact)
+                by_name.setdefault(member, fact)
+            found[member] = fact
             if fact.name not in linked:
                 linked.append(fact.name)
         batch.members = linked
