@@ -143,3 +143,35 @@ def test_the_bulletin_page_reports_status_for_polling(editor, django_capture_on_
         "stalled": False,
         "articles": 1,
     }
+
+
+@pytest.mark.parametrize("name", ["bulletin-sample.pdf", "bulletin-sample.docx", "bulletin-sample.gb18030.txt"])
+def test_the_upload_request_never_reads_the_file_the_worker_does_once(
+    editor, name, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 15: no reader runs in the web process; the parse reads the file once, in its
+    limited child process (which this test's spies cannot reach)."""
+    from articles.parsing import docx, pdf, read
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a reader ran in the web process")
+
+    # the work of each reader, looked up when it runs (so any way into a reader meets a spy)
+    for owner, attribute in ((pdf, "_pdf_lines"), (docx._Paragraphs, "read"), (read, "decode_text"),
+                             (read, "_html_to_text")):
+        monkeypatch.setattr(owner, attribute, refuse)
+    reads: list[str] = []
+    from articles.parsing import sandbox
+
+    real = sandbox.read_isolated
+    monkeypatch.setattr(sandbox, "read_isolated", lambda *a, **k: reads.append("child") or real(*a, **k))
+    from articles.parsing import pipeline
+
+    monkeypatch.setattr(pipeline, "read_isolated", sandbox.read_isolated)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(editor, name, sample_path(name).read_bytes())
+    assert response.status_code == 302
+    bulletin = Bulletin.objects.get()
+    assert bulletin.status == "parsed", bulletin.error
+    assert reads == ["child"]  # read once, in the child

@@ -42,7 +42,7 @@ class Sniffed:
 
 def sniff(data: bytes, *, max_bytes: int | None = None) -> Sniffed:
     """The file's type and encoding, or `UnreadableFile` for what can be refused cheaply."""
-    if not data or not data.strip():
+    if not data or data.isspace():  # isspace: no copy of the bytes, unlike strip
         raise UnreadableFile("empty file")
     if max_bytes is not None and len(data) > max_bytes:
         raise UnreadableFile(f"file too large: {_mb(len(data))} MB, the limit is {_mb(max_bytes)} MB")
