@@ -28,7 +28,7 @@ from zones.models import Zone
 
 from . import rollup, search
 from .models import Batch, DatePrecision, Project, ReviewStatus, Stage
-from .months import MONTH_RE, ends_by_q, parse_month
+from .months import FIRST_MONTH, LAST_MONTH, MONTH_RE, ends_by_q, parse_month
 from .widgets import MonthInput
 
 YI = Decimal(100_000_000)
@@ -39,6 +39,15 @@ DEFAULT_REVIEW_STATUS = [ReviewStatus.CONFIRMED.value]
 PROJECT_ONLY = ("q", "industry", "investor", "follow")
 # Query parameters that belong to the filter (and are kept in links, exports and the JSON URL).
 MONTH_FIELDS = ("month_from", "month_to")
+
+
+def _with_defaults(data) -> QueryDict:
+    """A mutable copy of the query with each filter's default filled in: confirmed records only,
+    unless the query asks for other review statuses."""
+    data = data.copy() if data is not None else QueryDict(mutable=True)
+    if not [v for v in data.getlist("review_status") if v]:
+        data.setlist("review_status", DEFAULT_REVIEW_STATUS)
+    return data
 
 
 def _empty(value) -> bool:
@@ -57,6 +66,15 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         loose = LOOSE_MONTH_RE.match(value)
         return f"{loose[1]}-{int(loose[2]):02d}" if loose and 1 <= int(loose[2]) <= 12 else value
+
+    def validate(self, value):
+        # Year 0 is no date, and a range ending in 9999-12 has no month after it: months outside
+        # FIRST_MONTH..LAST_MONTH are refused (and so fall back to no bound), not a 500.
+        super().validate(value)
+        if MONTH_RE.match(value or "") and not FIRST_MONTH <= value <= LAST_MONTH:
+            raise forms.ValidationError(
+                _("月份须在 %(first)s 至 %(last)s 之间。"), code="out_of_range",
+                params={"first": FIRST_MONTH, "last": LAST_MONTH})
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -165,14 +183,37 @@ class ProjectFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        # Confirmed records only, unless the query asks for other review statuses.
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if not [v for v in data.getlist("review_status") if v]:
-            data.setlist("review_status", DEFAULT_REVIEW_STATUS)
-        super().__init__(data, queryset=queryset, request=request, prefix=prefix)
+        super().__init__(_with_defaults(data), queryset=queryset, request=request, prefix=prefix)
         for lazy in self.filters.values():
             if isinstance(lazy, LazyChoiceFilter):
                 lazy.extra["choices"] = _memo(lazy.choices_from)
+
+    # --- invalid values fall back to the filter's default, in this one place -------------------
+
+    @property
+    def form(self):
+        """The filter form, of valid values only. Why: django-filter leaves an invalid field out
+        of `cleaned_data`, which silently drops that filter — `review_status=bogus` counted
+        candidates and rejected records with the confirmed ones. Here each invalid field is taken
+        out of `data` and its default put back (`_with_defaults`), once, before any queryset,
+        query string, export or link reads the state; `errors` still reports what was ignored."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            if self.is_bound and not form.is_valid():
+                self._ignored = form.errors
+                data = self.data.copy()
+                for name in form.errors:
+                    data.pop(name, None)
+                self.data = _with_defaults(data)
+                del self._form
+                super().form.is_valid()
+        return self._form
+
+    @property
+    def errors(self):
+        """The values ignored (the form as asked, before the fallback): the pages say which."""
+        form = self.form
+        return getattr(self, "_ignored", form.errors)
 
     # --- the filters ------------------------------------------------------------------------
 
@@ -226,7 +267,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def without(self, *names: str) -> ProjectFilter:
         """The same filter state minus some fields (e.g. the month range, for undated records)."""
-        data = self.data.copy()
+        data = self.form.data.copy()
         for name in names:
             data.pop(name, None)
         return type(self)(data, queryset=self.queryset, request=self.request)
@@ -240,7 +281,7 @@ class ProjectFilter(django_filters.FilterSet):
         """The filter state as a query string (what links, exports and the JSON URL carry)."""
         data = QueryDict(mutable=True)
         for name in self.filters:
-            values = [v for v in self.data.getlist(name) if v not in ("", None)]
+            values = [v for v in self.form.data.getlist(name) if v not in ("", None)]
             if values:
                 data.setlist(name, values)
         for name, value in overrides.items():

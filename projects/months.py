@@ -16,6 +16,9 @@ import re
 from django.db.models import Q
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# The months a filter accepts (`YYYY-MM` strings compare as months): outside them the date
+# arithmetic of a range (the month after its end, 24 months back) leaves Python's dates.
+FIRST_MONTH, LAST_MONTH = "1900-01", "2100-12"
 
 
 def parse_month(value: str) -> dt.date:
