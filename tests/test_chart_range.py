@@ -136,6 +136,6 @@ def test_the_fragment_and_exports_follow_the_same_range(analyst, world):
     assert "2011-03" not in months and sums["合计（有日期）"] == api(analyst)["total"]["amount_yuan"]
     months, sums = exported_months("range=all")
     assert "2011-03" in months and sums["合计（有日期）"] == api(analyst, "range=all")["total"]["amount_yuan"]
-    projects = analyst.get("/exports/projects.csv").content.decode("utf-8-sig")
+    projects = analyst.get("/exports/projects.csv").getvalue().decode("utf-8-sig")
     assert "十几年前的老项目" not in projects
-    assert "十几年前的老项目" in analyst.get("/exports/projects.csv?range=all").content.decode("utf-8-sig")
+    assert "十几年前的老项目" in analyst.get("/exports/projects.csv?range=all").getvalue().decode("utf-8-sig")

@@ -46,7 +46,7 @@ def api(client, query: str = "") -> dict:
 
 
 def read_csv(response) -> list[list[str]]:
-    body = response.content
+    body = response.getvalue()
     assert body.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM"
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
@@ -322,7 +322,7 @@ def test_totals_xlsx_equals_the_chart_figures(analyst, world):
     data = api(analyst)
     response = analyst.get("/exports/totals.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     _preamble, _header, rows = split_export(sheet.iter_rows(values_only=True))
     total = next(r for r in rows if r[0] == "合计（有日期）")
     assert Decimal(str(total[2])).quantize(Decimal("0.01")) == Decimal(data["total"]["amount_yuan"])
@@ -346,12 +346,16 @@ def test_projects_csv_lists_the_filtered_records_and_guards_formulas(analyst, wo
     assert counted == yuan("291.7261") + yuan("3")
 
 
-def test_projects_xlsx_guards_formulas(analyst, world):
+def test_projects_xlsx_writes_formula_like_text_as_text_cells(analyst, world):
+    """A name starting with `=` is a text cell shown as typed: no formula, and no visible
+    leading quote (issue 15, item 15)."""
     response = analyst.get("/exports/projects.xlsx?zone=成都高新区")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    names = [row[2] for row in split_export(sheet.iter_rows(values_only=True))[2]]
-    assert "'=成都日期不详项目" in names
-    assert all(not str(name).startswith("=") for name in names)
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    body = split_export(list(sheet.iter_rows(values_only=True)))[2]
+    cells = [row[2] for row in list(sheet.iter_rows())[-len(body):]]
+    named = [cell for cell in cells if cell.value == "=成都日期不详项目"]
+    assert len(named) == 1 and named[0].data_type == "s"
+    assert all(cell.data_type != "f" and not str(cell.value).startswith("'") for cell in cells)
 
 
 def test_unknown_export_is_404(analyst, world):
@@ -453,9 +457,9 @@ def test_project_list_query_count(analyst, world, django_assert_num_queries):
 def test_export_query_counts(analyst, world, django_assert_num_queries):
     # + the span of dated records (2) that sets the default range, as on the dashboard
     with django_assert_num_queries(6):
-        analyst.get("/exports/totals.csv")
+        analyst.get("/exports/totals.csv").getvalue()
     with django_assert_num_queries(6):  # session, user, span (2), projects, batches
-        analyst.get("/exports/projects.csv")
+        analyst.get("/exports/projects.csv").getvalue()
 
 
 @pytest.mark.parametrize("query", ["", "zone=成都高新区&zone=乐山高新区", "zone=<script>"])

@@ -41,8 +41,8 @@ def names(response) -> tuple[str, str]:
 
 def rows_of(response, fmt: str) -> list[list]:
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    return [list(row) for row in load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True)]
 
 
 @pytest.mark.parametrize(("kind", "fmt"), KINDS)
@@ -81,7 +81,7 @@ def test_an_english_reader_gets_english_fallback_words(analyst, world):
     ],
 )
 def test_the_sheet_title_fits_the_filter_and_excel(analyst, world, query, title):
-    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/projects.xlsx?{query}").content)).active
+    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/projects.xlsx?{query}").getvalue())).active
     assert sheet.title == title
     assert len(sheet.title) <= 31 and not re.search(r"[\[\]:*?/\\]", sheet.title)
 

@@ -111,7 +111,7 @@ def test_the_stalled_export_agrees_with_the_api(analyst, quoted):
     api = analyst.get(f"/api/follow-through/?{query}").json()
     response = analyst.get(f"/follow-through/stalled.csv?{query}")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     header_at = next(i for i, row in enumerate(rows) if row[:2] == ["编号", "名称"])
     table = rows[header_at + 1:]
     assert [int(row[0]) for row in table] == [item["id"] for item in api["stalled"]["items"]]
@@ -120,7 +120,7 @@ def test_the_stalled_export_agrees_with_the_api(analyst, quoted):
     assert table[0][15].endswith(quoted["P4"].get_absolute_url())
 
     xlsx = analyst.get(f"/follow-through/stalled.xlsx?{query}")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     header_at = next(i for i, row in enumerate(values) if row[:2] == ("编号", "名称"))
     assert [row[0] for row in values[header_at + 1:]] == [item["id"] for item in api["stalled"]["items"]]
@@ -128,5 +128,5 @@ def test_the_stalled_export_agrees_with_the_api(analyst, quoted):
 
 def test_the_export_headers_follow_the_language(analyst, quoted):
     response = analyst.get(f"/follow-through/stalled.csv?{AS_OF}", HTTP_ACCEPT_LANGUAGE="en")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert ["ID", "Name"] in [row[:2] for row in rows]

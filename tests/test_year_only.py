@@ -168,7 +168,7 @@ def test_the_totals_export_has_a_month_unknown_row_and_no_january_one(analyst, w
     assert sum(Decimal(v) for (zone, label), v in cells.items()
                if zone == "西安高新区" and label != "日期不详") == Decimal(yuan("215.2"))
 
-    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/totals.xlsx?{live}").content)).active
+    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/totals.xlsx?{live}").getvalue())).active
     _preamble, _header, body = split_export(sheet.iter_rows(values_only=True))
     cells = {(r[0], r[1]): Decimal(str(r[2])).quantize(Decimal("0.01")) for r in body}
     assert cells[("西安高新区", "2022 年 · 月份不详")] == Decimal(yuan("200.2"))
@@ -314,7 +314,7 @@ def test_the_exports_notes_say_what_the_range_leaves_out(analyst, world, live, k
     preamble, _header, _body = split_export(rows)
     assert ["未计入", LEFT_OUT_NOTE] in [row[:2] for row in preamble]
 
-    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/{kind}.xlsx?month_from=2022-03").content)).active
+    sheet = load_workbook(io.BytesIO(analyst.get(f"/exports/{kind}.xlsx?month_from=2022-03").getvalue())).active
     preamble, _header, _body = split_export(sheet.iter_rows(values_only=True))
     assert ["未计入", LEFT_OUT_NOTE] in [row[:2] for row in preamble]
 
