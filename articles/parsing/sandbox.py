@@ -68,10 +68,12 @@ def read_isolated(data: bytes, limits: ReadLimits, *, max_bytes: int | None = No
     try:
         out, err = child.communicate(data, timeout=limits.seconds)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
         _record(started, 0)
         raise ReadLimitExceeded(f"file too slow to read: stopped after {limits.seconds:g} s") from None
+    finally:  # timed out, or the caller interrupted (the task's soft time limit): no orphan reader
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
     try:
         answer = json.loads(out)
     except ValueError:
