@@ -316,3 +316,46 @@ def test_scattered_words_are_read_without_pdfminer_box_grouping(monkeypatch):
         seconds.append(time.process_time() - started)
         assert len(text.split()) >= words * 0.9
     print(f"\nscattered words, CPU seconds: 1,000 words {seconds[0]:.2f} s, 4,000 words {seconds[1]:.2f} s")
+
+
+W_DOC = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+
+
+def _raw_docx(xml: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", xml)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("label", "build", "message"),
+    [
+        ("a page drawing too much", lambda: make_pdf(b"BT /F1 4 Tf 0 0 Td " + b"(x) Tj " * 3000 + b"ET"),
+         "PDF page too complex: page 1 draws more than 2,000"),
+        ("XML nested too deep", lambda: _raw_docx(W_DOC + b"<w:p>" + b"<x>" * 5000), "nested more than 1000 deep"),
+        ("an entity declaration (billion laughs)", lambda: _raw_docx(
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            + W_DOC + b"<w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"), "unexpected DOCTYPE"),
+        ("too many elements", lambda: _raw_docx(W_DOC + b"<x/>" * 20_000 + b"</w:body></w:document>"),
+         "more than 10,000 XML elements"),
+    ],
+)
+def test_the_readers_own_limits_refuse_with_a_reason(monkeypatch, label, build, message):
+    """Issue 15: each limit of the readers, hit by a small file (the limits lowered here)."""
+    from articles.parsing import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PAGE_OBJECTS", 2000)
+    monkeypatch.setattr(docx, "MAX_XML_ELEMENTS", 10_000)
+    with pytest.raises(UnreadableFile, match=message):
+        read_document(build())
+
+
+def test_a_stream_inflating_past_the_budget_is_refused_before_it_is_held(monkeypatch):
+    from articles.parsing import pdf
+
+    monkeypatch.setattr(pdf, "MAX_INFLATED_BYTES", 4 * 1024 * 1024)
+    from tests.hostile_files import deflate_bomb_pdf
+
+    with pytest.raises(UnreadableFile, match="PDF too large once unpacked: its streams inflate to more than 4 MB"):
+        read_document(deflate_bomb_pdf(inflated=64 * 1024 * 1024))
