@@ -24,8 +24,9 @@ from .types import UnreadableFile
 
 # Characters, paths and images one page may draw; a dense newspaper page draws ~20,000.
 MAX_PAGE_OBJECTS = 200_000
-# Bytes all the file's streams may inflate to, together.
+# Bytes all the file's streams may inflate to, together, and the piece inflated at a time.
 MAX_INFLATED_BYTES = 256 * 1024 * 1024
+INFLATE_PIECE_BYTES = 16 * 1024 * 1024
 
 ENCRYPTED = "encrypted PDF: remove the password and upload again"
 
@@ -169,12 +170,18 @@ class _CappedZlib:
         self.budget = budget
 
     def decompress(self, data: bytes) -> bytes:
+        # In pieces, each counted as it comes: a bomb is refused holding at most the budget,
+        # never the whole stream and its joined copy at once.
         inflater = zlib.decompressobj()
-        out = inflater.decompress(data, max(self.budget.left, 0) + 1)
-        self.budget.take(len(out))
+        pieces = []
+        while data and not inflater.eof:
+            piece = inflater.decompress(data, INFLATE_PIECE_BYTES)
+            self.budget.take(len(piece))
+            pieces.append(piece)
+            data = inflater.unconsumed_tail
         if not inflater.eof:
             raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
-        return out
+        return b"".join(pieces)
 
     def decompressobj(self, *args, **kwargs) -> _CappedInflater:
         return _CappedInflater(zlib.decompressobj(*args, **kwargs), self.budget)
