@@ -9,8 +9,9 @@ from django.core.checks import Error, register
 @register()
 def parse_time_limits(app_configs=None, **kwargs) -> list[Error]:
     """A parse must end (soft, then hard limit) well before Redis hands its message to a second
-    worker (visibility timeout), and the sweeper must not call a running parse stale (it beats:
-    articles/heartbeat.py)."""
+    worker (visibility timeout), the sweeper must not call a running parse stale (it beats:
+    articles/heartbeat.py), and reading the file (articles/parsing/sandbox.py) must give up
+    before the parse's soft limit."""
     soft, hard = settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT
     visibility = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("visibility_timeout")
     stale = settings.STALE_PARSE_SECONDS
@@ -32,5 +33,12 @@ def parse_time_limits(app_configs=None, **kwargs) -> list[Error]:
             ("articles.E003", f"ZIT_STALE_PARSE_SECONDS ({stale}) must be at least three heartbeats "
              f"(ZIT_PARSE_HEARTBEAT_SECONDS, {beat}, above 0): the sweeper would send again parses "
              "that are still running.")
+        )
+    read = settings.READ_TIMEOUT_SECONDS
+    if not 0 < read < soft:
+        problems.append(
+            ("articles.E004", f"ZIT_READ_TIMEOUT_SECONDS ({read}) must be above 0 and below "
+             f"CELERY_TASK_SOFT_TIME_LIMIT ({soft}): a file too slow to read would end the whole parse "
+             "with the time-limit message instead of its own reason.")
         )
     return [Error(message, id=code) for code, message in problems]

@@ -268,6 +268,8 @@ def test_time_limits_stay_well_below_the_redis_visibility_timeout():
     assert bad.returncode != 0 and "articles.E002" in bad.stderr
     deaf = settings_in_subprocess(**{**env, "ZIT_STALE_PARSE_SECONDS": "30", "ZIT_PARSE_HEARTBEAT_SECONDS": "20"})
     assert deaf.returncode != 0 and "articles.E003" in deaf.stderr
+    slow_read = settings_in_subprocess(**{**env, "ZIT_READ_TIMEOUT_SECONDS": "600"})
+    assert slow_read.returncode != 0 and "articles.E004" in slow_read.stderr
 
 
 @pytest.mark.worker
