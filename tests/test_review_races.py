@@ -221,3 +221,37 @@ def test_the_admin_bulk_confirm_and_merge_at_once_lose_nothing(make_user, slow_w
     print(f"\n{rounds} rounds, admin confirm vs admin merge: {dict(outcomes)}; wrong: {lost}")
     assert lost == []
     assert rollup_drift() == []
+
+
+def test_the_admin_merging_a_into_b_while_b_into_a_neither_deadlocks_nor_loops(make_user):
+    """The same race through the admin's merge action, which carries no version: the fixed lock
+    order alone makes one merge wait, find its target merged and be refused with a message."""
+    admins = [client_for(make_user("admin", "admin-a")), client_for(make_user("admin", "admin-b"))]
+    changelist = reverse("admin:projects_project_changelist")
+    zone = make_zone()
+    rounds, outcomes, wrong = 12, Counter(), []
+    for n in range(rounds):
+        pair = [make_project(zone, name=f"后台互并{n}号项目{side}") for side in "甲乙"]
+        for project in pair:
+            make_event(project, Stage.SIGNED, project.date)
+
+        def merge(source, target, admin):
+            return lambda: admin.post(changelist, {"action": "merge_selected", "_selected_action": [source.pk],
+                                                   "apply": "合并", "target": target.pk}, follow=True)
+
+        answers = run_together(merge(pair[0], pair[1], admins[0]), merge(pair[1], pair[0], admins[1]))
+        outcomes[tuple(map(answer_code, answers))] += 1
+        for project in pair:
+            project.refresh_from_db()
+        merged = [p for p in pair if p.merged_into_id is not None]
+        if any(isinstance(a, Exception) or a.status_code != 200 for a in answers):
+            wrong.append((n, "500"))
+        elif len(merged) != 1:
+            wrong.append((n, f"{len(merged)} of the two merged (a loop when 2)"))
+        elif ProjectEvent.objects.filter(project=merged[0]).exists():
+            wrong.append((n, "events left on the merged project"))
+        elif not any("已被合并" in a.content.decode() or "已合并过" in a.content.decode() for a in answers):
+            wrong.append((n, "the refused merge said nothing"))
+    print(f"\n{rounds} rounds, admin A into B vs B into A: {dict(outcomes)}; wrong: {wrong}")
+    assert wrong == []
+    assert rollup_drift() == []
