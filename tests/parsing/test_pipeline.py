@@ -73,6 +73,8 @@ def test_unreadable_file_raises():
 def test_speed_at_least_one_megabyte_per_second():
     """A page mixing dense investment news with narrative, ~0.75 MB: at least 1 MB/s.
 
+    Measured in this process's CPU time, not wall-clock: the CI box has two cores shared
+    with a Celery worker and Chromium, and waiting for a core is not the parser's cost.
     (Text where every sentence carries amounts runs at about 1.1 MB/s on the dev machine.)
     """
     dense = (
@@ -85,9 +87,9 @@ def test_speed_at_least_one_megabyte_per_second():
     )
     text = ("园区新闻\n\n▶ 本报通讯员 某某\n\n" + (dense + narrative * 3) * 12 + "\n") * 60
     data = text.encode("utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     parse_bytes(data, issue_date=date(2022, 7, 1), gazetteer=GAZETTEER)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(data) / elapsed > 1_000_000, f"{len(data) / elapsed / 1e6:.2f} MB/s"
 
 
