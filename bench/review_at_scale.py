@@ -10,6 +10,13 @@ then renders, in-process as an editor, the issue's review page (`/bulletins/<pk>
 candidate with its suggestions and its actions) and the project list (`/projects/`), each
 `--runs` times after a warm-up, and prints the medians side by side with the page's query
 count. Goal: the review page < 300 ms. Idempotent: the issue is written once (by its hash).
+
+Then (issue 15: issues of 968 to 24,148 articles timed out) a big issue of `--articles` articles
+(24,148 by default, as the largest issue seen), two candidate projects each, in 300 of the
+seeded zones, written through the same ingest; the projects of its first half are then
+confirmed (an issue half reviewed). Its review page is timed on page 1 (an editor's default:
+the articles still pending), a middle page of all articles, a middle page of the pending ones
+and one zone's first page. Goal: < 500 ms each at 1M projects, a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -115,10 +122,96 @@ def issue_bulletin():
     return bulletin
 
 
+BIG_ZONES = 300
+
+
+def big_issue_parse(n_articles: int):
+    """A parse of n articles, two projects each, named from NAMES with a running number (so that
+    the suggestions search the grams of realistic names), in BIG_ZONES seeded zones."""
+    from articles.parsing.types import (
+        Amount,
+        EventDate,
+        ParsedArticle,
+        ParsedBulletin,
+        ProjectFact,
+        SourceInfo,
+    )
+    from zones.models import Zone
+
+    verified = Zone.objects.filter(verified=True).order_by("pk")
+    zones = list(verified.values_list("short_name", flat=True)[:BIG_ZONES])
+    articles = []
+    for index in range(n_articles):
+        zone = zones[index % len(zones)]
+        text, projects = f"{zone}项目建设快讯（{index}）。", []
+        for k in range(2):
+            name, investor = NAMES[(index + k) % len(NAMES)]
+            name = name.replace("项目", f"{index % 97}号项目")
+            quote = f"总投资{5 + k}亿元的{name}由{investor}投资建设。"
+            start = len(text)
+            text += quote
+            projects.append(ProjectFact(
+                name=name, zone=zone, investor=investor,
+                amount=Amount(Decimal((5 + k) * 100_000_000), "CNY", False, f"{5 + k}亿元"),
+                stage="signed", date=EventDate(2024, 5, 6), quote=quote,
+                quote_start=start, quote_end=len(text),
+            ))
+        articles.append(ParsedArticle(index=index, title=f"{zone}项目快讯{index}", subtitle=None, byline=None,
+                                      text=text, zones=[zone], projects=projects, batches=[]))
+    source = SourceInfo(path=None, sha256="", format="txt", encoding="utf-8", issue_date="2024-05-08",
+                        parser_version="bench")
+    return ParsedBulletin(source=source, articles=articles)
+
+
+def big_bulletin(n_articles: int):
+    """The big issue, written once (by its hash), its first half confirmed."""
+    import datetime as dt
+
+    from articles.ingest import store_parse
+    from articles.models import Bulletin, Mention, StoredFile
+    from projects.models import Project
+
+    data = f"bench review page: a {n_articles}-article issue".encode()
+    sha = hashlib.sha256(data).hexdigest()
+    bulletin = Bulletin.objects.filter(sha256=sha).first()
+    if bulletin is None:
+        stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
+        bulletin = Bulletin.objects.create(
+            publication="基准测试日报", issue_date=dt.date(2024, 5, 8), file=stored,
+            sha256=sha, size=len(data), status=Bulletin.Status.PARSED,
+        )
+        start = time.perf_counter()
+        store_parse(bulletin, big_issue_parse(n_articles))
+        half = Mention.objects.filter(article__bulletin=bulletin, article__position__lte=n_articles // 2)
+        Project.objects.filter(pk__in=half.values("project_id")).update(review_status="confirmed")
+        took = time.perf_counter() - start
+        print(f"  big issue written through ingest (first half confirmed) in {took:.1f} s")
+    return bulletin
+
+
+def time_pages(client, pages: dict[str, str], runs: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    print(f"{'page':<44} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    for label, url in pages.items():
+        assert client.get(url).status_code == 200, url  # warm-up
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        median = statistics.median(times)
+        print(f"{label:<44} {median:>10.0f} {min(times):>8.0f} {len(queries):>8}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="zt_c_bench")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=24_148, help="the big issue's articles (0: skip it)")
     args = parser.parse_args()
     if args.database == "zt_bench":
         raise SystemExit("zt_bench is the shared seeded base: benchmark a copy (createdb -T zt_bench …)")
@@ -154,6 +247,26 @@ def main() -> int:
     html = client.get(pages["review page (20 articles)"]).content.decode()
     records, suggestions = html.count('class="candidate'), html.count("可能与已有项目重复")
     print(f"review page: {records} records, {suggestions} likely-duplicate suggestions shown")
+    if args.articles:
+        big = big_bulletin(args.articles)
+        from articles.models import Article
+        from articles.review_page import PAGE_SIZE
+
+        links = Article.zones.through.objects.filter(article__bulletin=big)
+        zone = links.values_list("zone_id", flat=True).first()
+        middle = args.articles // PAGE_SIZE // 2
+        url = f"/bulletins/{big.pk}/"
+        time_pages(client, {
+            f"big issue ({args.articles} articles): page 1": url,
+            f"  middle page of all (page {middle})": f"{url}?show=all&page={middle}",
+            f"  middle page of pending (page {middle // 2})": f"{url}?show=pending&page={middle // 2}",
+            "  one zone, page 1 (all)": f"{url}?show=all&zone={zone}",
+            "  one zone, page 1 (pending)": f"{url}?show=pending&zone={zone}",
+        }, args.runs)
+        html = client.get(url).content.decode()
+        shown = html.count('<article class="card article'), html.count('class="candidate')
+        print(f"big issue page 1: {shown[0]} articles, {shown[1]} records, "
+              f"{html.count('可能与已有项目重复')} suggestions shown, {len(html) // 1024} KB")
     return 0
 
 
