@@ -12,7 +12,9 @@ import calendar
 import datetime as dt
 import itertools
 import re
+import time
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connections, transaction
 from django.db.models import Case, Q, When
@@ -82,27 +84,26 @@ def likely_duplicates_of(
         .only(*SHOWN_FIELDS)
         .select_related("zone")
     )
-    grams: set[tuple[str, ...]] = set()
+    needs: set[tuple[int, tuple[str, ...]]] = set()
     investors: set[str] = set()
     for project in zoned:
-        any_of, parts = _could_match(project)
-        grams.update(any_of)
+        wanted, parts = _could_match(project)
+        needs.update(wanted)
         investors.update(parts)
     zones = sorted({project.zone_id for project in zoned})
     indexed = uses_index(others)
-    condition = Q(investor__in=sorted(investors)) | _grams_condition(sorted(grams), indexed)
-    rows = others.filter(condition, zone_id__in=zones).order_by(
-        Case(When(review_status=ReviewStatus.CONFIRMED, then=0), default=1), "-pk"
-    )[: MAX_ROWS_PER_PROJECT * len(zoned)]
-    if indexed:
-        with transaction.atomic(using=others.db), connections[others.db].cursor() as cursor:
-            # Many OR'ed conditions make a high cost estimate, and PostgreSQL would compile the
-            # plan (JIT) first, which costs far more than the few index scans the plan holds.
-            cursor.execute("SET LOCAL jit = off")
-            rows = list(rows)
-    by_zone: dict[int, list[Project]] = {}
+    rare, common = _split_common(sorted(needs), _common_grams(others.db) if indexed else None)
+    cap = MAX_ROWS_PER_PROJECT * len(zoned)
+    rows = _read(others.filter(zone_id__in=zones), Q(investor__in=sorted(investors))
+                 | _grams_condition(rare, indexed), cap, indexed)
+    if common:  # names made only of common pairs: their own small query (see _split_common)
+        seen = {row.pk for row in rows}
+        more = _read(others.filter(zone_id__in=zones), _grams_condition(common, indexed), cap, indexed)
+        rows += [row for row in more if row.pk not in seen]
+    by_zone: dict[int, list[_Row]] = {}
     for other in rows:
         by_zone.setdefault(other.zone_id, []).append(other)
+    scores: dict[int, list[tuple[_Row, float]]] = {}
     for project in zoned:
         scored = []
         for other in by_zone.get(project.zone_id, ()):
@@ -114,8 +115,23 @@ def likely_duplicates_of(
             if score >= NAME_SIMILARITY_THRESHOLD:
                 scored.append((other, round(score, 2)))
         scored.sort(key=lambda pair: (-pair[1], pair[0].review_status != "confirmed", pair[0].pk))
-        found[project.pk] = scored[:limit]
+        scores[project.pk] = scored[:limit]
+    # The few suggested, with what a suggestion shows (always one query: a fixed count per page).
+    chosen = {row.pk for pairs in scores.values() for row, _score in pairs}
+    shown = others.in_bulk(sorted(chosen) or [0])
+    for pk, pairs in scores.items():
+        found[pk] = [(shown[row.pk], score) for row, score in pairs if row.pk in shown]
     return found
+
+
+class _Row(NamedTuple):
+    """What the scoring reads of a project (a light row: thousands may be read for a page)."""
+
+    pk: int
+    name: str
+    investor: str
+    zone_id: int
+    review_status: str
 
 
 MAX_INVESTOR = 40  # characters of an investor whose every piece is looked up
@@ -126,6 +142,76 @@ SHOWN_FIELDS = (
     "id", "name", "investor", "review_status", "zone_id", "zone__short_name", "date", "date_precision",
     "amount_text", "amount_yuan", "approximate", "stage", "batch_id",
 )
+
+
+def _read(rows, condition: Q, cap: int, indexed: bool) -> list[_Row]:
+    """The rows that match, confirmed and newest first, at most `cap`."""
+    rows = rows.filter(condition).order_by(
+        Case(When(review_status=ReviewStatus.CONFIRMED, then=0), default=1), "-pk"
+    ).values_list(*_Row._fields)[:cap]
+    if not indexed:
+        return [_Row(*row) for row in rows]
+    with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+        # Many OR'ed conditions make a high cost estimate, and PostgreSQL would compile the
+        # plan (JIT) first, which costs far more than the few index scans the plan holds.
+        cursor.execute("SET LOCAL jit = off")
+        return [_Row(*row) for row in rows]
+
+
+COMMON_GRAM_SHARE = 0.005  # a gram in more than this share of the projects is "common"
+STATISTICS_TTL = 600  # seconds the statistics are kept
+_statistics: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def _common_grams(using: str) -> frozenset[str]:
+    """The grams of more than COMMON_GRAM_SHARE of the projects, as PostgreSQL's own statistics
+    of the grams column say (ANALYZE keeps its most common elements and their shares): read
+    once per process every STATISTICS_TTL seconds."""
+    now = time.monotonic()
+    kept = _statistics.get(using)
+    if kept is not None and now - kept[0] < STATISTICS_TTL:
+        return kept[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_document'",
+            [Project._meta.db_table],
+        )
+        row = cursor.fetchone()
+    grams = frozenset()
+    if row and row[0]:
+        shares = zip(row[0], row[1], strict=False)
+        grams = frozenset(gram for gram, share in shares if share > COMMON_GRAM_SHARE)
+    _statistics[using] = (now, grams)
+    return grams
+
+
+def _split_common(
+    needs: list[tuple[int, tuple[str, ...]]], common: frozenset[str] | None
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The prefilter's gram sets (a row holds every gram of one of them) for the needs "at least
+    k of these grams" — the main query's, and apart, those made only of common grams.
+
+    Why: the GIN index tests the whole OR of the page's sets against every row that holds any
+    of its grams, so one common gram (in 20% of a million projects) or a page's hundreds of
+    pairs of pairs made the query take seconds. So a common gram is left out where that only
+    widens the prefilter (the scoring decides): "2 of these pairs" becomes any one rare pair, or
+    two of the common ones (their own query: few sets, read apart); "all of these" keeps its
+    rare grams. With no statistics (`common` None: SQLite) the needs are kept exact."""
+    rare: dict[tuple[str, ...], None] = {}
+    everywhere: dict[tuple[str, ...], None] = {}
+    for k, grams in needs:
+        if common is None:
+            rare.update(dict.fromkeys(itertools.combinations(grams, k)))
+            continue
+        kept = tuple(gram for gram in grams if gram not in common)
+        left = tuple(gram for gram in grams if gram in common)
+        if k == len(grams):  # all of them
+            (rare if kept else everywhere)[kept or grams] = None
+        else:  # any k (1 or 2): any one rare gram, or k of the common ones
+            rare.update(dict.fromkeys((gram,) for gram in kept))
+            everywhere.update(dict.fromkeys(itertools.combinations(left, k)))
+    return list(rare), list(everywhere)
 
 
 def _grams_condition(any_of: list[tuple[str, ...]], indexed: bool) -> Q:
@@ -151,30 +237,30 @@ def _pairs(key: str) -> list[str]:
     return list(dict.fromkeys(pair for pair in pairs if all(ord(ch) >= CJK_START for ch in pair)))
 
 
-def _could_match(project: Project) -> tuple[list[tuple[str, ...]], list[str]]:
+def _could_match(project: Project) -> tuple[list[tuple[int, tuple[str, ...]]], list[str]]:
     """What rows that may score ≥ the threshold against `project` hold (a superset, see
-    above): sets of grams, any of which a row may hold all of, and investors equal to a piece
-    of `project`'s."""
-    any_of: list[tuple[str, ...]] = []
+    above): needs "at least k of these grams", any of which a row may meet, and investors
+    equal to a piece of `project`'s."""
+    needs: list[tuple[int, tuple[str, ...]]] = []
     key = name_key(project.name)
     pairs = _pairs(key)
     if len(key) == 1 and ord(key) >= CJK_START:
-        any_of.append((key,))
+        needs.append((1, (key,)))
     elif 0 < len(pairs) < 4:
-        any_of.extend((pair,) for pair in pairs)
+        needs.append((1, tuple(pairs)))
     elif pairs:
-        any_of.extend(itertools.combinations(pairs, 2))
+        needs.append((2, tuple(pairs)))
     investor = project.investor.strip()[:MAX_INVESTOR]
     if not investor:
-        return any_of, []
+        return needs, []
     # `project`'s investor inside the other's: the other's grams hold its distinctive pairs (the
     # generic words — 有限公司, 科技 … — left out: they are in most investors, and an AND
     # of fewer pairs only finds more).
-    inside = [pair for piece in GENERIC_WORDS.split(investor) for pair in _pairs(piece)]
+    inside = tuple(dict.fromkeys(pair for piece in GENERIC_WORDS.split(investor) for pair in _pairs(piece)))
     if inside:
-        any_of.append(tuple(dict.fromkeys(inside)))
+        needs.append((len(inside), inside))
     parts = {investor[i:j] for i in range(len(investor)) for j in range(i + 1, len(investor) + 1)}
-    return any_of, sorted(parts)  # the other's investor inside `project`'s
+    return needs, sorted(parts)  # the other's investor inside `project`'s
 
 
 PICKER_SIZE = 10
