@@ -186,6 +186,10 @@ def big_bulletin(n_articles: int):
         Project.objects.filter(pk__in=half.values("project_id")).update(review_status="confirmed")
         took = time.perf_counter() - start
         print(f"  big issue written through ingest (first half confirmed) in {took:.1f} s")
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # as autovacuum would after a load this size
+            cursor.execute("ANALYZE")
     return bulletin
 
 
