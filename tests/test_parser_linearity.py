@@ -29,9 +29,9 @@ MAX_RATIO = 8 * 1.6
 def best_of(data: bytes, gazetteer, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         parse_bytes(data, gazetteer=gazetteer)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 

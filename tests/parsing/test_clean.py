@@ -230,9 +230,9 @@ def _big_page(size: int) -> str:
 
 def test_cleaning_runs_faster_than_a_megabyte_a_second():
     page = _big_page(1_000_000)
-    start = time.perf_counter()
+    start = time.process_time()
     clean_page(page)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 @pytest.mark.parametrize(
@@ -250,9 +250,9 @@ def test_cleaning_runs_faster_than_a_megabyte_a_second():
     ids=["spaces", "dots", "digit tokens", "commas", "credit-like", "parens", "parens alone", "many lines"],
 )
 def test_hostile_pages_stay_linear(page):
-    start = time.perf_counter()
+    start = time.process_time()
     clean_page(page)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_bidirectional_override_characters_are_dropped():

@@ -247,9 +247,9 @@ def test_empty_page_has_no_articles():
 def test_whole_text_path_runs_faster_than_a_megabyte_a_second():
     unit = "\n\n".join(page for _, page, _ in CASES) + "\n\n"
     data = (unit * (1_000_000 // len(unit.encode()) + 1)).encode()
-    start = time.perf_counter()
+    start = time.process_time()
     articles = pipeline(data)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert len(articles) > 1000
 
 

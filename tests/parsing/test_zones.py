@@ -142,9 +142,9 @@ def test_ambiguous_generated_variant_is_dropped():
 
 def test_fast_on_a_large_page():
     page = "今年以来，西安高新区新签约项目十个，总投资约八十亿元。天津滨海高新技术产业开发区发布清单。" * 2000
-    start = time.perf_counter()
+    start = time.process_time()
     hits = G.find_zones(page * 10)  # ~1 MB of text
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert len(hits) == 40000
 
 
