@@ -23,3 +23,10 @@ class LoginRequiredUnlessPublicMiddleware(LoginRequiredMiddleware):
         ):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def is_public(request) -> bool:
+    """An anonymous visitor (on a view `ZIT_PUBLIC_READ_ONLY=1` opened): confirmed records only.
+    A request built in code without a user (None) is not the public."""
+    user = getattr(request, "user", None) if request is not None else None
+    return user is not None and not user.is_authenticated

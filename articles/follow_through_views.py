@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
+from accounts.public_rate import heavy_for_public
 from projects import export_names, exports, follow_through
 from projects.filters import ProjectFilter
 from projects.models import DatePrecision
@@ -82,9 +83,10 @@ def _zone_links(data: dict, project_filter: ProjectFilter) -> None:
             row["zone"]["list_url"] = f"{list_url}?{project_filter.querystring(zone=row['zone']['slug'])}"
 
 
-def payload(params: QueryDict) -> tuple[ProjectFilter, dict]:
-    """The filter and the data of the page and the API (README, "Follow-through endpoint")."""
-    project_filter = ProjectFilter(params)
+def payload(params: QueryDict, request=None) -> tuple[ProjectFilter, dict]:
+    """The filter and the data of the page and the API (README, "Follow-through endpoint");
+    `request`: whose (the public sees confirmed records only)."""
+    project_filter = ProjectFilter(params, request=request)
     errors = {name: [str(e) for e in errs] for name, errs in project_filter.errors.items()}
     months = stalled_months(params, errors)
     as_of = as_of_date(params, errors)
@@ -172,10 +174,11 @@ def shown_on_page(data: dict, params: QueryDict) -> dict:
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def page(request):
     """The follow-through page: every figure and table in the first HTML (no JavaScript
     needed); the charts and the map draw from the embedded data."""
-    project_filter, data = payload(request.GET)
+    project_filter, data = payload(request.GET, request)
     data = shown_on_page(data, request.GET)
     return render(request, "articles/follow_through.html", {
         "filter": project_filter,
@@ -196,9 +199,10 @@ def _hidden_filter(project_filter: ProjectFilter) -> list[tuple[str, str]]:
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def api(request):
     """The follow-through data as JSON (README, "Follow-through endpoint")."""
-    _filter, data = payload(request.GET)
+    _filter, data = payload(request.GET, request)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
@@ -246,11 +250,12 @@ def stalled_preamble(project_filter: ProjectFilter, months: int, as_of: dt.date)
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def stalled_export(request, fmt: str):
     """The stalled list (every row, not only the page's first 50) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    project_filter = ProjectFilter(request.GET)
+    project_filter = ProjectFilter(request.GET, request=request)
     errors: dict = {}
     months = stalled_months(request.GET, errors)
     as_of = as_of_date(request.GET, errors) or timezone.localdate()

@@ -17,7 +17,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import public_read_only
+from accounts.access import is_public, public_read_only
+from accounts.public_rate import heavy_for_public
 from projects import history, search
 from projects import selectors as project_selectors
 from projects.dedup import event_targets, picker_matches
@@ -25,7 +26,7 @@ from projects.filters import ProjectFilter
 from projects.models import Batch, ReviewStatus
 from projects.views import PAGE_SIZE
 
-from . import review, review_page, selectors
+from . import public, review, review_page, selectors
 from . import search as article_search
 from .forms import UploadForm
 from .models import Article, Bulletin
@@ -99,7 +100,8 @@ def bulletin_detail(request, pk: int):
     page = review_page.review_page(bulletin, view, counts)
     view = replace(view, page=page.number)
     articles = list(page.object_list)
-    mentions = review.article_mentions(articles)
+    mentions = {pk: public.shown_mentions(request, found)
+                for pk, found in review.article_mentions(articles).items()}
     items = review.review_items(mentions)
     picking = _picking(request)
     sections = [
@@ -203,6 +205,7 @@ def bulletin_file(request, pk: int):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.defer("search_document").select_related("bulletin"), pk=pk)
     mentions = list(article.mentions.select_related("project__zone", "batch__zone"))
+    mentions = public.shown_mentions(request, mentions)
     return render(
         request,
         "articles/article_detail.html",
@@ -218,6 +221,7 @@ def article_detail(request, pk: int):
 @require_safe
 def project_detail(request, pk: int):
     project = get_object_or_404(selectors.projects_with_sources(), pk=pk)
+    public.require_shown(request, project)
     selectors.attach_event_quotes(project)
     return render(request, "projects/project_detail.html", {
         "project": project,
@@ -229,6 +233,7 @@ def project_detail(request, pk: int):
 @require_safe
 def batch_detail(request, pk: int):
     batch = get_object_or_404(selectors.batches_with_sources(), pk=pk)
+    public.require_shown(request, batch)
     return render(request, "projects/batch_detail.html", {"batch": batch, "history": history.entries(batch)})
 
 
@@ -238,6 +243,7 @@ SEARCH_KINDS = ("projects", "batches", "articles")
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def search_page(request):
     """Projects (name, investor, zone), batches (title, zone, quote) and articles (title, text)
     containing every term of `q`.
@@ -248,7 +254,7 @@ def search_page(request):
     query = " ".join(search.terms(request.GET.get("q", "")))
     kind = request.GET.get("kind", "")
     kind = kind if kind in SEARCH_KINDS else ""
-    candidates = request.GET.get("candidates") == "1"
+    candidates = request.GET.get("candidates") == "1" and not is_public(request)
     statuses = [ReviewStatus.CONFIRMED.value] + ([ReviewStatus.CANDIDATE.value] if candidates else [])
     context = {"q": query, "kind": kind, "candidates": candidates, "search_query": query}
     if query:

@@ -131,8 +131,18 @@ ZIT_PROXY_COUNT = env_int("ZIT_PROXY_COUNT", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Opens the read-only pages (dashboard, lists, detail pages) to anonymous visitors.
+# Opens the read-only pages (dashboard, lists, detail pages) to anonymous visitors. They see
+# confirmed records only, and the heavy pages (exports, the totals and follow-through data,
+# follow-through, compare, search) answer an address at most ZIT_PUBLIC_HEAVY_LIMIT times per
+# ZIT_PUBLIC_HEAVY_WINDOW seconds, then 429 (accounts/public_rate.py). The count lives in the
+# cache: set ZIT_CACHE_URL (redis://…) so that every web worker shares it (the default cache is
+# per process).
 PUBLIC_READ_ONLY = env_bool("ZIT_PUBLIC_READ_ONLY", False)
+PUBLIC_HEAVY_LIMIT = env_int("ZIT_PUBLIC_HEAVY_LIMIT", 30)
+PUBLIC_HEAVY_WINDOW = env_int("ZIT_PUBLIC_HEAVY_WINDOW", 600)
+if env_str("ZIT_CACHE_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env_str("ZIT_CACHE_URL", "")}}
 
 # --- Language: Simplified Chinese by default, English switchable.
 LANGUAGE_CODE = "zh-hans"

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
+from accounts.public_rate import heavy_for_public
 
 from . import chart_range, compare, follow_charts, selectors
 from .filters import ProjectFilter
@@ -16,10 +17,11 @@ from .views import chart_labels, range_links
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def compare_zones(request):
     """Two to four zones side by side; the address (`zone` repeated, with the dashboard's
     other filters) reproduces the view. Too few or too many zones: the page says so."""
-    project_filter = ProjectFilter(request.GET, queryset=selectors.project_list())
+    project_filter = ProjectFilter(request.GET, queryset=selectors.project_list(), request=request)
     effective, shown_range = chart_range.effective(project_filter, request.GET)
     comparison = compare.compare(project_filter, effective, shown_range)
     data = comparison.data  # empty when the zones cannot be compared

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_public
 from zones.models import Zone
 
 from . import rollup, search
@@ -41,11 +42,12 @@ PROJECT_ONLY = ("q", "industry", "investor", "follow")
 MONTH_FIELDS = ("month_from", "month_to")
 
 
-def _with_defaults(data) -> QueryDict:
+def _with_defaults(data, public: bool = False) -> QueryDict:
     """A mutable copy of the query with each filter's default filled in: confirmed records only,
-    unless the query asks for other review statuses."""
+    unless the query asks for other review statuses — and always for the public (anonymous
+    visitors under ZIT_PUBLIC_READ_ONLY=1 never see candidates or rejected records)."""
     data = data.copy() if data is not None else QueryDict(mutable=True)
-    if not [v for v in data.getlist("review_status") if v]:
+    if public or not [v for v in data.getlist("review_status") if v]:
         data.setlist("review_status", DEFAULT_REVIEW_STATUS)
     return data
 
@@ -183,7 +185,8 @@ class ProjectFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(_with_defaults(data), queryset=queryset, request=request, prefix=prefix)
+        self.public = request is not None and is_public(request)
+        super().__init__(_with_defaults(data, self.public), queryset=queryset, request=request, prefix=prefix)
         for lazy in self.filters.values():
             if isinstance(lazy, LazyChoiceFilter):
                 lazy.extra["choices"] = _memo(lazy.choices_from)
@@ -204,7 +207,7 @@ class ProjectFilter(django_filters.FilterSet):
                 data = self.data.copy()
                 for name in form.errors:
                     data.pop(name, None)
-                self.data = _with_defaults(data)
+                self.data = _with_defaults(data, self.public)
                 del self._form
                 super().form.is_valid()
         return self._form

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts.access import public_read_only
+from accounts.public_rate import heavy_for_public
 
 from . import chart_range, export_names, exports, province_map, selectors, totals
 from .filters import ProjectFilter
@@ -32,7 +33,7 @@ def _top(request) -> int:
 
 
 def _filter(request) -> ProjectFilter:
-    return ProjectFilter(request.GET, queryset=selectors.project_list())
+    return ProjectFilter(request.GET, queryset=selectors.project_list(), request=request)
 
 
 def _shown(request) -> tuple[ProjectFilter, ProjectFilter, chart_range.ChartRange]:
@@ -211,6 +212,7 @@ def dashboard_results(request):
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def totals_api(request):
     """Chart data for the shared filter (fields documented in README.md, "Chart data endpoint")."""
     project_filter, effective, shown_range = _shown(request)
@@ -266,6 +268,7 @@ def project_list(request):
 
 @public_read_only
 @require_safe
+@heavy_for_public
 def export(request, kind: str, fmt: str):
     """CSV or XLSX of the filtered projects (`projects`) or of the zone-month totals (`totals`)."""
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
