@@ -84,3 +84,16 @@ def _fast_password_hashing(request):
         return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_rate_counts(request):
+    """The public rate limit counts in Django's cache (accounts/public_rate.py), which lives as
+    long as the test process: each test starts with no request counted."""
+    if not request.config.pluginmanager.has_plugin("django"):
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -101,8 +101,9 @@ SITE = {
     "totals-api": read(),
     "export": read(),
     "project-list": read(),
-    "project-detail": read(),
-    "batch-detail": read(),
+    # the world's project and batch are candidates: the public sees confirmed records only
+    "project-detail": read(public=404),
+    "batch-detail": read(public=404),
     "search": read(),
     "follow-through": read(),
     "follow-through-api": read(),
