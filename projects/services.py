@@ -70,7 +70,9 @@ def lock(model: type[Project] | type[Batch], pks: Iterable[int | None]) -> dict[
     wanted = sorted({pk for pk in pks if pk is not None})
     if not wanted:
         return {}
-    rows = model._default_manager.select_for_update().filter(pk__in=wanted).order_by("pk")
+    # FOR NO KEY UPDATE: it excludes every other writer of the rows, but not the foreign-key
+    # checks of rows that point at them (FOR KEY SHARE), which a plain FOR UPDATE would also wait for.
+    rows = model._default_manager.select_for_update(no_key=True).filter(pk__in=wanted).order_by("pk")
     return {row.pk: row for row in rows}
 
 

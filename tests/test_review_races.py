@@ -255,3 +255,41 @@ def test_the_admin_merging_a_into_b_while_b_into_a_neither_deadlocks_nor_loops(m
     print(f"\n{rounds} rounds, admin A into B vs B into A: {dict(outcomes)}; wrong: {wrong}")
     assert wrong == []
     assert rollup_drift() == []
+
+
+def test_folding_a_zone_while_an_editor_merges_one_of_its_projects_loses_no_merge(make_user, slow_writes):
+    """The admin folds a zone into another (its records follow, saved one by one: slowed here)
+    while an editor merges one of its candidates: the fold writes only the zone of what it read
+    before the merge, never that older copy over the merge."""
+    from tests.test_admin_curation import change_form_data
+
+    admin, editor = client_for(make_user("admin", "admin-a")), client_for(make_user("editor", "editor-a"))
+    rounds, outcomes, lost = 8, Counter(), []
+    for n in range(rounds):
+        junk, real = make_zone(), make_zone()
+        kept, again, mention = duplicate_pair(real, 2000 + n)
+        again.zone = junk
+        again.save()
+        for i in range(8):  # folded before the candidate (newest first), each save slowed
+            make_project(junk, name=f"折叠测试{n}-{i}", date=again.date.replace(year=2023))
+        url = reverse("admin:zones_zone_change", args=[junk.pk])
+        form = {**change_form_data(admin.get(url)), "merged_into": real.pk}
+        version = version_on_page(editor, mention)
+
+        def fold(url=url, form=form):
+            slow_writes.seconds = 0.03
+            return admin.post(url, form)
+
+        folded, merge = run_together(fold, act(editor, mention, version, action="merge", target=kept.pk))
+        outcomes[(answer_code(folded), answer_code(merge))] += 1
+        again.refresh_from_db()
+        merged, moved = again.merged_into_id == kept.pk, not ProjectEvent.objects.filter(project=again).exists()
+        if any(isinstance(a, Exception) or a.status_code == 500 for a in (folded, merge)):
+            lost.append((n, "500"))
+        elif done(merge) and not merged:
+            lost.append((n, f"merge answered done but lost: events moved={moved}"))
+        elif merged != moved or again.zone_id != real.pk:
+            lost.append((n, f"merged={merged}, events moved={moved}, zone followed={again.zone_id == real.pk}"))
+    print(f"\n{rounds} rounds, zone fold vs merge: {dict(outcomes)}; wrong: {lost}")
+    assert lost == []
+    assert rollup_drift() == []

@@ -8,6 +8,10 @@ keep working and its history shows what happened. Every record is saved one by o
 move is in that record's history (and the totals rollup follows through its save signals).
 
 Records are reached through the zone's reverse relations: zones depend on nothing else.
+They are all locked before the first write, batches then projects, each by id (the order of
+every writer of records, `projects.services.lock`), and only their zone is written: an
+editor's review or merge of one of them meanwhile either waits or is kept, never overwritten
+by the copy read here, and never deadlocks with the fold (issue 15).
 """
 
 from __future__ import annotations
@@ -19,16 +23,18 @@ from django.utils.translation import gettext as _
 from .models import Zone, ZoneAlias
 
 
-def _save(obj, user, reason: str) -> None:
+def _save(obj, user, reason: str, fields: list[str] | None = None) -> None:
     obj._history_user = user
     obj._change_reason = reason
-    obj.save()
+    obj.save(update_fields=fields)
 
 
 @transaction.atomic
 def fold_zone(source: Zone, target: Zone, user=None) -> dict[str, int]:
     """Fold `source` into `target` as an alias; returns how many records of each kind moved."""
-    source = Zone.objects.select_for_update().get(pk=source.pk)
+    # FOR NO KEY UPDATE: a writer whose rows point at this zone (a review action recomputing its
+    # rollup cells) checks that key at commit; FOR UPDATE made it wait while the fold waited for it.
+    source = Zone.objects.select_for_update(no_key=True).get(pk=source.pk)
     target = Zone.objects.get(pk=target.pk)
     while target.merged_into_id is not None and target.pk != source.pk:
         target = target.merged_into
@@ -36,10 +42,12 @@ def fold_zone(source: Zone, target: Zone, user=None) -> dict[str, int]:
         raise ValidationError(_("不能把开发区并入它自己。"))
     reason = f"zone {source.short_name} folded into {target.short_name}"
     moved = {"projects": 0, "batches": 0, "articles": 0}
-    for kind in ("projects", "batches"):
-        for record in getattr(source, kind).all():
+    locked = {kind: list(getattr(source, kind).select_for_update(no_key=True).order_by("pk"))
+              for kind in ("batches", "projects")}  # all locked before the first write
+    for kind, records in locked.items():
+        for record in records:
             record.zone = target
-            _save(record, user, reason)
+            _save(record, user, reason, ["zone", "updated_at"])
             moved[kind] += 1
     for article in source.articles.all():
         article.zones.add(target)
