@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import itertools
 import re
 import time
@@ -29,6 +30,7 @@ NAME_SIMILARITY_THRESHOLD = 0.45
 MAX_CANDIDATES = 5
 
 
+@functools.lru_cache(maxsize=8192)  # a page scores each candidate against thousands of rows
 def name_key(name: str) -> str:
     """The distinctive characters of a project name."""
     return GENERIC_WORDS.sub("", re.sub(r"[\s\d、，,。（）()“”\"'.-]+", "", name))
