@@ -389,7 +389,7 @@ def _link_members(pending: _Pending) -> None:
     for project, batch in pending.reviewed_members:
         project.batch_id = batch["id"]
         project._change_reason = "member of a batch of a new parse"
-        project.save()
+        project.save(update_fields=["batch", "updated_at"])  # never a stale copy of the rest
     for zone_id, names, batch in pending.named_members:
         if zone_id is None:
             continue
@@ -403,7 +403,7 @@ def _link_members(pending: _Pending) -> None:
             if len(found) == 1:
                 found[0].batch_id = batch["id"]
                 found[0]._change_reason = "named by a batch of a new parse"
-                found[0].save()
+                found[0].save(update_fields=["batch", "updated_at"])
 
 
 def _store_project(
