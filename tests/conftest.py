@@ -97,3 +97,17 @@ def _fresh_public_rate_counts(request):
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language(request):
+    """Each test starts in the default language (zh-hans): a test that activates English in
+    this thread and does not deactivate it must not change what later tests read."""
+    if not request.config.pluginmanager.has_plugin("django"):
+        yield
+        return
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
