@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from accounts.access import is_public
+from projects import history
 from projects.models import ReviewStatus
 
 from .models import Mention
@@ -33,3 +34,12 @@ def require_shown(request, record) -> None:
     """A project's or batch's page: not found for the public unless confirmed."""
     if is_public(request) and record.review_status != ReviewStatus.CONFIRMED:
         raise Http404
+
+
+def shown_history(request, record) -> list | None:
+    """A record's edit history for signed-in users; None (no history section) for the public:
+    it names the staff who reviewed the record and the states it passed through (candidate,
+    rejected), which the public does not see."""
+    if is_public(request):
+        return None
+    return history.entries(record)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import is_public, public_read_only
 from accounts.public_rate import heavy_for_public
-from projects import history, search
+from projects import search
 from projects import selectors as project_selectors
 from projects.dedup import event_targets, picker_matches
 from projects.filters import ProjectFilter
@@ -225,7 +225,7 @@ def project_detail(request, pk: int):
     selectors.attach_event_quotes(project)
     return render(request, "projects/project_detail.html", {
         "project": project,
-        "history": history.entries(project),
+        "history": public.shown_history(request, project),
     })
 
 
@@ -234,7 +234,8 @@ def project_detail(request, pk: int):
 def batch_detail(request, pk: int):
     batch = get_object_or_404(selectors.batches_with_sources(), pk=pk)
     public.require_shown(request, batch)
-    return render(request, "projects/batch_detail.html", {"batch": batch, "history": history.entries(batch)})
+    return render(request, "projects/batch_detail.html",
+                  {"batch": batch, "history": public.shown_history(request, batch)})
 
 
 SEARCH_TOP = 10  # results of each kind on the search page before "more"

@@ -118,3 +118,19 @@ def test_heavy_pages_are_rate_limited_for_the_public(world, analyst, settings, u
     assert Client(REMOTE_ADDR="198.51.100.8").get(url).status_code == 200  # another address
     assert public.get("/").status_code == 200  # the dashboard is not a heavy page
     assert [analyst.get(url).status_code for _ in range(4)] == [200] * 4  # signed in: never limited
+
+
+def test_the_public_sees_no_edit_history_of_a_confirmed_record(world, analyst, django_user_model):
+    """The history names the staff who reviewed a record and the states it went through."""
+    editor = django_user_model.objects.create_user("zhang_editor_42", password="x")
+    project = world["pA1"]
+    project._history_user = editor
+    project._change_reason = "confirmed after review"
+    project.name = project.name + "（更正）"
+    project.save()
+    public_page = _text(Client().get(project.get_absolute_url()))
+    staff_page = _text(analyst.get(project.get_absolute_url()))
+    assert "zhang_editor_42" in staff_page and 'id="history"' in staff_page
+    assert "zhang_editor_42" not in public_page
+    assert 'id="history"' not in public_page
+    assert project.name in public_page  # the record itself is shown
