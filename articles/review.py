@@ -97,11 +97,20 @@ def review_items(mentions_by_article: dict[int, list[Mention]]) -> dict[int, lis
     return items
 
 
+# Suggestions drawn per candidate. Drawing each one is a form (a third of a big page's time at 1M
+# projects: 40 candidates x 5); past the best three the editor has the picker, which searches.
+SHOWN_SUGGESTIONS = 3
+
+
 def _suggest(item: ReviewItem, matches: list[tuple[Project, float]]) -> None:
-    """The item's likely duplicates, those it is a later event of first (each part best first)."""
+    """The item's likely duplicates, those it is a later event of first (each part best first),
+    the best SHOWN_SUGGESTIONS of them. The offers are chosen among all the matches found, so
+    an older project this one reports a later step of is offered even when ranked lower."""
     offers = event_offers(item.project, matches)
-    item.event_targets = {match.pk for match, _score in offers}  # the same as dedup.event_targets
-    item.duplicates = offers + [pair for pair in matches if pair[0].pk not in item.event_targets]
+    rest = [pair for pair in matches if pair[0].pk not in {match.pk for match, _score in offers}]
+    item.duplicates = (offers + rest)[:SHOWN_SUGGESTIONS]
+    # the offers drawn (the same rule as dedup.event_targets, on what the page shows)
+    item.event_targets = {match.pk for match, _score in offers[:SHOWN_SUGGESTIONS]}
 
 
 def article_items(article: Article) -> list[ReviewItem]:

@@ -208,3 +208,26 @@ def test_a_big_issue_reads_with_the_planner_settings_for_its_size(editor, monkey
     assert "待审核：3 条记录，在 3 篇文章中（本期共 3 篇文章）" in after
     settings = [q for q in queries.captured_queries if "set_config" in q["sql"]]
     assert len(settings) == (2 if connection.vendor == "postgresql" else 0)
+
+
+def test_a_candidate_shows_its_best_few_suggestions_and_the_picker_for_the_rest(editor):
+    """Each suggestion is a form; a page of 40 candidates drew 200 of them (a third of the page's
+    time at 1M projects). The best SHOWN_SUGGESTIONS are drawn, best first; the picker stays."""
+    from articles.review import SHOWN_SUGGESTIONS
+    from projects.dedup import likely_duplicates
+
+    zone = make_zone()
+    near = [make_project(zone, name=f"宁德时代锂电池生产基地{n}号项目", review_status="confirmed")
+            for n in range(1, 6)]
+    exact = make_project(zone, name="宁德时代锂电池生产基地二期项目", review_status="confirmed")
+    bulletin, (article,) = issue_of(1, zone=zone)
+    repeat = make_project(zone, name="宁德时代锂电池生产基地二期项目", review_status="candidate")
+    make_mention(repeat, article, quote="宁德时代锂电池生产基地二期")
+    html = editor.get(bulletin.get_absolute_url(), {"show": "all"}).content.decode()
+    block = html[html.index(f'id="item-{repeat.mentions.get().pk}"'):]
+    block = block[:block.index("</li>")]
+    targets = [int(pk) for pk in re.findall(r'name="target" value="(\d+)"', block)]
+    ranked = [match.pk for match, _score in likely_duplicates(repeat)]
+    assert len(ranked) == 5 and set(ranked) <= {p.pk for p in near} | {exact.pk}  # five found
+    assert targets == ranked[:SHOWN_SUGGESTIONS]  # the best three drawn, best first
+    assert 'class="picker' in block or "picker" in block  # the rest through the picker
