@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import io
 import random
-import struct
 import tempfile
 import tracemalloc
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,47 +67,6 @@ def encrypted_pdf() -> bytes:
     return _pdf(encrypt=True)
 
 
-def deflate_zip(name: str, pieces, *, declared: int | None = None) -> tuple[bytes, int]:
-    """A one-member zip written by hand, streaming, so that hundreds of MB are never held in
-    memory; `declared` makes the headers state another uncompressed size (a lying bomb)."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
-    crc, size, parts = 0, 0, []
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-        size += len(piece)
-        parts.append(comp.compress(piece))
-    parts.append(comp.flush())
-    data = b"".join(parts)
-    declared = size if declared is None else declared
-    fn = name.encode()
-    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(data), declared, len(fn), 0) + fn
-    central = (
-        struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50,
-            20,
-            20,
-            0,
-            8,
-            0,
-            0,
-            crc,
-            len(data),
-            declared,
-            len(fn),
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-        )
-        + fn
-    )
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local) + len(data), 0)
-    return local + data + central + end, size
-
-
 BOMB_REAL_BYTES = 300 * MB
 
 
@@ -122,7 +79,7 @@ def _bomb_pieces():
 
 
 def docx_zip_bomb() -> bytes:
-    data, real = deflate_zip("word/document.xml", _bomb_pieces())
+    data, real = hostile_files.deflate_zip("word/document.xml", _bomb_pieces())
     assert real >= BOMB_REAL_BYTES - 4096 and len(data) < MB
     return data
 
@@ -132,7 +89,7 @@ LYING_DECLARED = 2 * MB
 
 def docx_zip_bomb_lying() -> bytes:
     """The same 300 MB, with headers that claim 2 MB."""
-    data, _real = deflate_zip("word/document.xml", _bomb_pieces(), declared=LYING_DECLARED)
+    data, _real = hostile_files.deflate_zip("word/document.xml", _bomb_pieces(), declared=LYING_DECLARED)
     assert len(data) < MB
     return data
 

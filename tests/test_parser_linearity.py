@@ -27,6 +27,8 @@ MAX_RATIO = 8 * 1.6
 
 
 def best_of(data: bytes, gazetteer, runs: int = 3) -> float:
+    """CPU seconds of the fastest of `runs` parses: the process's own time, which neighbours
+    on a loaded machine disturb far less than the wall clock."""
     times = []
     for _ in range(runs):
         start = time.process_time()
@@ -62,17 +64,6 @@ LONG_KB = 100
 MAX_LONG_RATIO = 4 * 2
 
 
-def best_cpu_of(data: bytes, gazetteer, runs: int = 3) -> float:
-    """CPU seconds of the fastest of `runs` parses: the process's own time, which neighbours
-    on a loaded machine disturb far less than the wall clock."""
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        parse_bytes(data, gazetteer=gazetteer)
-        times.append(time.process_time() - start)
-    return min(times)
-
-
 def test_one_very_long_sentence_is_linear():
     """A file whose full stops were lost: the whole text one comma-joined sentence, amounts,
     stage verbs, projects, companies and zones all in it (issue 15: 820 KB took 26.5 s and an
@@ -82,7 +73,7 @@ def test_one_very_long_sentence_is_linear():
     four = long_sentence(4 * LONG_KB * 1024).encode("utf-8")
     assert one.count("。".encode()) == four.count("。".encode()) == 1
     parse_bytes(one, gazetteer=gazetteer)
-    ratio = best_cpu_of(four, gazetteer) / best_cpu_of(one, gazetteer)
+    ratio = best_of(four, gazetteer) / best_of(one, gazetteer)
     print(f"one sentence: 4× the text took {ratio:.2f}× the CPU time")
     assert ratio <= MAX_LONG_RATIO, f"4× the sentence took {ratio:.1f}× as long (linear: 4×)"
 
