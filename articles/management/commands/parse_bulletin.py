@@ -1,7 +1,9 @@
 """`python manage.py parse_bulletin FILE [--issue-date YYYY-MM-DD]`: the parse, as JSON.
 
-Runs exactly the code the Celery task runs (articles.parsing.pipeline) and
-writes nothing to the database; the output follows docs/parse-output.md.
+Runs the parser the Celery task runs (articles.parsing.pipeline) and writes nothing to the
+database; the output follows docs/parse-output.md. Unlike the task, it reads the file in this
+process, without the read child's memory and time caps (articles/parsing/sandbox.py): it is
+for an operator's own files and for score.py, not for files from strangers.
 """
 
 from __future__ import annotations
