@@ -24,7 +24,8 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
 from accounts.public_rate import heavy_for_public
-from projects import export_names, exports, follow_through
+from projects import export_jobs, export_names, follow_through
+from projects.export_jobs import ExportSpec
 from projects.filters import ProjectFilter
 from projects.models import DatePrecision
 from projects.templatetags.money import yi, yi_decimal
@@ -248,6 +249,23 @@ def stalled_preamble(project_filter: ProjectFilter, months: int, as_of: dt.date)
     return [*rows, []]
 
 
+def stalled_spec(data: QueryDict, *, request=None, base_url: str = "", fmt: str = "xlsx") -> ExportSpec:
+    """The stalled list's export (`projects.export_jobs.ExportSpec`): the same for the inline
+    download and for the worker's export job."""
+    project_filter = ProjectFilter(data, request=request)
+    errors: dict = {}
+    months = stalled_months(data, errors)
+    as_of = as_of_date(data, errors) or timezone.localdate()
+    projects = follow_through.stalled(project_filter, months=months, as_of=as_of)
+    return ExportSpec(
+        disposition=export_names.content_disposition(project_filter, "stalled", fmt),
+        title=export_names.sheet_title(project_filter, "stalled"),
+        header=stalled_header(), rows=stalled_rows(projects, base_url),
+        preamble=stalled_preamble(project_filter, months, as_of),
+        count=projects.count,
+    )
+
+
 @public_read_only
 @require_safe
 @heavy_for_public
@@ -255,15 +273,4 @@ def stalled_export(request, fmt: str):
     """The stalled list (every row, not only the page's first 50) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    project_filter = ProjectFilter(request.GET, request=request)
-    errors: dict = {}
-    months = stalled_months(request.GET, errors)
-    as_of = as_of_date(request.GET, errors) or timezone.localdate()
-    projects = follow_through.stalled(project_filter, months=months, as_of=as_of)
-    rows = stalled_rows(projects, request.build_absolute_uri("/")[:-1])
-    disposition = export_names.content_disposition(project_filter, "stalled", fmt)
-    preamble = stalled_preamble(project_filter, months, as_of)
-    if fmt == "csv":
-        return exports.csv_response(disposition, stalled_header(), rows, preamble)
-    title = export_names.sheet_title(project_filter, "stalled")
-    return exports.xlsx_response(disposition, title, stalled_header(), rows, preamble)
+    return export_jobs.respond(request, "stalled", fmt, base_url=request.build_absolute_uri("/")[:-1])

@@ -97,15 +97,26 @@ def _take(queryset, now: dt.datetime) -> bool:
 
 
 def sweep_safely() -> SweepResult | None:
-    """One sweep that never raises (a worker must keep running if the database blinks)."""
+    """One sweep that never raises (a worker must keep running if the database blinks); it
+    also deletes the export files older than EXPORT_KEEP_HOURS (projects/export_jobs.py)."""
     close_old_connections()
     try:
+        _delete_old_exports()
         return sweep()
     except Exception:
         log.exception("sweeper run failed; trying again at the next interval")
         return None
     finally:
         close_old_connections()
+
+
+def _delete_old_exports() -> None:
+    from projects.export_jobs import delete_old
+
+    try:
+        delete_old()
+    except Exception:
+        log.exception("deleting old export files failed; trying again at the next interval")
 
 
 def start_in_worker(sender=None, **kwargs) -> None:

@@ -241,6 +241,13 @@ STALE_PARSE_SECONDS = env_int("ZIT_STALE_PARSE_SECONDS", 120)
 STALE_QUEUED_SECONDS = env_int("ZIT_STALE_QUEUED_SECONDS", 900)
 SWEEP_INTERVAL_SECONDS = env_int("ZIT_SWEEP_INTERVAL", 60)
 
+# --- Exports: an XLSX of more rows than this is built by the worker (projects/export_jobs.py)
+# and offered as a download, since building it held a web worker past gunicorn's timeout. The
+# files live under EXPORT_DIR and are deleted EXPORT_KEEP_HOURS after they were asked for.
+EXPORT_INLINE_ROWS = env_int("ZIT_EXPORT_INLINE_ROWS", 20000)
+EXPORT_DIR = VAR_DIR / "exports"
+EXPORT_KEEP_HOURS = 24
+
 # --- Production hardening, on whenever DEBUG is off and HTTPS is declared.
 SECURE_HTTPS = env_bool("ZIT_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS

@@ -195,10 +195,11 @@ def _cell(sheet, value):
     return cell
 
 
-def xlsx_response(disposition: str, title: str, header: list[str], rows: Iterable[list],
-                  preamble: Iterable[list] = ()) -> FileResponse:
-    """An XLSX download with one sheet named `title` (at most 31 characters, as Excel wants),
-    written row by row into a temporary file that is then sent in blocks."""
+def write_xlsx(target, title: str, header: list[str], rows: Iterable[list],
+               preamble: Iterable[list] = ()) -> int:
+    """Write one sheet named `title` (at most 31 characters, as Excel wants) row by row into
+    `target` (a binary file); the number of table rows written. The inline download and the
+    worker's export job (projects/export_jobs.py) both write through here: one layout."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -213,10 +214,19 @@ def xlsx_response(disposition: str, title: str, header: list[str], rows: Iterabl
         cell.font = bold
         head.append(cell)
     sheet.append(head)
+    count = 0
     for row in rows:
         sheet.append([_xlsx_value(sheet, cell) for cell in row])
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def xlsx_response(disposition: str, title: str, header: list[str], rows: Iterable[list],
+                  preamble: Iterable[list] = ()) -> FileResponse:
+    """An XLSX download, written into a temporary file that is then sent in blocks."""
     spooled = tempfile.TemporaryFile()
-    workbook.save(spooled)
+    write_xlsx(spooled, title, header, rows, preamble)
     spooled.seek(0)
     response = FileResponse(spooled, content_type=XLSX_TYPE)
     response["Content-Disposition"] = disposition

@@ -579,3 +579,38 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ExportJob(models.Model):
+    """An Excel export too big to build inside a web request (issue 15, item 14): the worker
+    writes it (projects/export_jobs.py) and its owner downloads it from the job's page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(max_length=20)  # projects / totals / stalled (export_jobs.SPECS)
+    query = models.TextField(blank=True)  # the export's query string, as asked
+    language = models.CharField(max_length=10, blank=True)
+    base_url = models.CharField(max_length=200, blank=True)  # links in the stalled list
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    disposition = models.CharField(max_length=500, blank=True)  # the Content-Disposition to send
+    path = models.CharField(max_length=500, blank=True)  # the file under EXPORT_DIR, once done
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

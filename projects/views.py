@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 from accounts.access import public_read_only
 from accounts.public_rate import heavy_for_public
 
-from . import chart_range, export_names, exports, province_map, selectors, totals
+from . import chart_range, export_jobs, exports, province_map, selectors, totals
 from .filters import ProjectFilter
 
 PAGE_SIZE = 50
@@ -273,25 +273,5 @@ def export(request, kind: str, fmt: str):
     """CSV or XLSX of the filtered projects (`projects`) or of the zone-month totals (`totals`)."""
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
         raise Http404
-    _asked, project_filter, _range = _shown(request)  # the same range as the dashboard shows
-    if kind == "projects":
-        header = exports.project_header()
-        projects, batches = project_filter.qs, project_filter.batch_qs()
-        replacing = project_filter.replacing_batch_qs()
-        _counted, counted_batches = totals.counted_records(projects, batches, replacing)
-        rows = itertools.chain(
-            exports.project_rows(exports.annotated_projects(projects, replacing)),
-            exports.batch_rows(counted_batches),
-        )
-        left_out = totals.left_out_years(project_filter)
-    else:
-        header = exports.totals_header()
-        result = totals.for_filter(project_filter, full_grid=True)
-        rows = exports.totals_rows(result)
-        left_out = result.left_out
-    disposition = export_names.content_disposition(project_filter, kind, fmt)
-    preamble = export_names.preamble(project_filter, kind, totals.left_out_note(left_out))
-    if fmt == "csv":
-        return exports.csv_response(disposition, header, rows, preamble)
-    title = export_names.sheet_title(project_filter, kind)
-    return exports.xlsx_response(disposition, title, header, rows, preamble)
+    # the same range as the dashboard shows (export_specs); a big XLSX goes to the worker
+    return export_jobs.respond(request, kind, fmt)

@@ -130,3 +130,26 @@ def test_the_export_headers_follow_the_language(analyst, quoted):
     response = analyst.get(f"/follow-through/stalled.csv?{AS_OF}", HTTP_ACCEPT_LANGUAGE="en")
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert ["ID", "Name"] in [row[:2] for row in rows]
+
+
+def test_a_big_stalled_export_is_built_by_the_worker_with_the_inline_rows(analyst, quoted, settings, tmp_path):
+    """Issue 15, item 14: above ZIT_EXPORT_INLINE_ROWS the stalled list's XLSX becomes an export
+    job (built by the eager task here) whose file holds the inline export's rows, in the
+    language the request asked for."""
+    from projects.models import ExportJob
+
+    settings.EXPORT_DIR = tmp_path
+    url = f"/follow-through/stalled.xlsx?{AS_OF}&stalled_months=3"
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    inline = analyst.get(url, **english)
+    assert inline.status_code == 200
+    inline_rows = list(load_workbook(io.BytesIO(inline.getvalue())).active.iter_rows(values_only=True))
+    assert ("ID", "Name") in [row[:2] for row in inline_rows]
+    settings.EXPORT_INLINE_ROWS = 1
+    response = analyst.get(url, **english)
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.status == "done" and job.kind == "stalled"
+    download = analyst.get(f"/exports/jobs/{job.pk}/download")
+    body = b"".join(download.streaming_content)
+    assert list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True)) == inline_rows

@@ -100,6 +100,12 @@ SITE = {
     "dashboard-results": read(),
     "totals-api": read(),
     "export": read(),
+    # A big export's job and file: its owner (another analyst here) and staff only, never the
+    # public; the job's file is not built yet, so the download is a 404 even for them.
+    "export-job": {"anonymous": (LOGIN, LOGIN), "public": (LOGIN, LOGIN), "analyst": (404, 405),
+                   "editor": (200, 405), "admin": (200, 405)},
+    "export-download": {"anonymous": (LOGIN, LOGIN), "public": (LOGIN, LOGIN), "analyst": (404, 405),
+                        "editor": (404, 405), "admin": (404, 405)},
     "project-list": read(),
     # the world's project and batch are candidates: the public sees confirmed records only
     "project-detail": read(public=404),
@@ -291,6 +297,8 @@ SITE_ARGS = {
     "batch-detail": lambda w: [w["batch"].pk],
     "zone-detail": lambda w: [w["zone"].slug],
     "export": lambda w: ["projects", "csv"],
+    "export-job": lambda w: [_export_job().pk],
+    "export-download": lambda w: [_export_job().pk],
     "follow-through-stalled-export": lambda w: ["csv"],
     "bulletin-detail": lambda w: [w["bulletin"].pk],
     "bulletin-status": lambda w: [w["bulletin"].pk],
@@ -305,6 +313,16 @@ SITE_ARGS = {
     "review-pick": lambda w: [w["project"].mentions.first().pk],
     "review-confirm-all": lambda w: [w["article"].pk],
 }
+
+def _export_job():
+    """A queued export job of a user who is none of the roles tried."""
+    from django.contrib.auth import get_user_model
+
+    from projects.models import ExportJob
+
+    owner, _new = get_user_model().objects.get_or_create(username="matrix-export-owner")
+    return ExportJob.objects.get_or_create(user=owner, kind="projects")[0]
+
 
 _ADMIN_MODEL_NAME = re.compile(r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z]+)_(?P<action>[a-z_]+)$")
 _ADMIN_OBJECT_ROUTE = re.compile(r"^admin/(?P<app>[a-z]+)/(?P<model>[a-z]+)/<path:object_id>/$")

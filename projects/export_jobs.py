@@ -1,0 +1,164 @@
+"""Big Excel exports are built by the worker and offered as a download (issue 15, item 14).
+
+Why: an XLSX cannot be sent before it is whole (a zip with its directory at the end), and at
+150k rows building it took 30 s on a quiet machine and over two minutes under load — past
+gunicorn's timeout, which kills the web worker and drops the connection. CSV streams and stays
+inline. An XLSX of more than EXPORT_INLINE_ROWS rows (one cheap COUNT on the same filtered
+querysets the rows are read from) becomes an `ExportJob`: the web request only records it and
+sends the task; the worker writes the file through the same `exports.write_xlsx` and row
+builders as the inline download (`ExportSpec`, one per kind: the same rows, the same layout),
+first into a `.part` file renamed when complete, so a failed build leaves no file. Anonymous
+visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV.
+Files and jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper
+(articles/sweeper.py) and by `manage.py delete_old_exports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from accounts.access import is_public
+
+from . import exports
+from .models import ExportJob
+
+log = logging.getLogger(__name__)
+
+# Where each kind's spec is built: the stalled list lives in the articles app, which needs
+# projects (so projects names it by path instead of importing it).
+SPECS = {
+    "projects": "projects.export_specs.projects_spec",
+    "totals": "projects.export_specs.totals_spec",
+    "stalled": "articles.follow_through_views.stalled_spec",
+}
+
+
+@dataclass
+class ExportSpec:
+    """What one export holds, before any row is read. `count` is a cheap COUNT of the rows
+    (None: few by construction, e.g. the zone-month totals, always inline)."""
+
+    disposition: str
+    title: str
+    header: list[str]
+    rows: Iterable[list]
+    preamble: list[list]
+    count: Callable[[], int] | None = None
+
+
+def build_spec(kind: str, data: QueryDict, request=None, base_url: str = "", fmt: str = "xlsx") -> ExportSpec:
+    return import_string(SPECS[kind])(data, request=request, base_url=base_url, fmt=fmt)
+
+
+def respond(request, kind: str, fmt: str, base_url: str = ""):
+    """The export asked for: a streamed CSV, or `xlsx_or_job`."""
+    spec = build_spec(kind, request.GET, request, base_url, fmt)
+    if fmt == "csv":
+        return exports.csv_response(spec.disposition, spec.header, spec.rows, spec.preamble)
+    return xlsx_or_job(request, kind, spec)
+
+
+def xlsx_or_job(request, kind: str, spec: ExportSpec):
+    """The inline XLSX when it is small; else a job for a signed-in user (redirect to its page)
+    or, for the public, a page asking to narrow the filter or take the CSV."""
+    if spec.count is None or spec.count() <= settings.EXPORT_INLINE_ROWS:
+        return exports.xlsx_response(spec.disposition, spec.title, spec.header, spec.rows, spec.preamble)
+    csv_url = request.path.removesuffix(".xlsx") + ".csv"
+    if request.GET:
+        csv_url += "?" + request.GET.urlencode()
+    if is_public(request):
+        return render(request, "projects/export_too_big.html",
+                      {"limit": settings.EXPORT_INLINE_ROWS, "csv_url": csv_url}, status=403)
+    job = start(request, kind)
+    return redirect(reverse("export-job", args=[job.pk]))
+
+
+def start(request, kind: str) -> ExportJob:
+    """Record the job and send the task; a broker that is down fails the job, saying so."""
+    from .tasks import build_export
+
+    job = ExportJob.objects.create(
+        user=request.user, kind=kind, query=request.GET.urlencode(),
+        language=translation.get_language() or "", base_url=request.build_absolute_uri("/")[:-1],
+    )
+    try:
+        build_export.delay(job.pk)
+    except Exception as exc:  # the broker's own errors vary by transport
+        log.warning("could not queue export job %s: %s", job.pk, exc)
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED, error=_("任务队列暂时不可用，请稍后再试。"),
+            finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def export_dir() -> Path:
+    return Path(settings.EXPORT_DIR)
+
+
+def file_of(job: ExportJob) -> Path | None:
+    """The job's finished file, if it is still there."""
+    if job.status != ExportJob.Status.DONE or not job.path:
+        return None
+    path = export_dir() / Path(job.path).name
+    return path if path.is_file() else None
+
+
+def run(job_id: int) -> None:
+    """Build one job's file (the task's whole work). Claimed with one conditional UPDATE, so a
+    message delivered twice builds once; written to `.part` and renamed when whole."""
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING):
+        return
+    job = ExportJob.objects.get(pk=job_id)
+    folder = export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{job.pk}-{secrets.token_hex(8)}.xlsx"
+    partial = final.with_name(final.name + ".part")
+    try:
+        with translation.override(job.language or None):
+            spec = build_spec(job.kind, QueryDict(job.query), base_url=job.base_url)
+            with partial.open("wb") as target:
+                rows = exports.write_xlsx(target, spec.title, spec.header, spec.rows, spec.preamble)
+        partial.replace(final)
+    except Exception as exc:
+        partial.unlink(missing_ok=True)
+        log.exception("export job %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=(str(exc) or type(exc).__name__)[:1000],
+            finished_at=timezone.now())
+        return
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.DONE, path=final.name, rows=rows, disposition=spec.disposition,
+        finished_at=timezone.now())
+
+
+def delete_old(now: dt.datetime | None = None) -> int:
+    """Delete the jobs (and their files) asked for more than EXPORT_KEEP_HOURS ago, and any
+    file of the folder that old with no job (a `.part` left by a killed worker)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    for name in old.exclude(path="").values_list("path", flat=True):
+        (export_dir() / Path(name).name).unlink(missing_ok=True)
+    deleted, _by_model = old.delete()
+    folder = export_dir()
+    if folder.is_dir():
+        kept = set(ExportJob.objects.exclude(path="").values_list("path", flat=True))
+        for path in folder.iterdir():
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+            if path.name not in kept and modified < cutoff:
+                path.unlink(missing_ok=True)
+    return deleted
