@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import public_read_only
 from accounts.public_rate import heavy_for_public
-from projects import export_jobs, export_names, follow_through
+from projects import export_names, export_responses, follow_through
 from projects.export_jobs import ExportSpec
 from projects.filters import ProjectFilter
 from projects.models import DatePrecision
@@ -273,4 +273,4 @@ def stalled_export(request, fmt: str):
     """The stalled list (every row, not only the page's first 50) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    return export_jobs.respond(request, "stalled", fmt, base_url=request.build_absolute_uri("/")[:-1])
+    return export_responses.respond(request, "stalled", fmt, base_url=request.build_absolute_uri("/")[:-1])

@@ -5,12 +5,12 @@ Why: an XLSX cannot be sent before it is whole (a zip with its directory at the 
 gunicorn's timeout, which kills the web worker and drops the connection. CSV streams and stays
 inline. An XLSX of more than EXPORT_INLINE_ROWS rows (one cheap COUNT on the same filtered
 querysets the rows are read from) becomes an `ExportJob`: the web request only records it and
-sends the task; the worker writes the file through the same `exports.write_xlsx` and row
-builders as the inline download (`ExportSpec`, one per kind: the same rows, the same layout),
-first into a `.part` file renamed when complete, so a failed build leaves no file. Anonymous
-visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV.
-Files and jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper
-(articles/sweeper.py) and by `manage.py delete_old_exports`.
+sends the task (projects/export_responses.py); the worker writes the file through the same
+`exports.write_xlsx` and row builders as the inline download (`ExportSpec`, one per kind: the
+same rows, the same layout), first into a `.part` file renamed when complete, so a failed
+build leaves no file. Anonymous visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to
+narrow the filter or take the CSV. Files and jobs older than EXPORT_KEEP_HOURS are deleted by
+the worker's sweeper (articles/sweeper.py) and by `manage.py delete_old_exports`.
 """
 
 from __future__ import annotations
@@ -24,13 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
-
-from accounts.access import is_public
 
 from . import exports
 from .models import ExportJob
@@ -61,48 +56,6 @@ class ExportSpec:
 
 def build_spec(kind: str, data: QueryDict, request=None, base_url: str = "", fmt: str = "xlsx") -> ExportSpec:
     return import_string(SPECS[kind])(data, request=request, base_url=base_url, fmt=fmt)
-
-
-def respond(request, kind: str, fmt: str, base_url: str = ""):
-    """The export asked for: a streamed CSV, or `xlsx_or_job`."""
-    spec = build_spec(kind, request.GET, request, base_url, fmt)
-    if fmt == "csv":
-        return exports.csv_response(spec.disposition, spec.header, spec.rows, spec.preamble)
-    return xlsx_or_job(request, kind, spec)
-
-
-def xlsx_or_job(request, kind: str, spec: ExportSpec):
-    """The inline XLSX when it is small; else a job for a signed-in user (redirect to its page)
-    or, for the public, a page asking to narrow the filter or take the CSV."""
-    if spec.count is None or spec.count() <= settings.EXPORT_INLINE_ROWS:
-        return exports.xlsx_response(spec.disposition, spec.title, spec.header, spec.rows, spec.preamble)
-    csv_url = request.path.removesuffix(".xlsx") + ".csv"
-    if request.GET:
-        csv_url += "?" + request.GET.urlencode()
-    if is_public(request):
-        return render(request, "projects/export_too_big.html",
-                      {"limit": settings.EXPORT_INLINE_ROWS, "csv_url": csv_url}, status=403)
-    job = start(request, kind)
-    return redirect(reverse("export-job", args=[job.pk]))
-
-
-def start(request, kind: str) -> ExportJob:
-    """Record the job and send the task; a broker that is down fails the job, saying so."""
-    from .tasks import build_export
-
-    job = ExportJob.objects.create(
-        user=request.user, kind=kind, query=request.GET.urlencode(),
-        language=translation.get_language() or "", base_url=request.build_absolute_uri("/")[:-1],
-    )
-    try:
-        build_export.delay(job.pk)
-    except Exception as exc:  # the broker's own errors vary by transport
-        log.warning("could not queue export job %s: %s", job.pk, exc)
-        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.FAILED, error=_("任务队列暂时不可用，请稍后再试。"),
-            finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
 
 
 def export_dir() -> Path:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 from accounts.access import public_read_only
 from accounts.public_rate import heavy_for_public
 
-from . import chart_range, export_jobs, exports, province_map, selectors, totals
+from . import chart_range, export_responses, exports, province_map, selectors, totals
 from .filters import ProjectFilter
 
 PAGE_SIZE = 50
@@ -274,4 +274,4 @@ def export(request, kind: str, fmt: str):
     if kind not in ("projects", "totals") or fmt not in ("csv", "xlsx"):
         raise Http404
     # the same range as the dashboard shows (export_specs); a big XLSX goes to the worker
-    return export_jobs.respond(request, kind, fmt)
+    return export_responses.respond(request, kind, fmt)
