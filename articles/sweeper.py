@@ -111,9 +111,10 @@ def sweep_safely() -> SweepResult | None:
 
 
 def _delete_old_exports() -> None:
-    from projects.export_jobs import delete_old
+    from projects.export_jobs import delete_old, fail_stale
 
     try:
+        fail_stale()
         delete_old()
     except Exception:
         log.exception("deleting old export files failed; trying again at the next interval")

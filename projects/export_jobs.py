@@ -26,11 +26,15 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from . import exports
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
+
+STALE_MARGIN_SECONDS = 300
+STALE_MESSAGE = gettext_lazy("后台进程在生成文件时停止，文件没有生成；请重新导出。")
 
 # Where each kind's spec is built: the stalled list lives in the articles app, which needs
 # projects (so projects names it by path instead of importing it).
@@ -97,6 +101,16 @@ def run(job_id: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportJob.Status.DONE, path=final.name, rows=rows, disposition=spec.disposition,
         finished_at=timezone.now())
+
+
+def fail_stale(now: dt.datetime | None = None) -> int:
+    """Fail the jobs still queued or building long after the task's hard time limit: their
+    worker died (or never took the message), and their page would otherwise poll for ever."""
+    limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + STALE_MARGIN_SECONDS)
+    return ExportJob.objects.filter(
+        status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
+        created_at__lt=(now or timezone.now()) - limit,
+    ).update(status=ExportJob.Status.FAILED, error=str(STALE_MESSAGE), finished_at=now or timezone.now())
 
 
 def delete_old(now: dt.datetime | None = None) -> int:

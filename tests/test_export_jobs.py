@@ -181,3 +181,24 @@ def test_old_files_are_deleted(client_as, settings, _export_dir):
     assert [p.name for p in _export_dir.iterdir()] == [new.path]
     assert export_jobs.delete_old(now=timezone.now() + dt.timedelta(hours=25)) == 1
     assert list(_export_dir.iterdir()) == []
+
+
+def test_a_job_left_by_a_dead_worker_is_failed_with_a_reason(client_as, settings, monkeypatch):
+    """A worker killed while building (or never taking the message) left the job "running" and
+    its page polling for ever: the sweeper's cleanup fails it once the hard limit is long past."""
+    client = client_as("analyst")
+    job = ExportJob.objects.create(user=_user(client), kind="projects", status="running")
+    call_command("delete_old_exports", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == "running"  # young: still building
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600))
+    from articles import sweeper
+
+    # the worker's periodic sweep (its connection handling would close the test's database)
+    monkeypatch.setattr(sweeper, "close_old_connections", lambda: None)
+    sweeper.sweep_safely()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert "后台进程在生成文件时停止" in page and "every 2s" not in page
