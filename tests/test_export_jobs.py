@@ -202,3 +202,23 @@ def test_a_job_left_by_a_dead_worker_is_failed_with_a_reason(client_as, settings
     assert job.status == "failed"
     page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
     assert "后台进程在生成文件时停止" in page and "every 2s" not in page
+
+
+def test_a_broker_that_is_down_fails_the_job_saying_so(client_as, settings, monkeypatch, _export_dir):
+    from projects import tasks
+
+    client = client_as("analyst")
+    _projects()
+    _big(settings)
+
+    def down(job_id):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.build_export, "delay", down)
+    response = client.get(URL)
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.status == "failed"
+    page = client.get(response["Location"]).content.decode()
+    assert "任务队列暂时不可用" in page and "every 2s" not in page
+    assert not _export_dir.exists() or list(_export_dir.iterdir()) == []
