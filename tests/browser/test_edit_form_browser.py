@@ -76,7 +76,7 @@ def test_an_editor_types_an_amount_in_yi_and_comes_back_to_the_review(browser, m
     assert shown == "10亿元"
     assert name_box["value"] == name and name_box["scroll"] <= name_box["client"]  # wrapped, not cut off
     assert "不是一个金额" in error
-    assert after_save.endswith(f"{review_url}#item-{mention.pk}")
+    assert after_save.endswith(f"{review_url}?show=pending#item-{mention.pk}")  # the view it came from
     assert again == "3.3亿美元"
     assert after_cancel.endswith(review_url)
     project.refresh_from_db()
