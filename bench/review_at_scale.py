@@ -101,23 +101,33 @@ def the_issue():
     return ParsedBulletin(source=source, articles=articles)
 
 
-def issue_bulletin():
-    import datetime as dt
-
+def stored_issue(label: str, publication: str, issue_date, parse):
+    """The bench's bulletin named `label`: found by the hash of the label, else stored and written
+    through the ingest from `parse()` (what an upload's task writes). Returns (bulletin, created)."""
     from articles.ingest import store_parse
     from articles.models import Bulletin, StoredFile
 
-    data = b"bench review page: a 20-article issue"
+    data = label.encode()
     sha = hashlib.sha256(data).hexdigest()
     bulletin = Bulletin.objects.filter(sha256=sha).first()
-    if bulletin is None:
-        stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
-        bulletin = Bulletin.objects.create(
-            publication="基准测试周报", issue_date=dt.date(2024, 3, 10), file=stored,
-            sha256=sha, size=len(data), status=Bulletin.Status.PARSED,
-        )
-        start = time.perf_counter()
-        store_parse(bulletin, the_issue())
+    if bulletin is not None:
+        return bulletin, False
+    stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
+    bulletin = Bulletin.objects.create(
+        publication=publication, issue_date=issue_date, file=stored,
+        sha256=sha, size=len(data), status=Bulletin.Status.PARSED,
+    )
+    store_parse(bulletin, parse())
+    return bulletin, True
+
+
+def issue_bulletin():
+    import datetime as dt
+
+    start = time.perf_counter()
+    bulletin, created = stored_issue("bench review page: a 20-article issue", "基准测试周报",
+                                     dt.date(2024, 3, 10), the_issue)
+    if created:
         print(f"  issue written through ingest in {time.perf_counter() - start:.1f} s")
     return bulletin
 
@@ -167,27 +177,19 @@ def big_bulletin(n_articles: int):
     """The big issue, written once (by its hash), its first half confirmed."""
     import datetime as dt
 
-    from articles.ingest import store_parse
-    from articles.models import Bulletin, Mention, StoredFile
+    from django.db import connection
+
+    from articles.models import Mention
     from projects.models import Project
 
-    data = f"bench review page: a {n_articles}-article issue".encode()
-    sha = hashlib.sha256(data).hexdigest()
-    bulletin = Bulletin.objects.filter(sha256=sha).first()
-    if bulletin is None:
-        stored = StoredFile.objects.create(sha256=sha, size=len(data), data=data)
-        bulletin = Bulletin.objects.create(
-            publication="基准测试日报", issue_date=dt.date(2024, 5, 8), file=stored,
-            sha256=sha, size=len(data), status=Bulletin.Status.PARSED,
-        )
-        start = time.perf_counter()
-        store_parse(bulletin, big_issue_parse(n_articles))
+    start = time.perf_counter()
+    bulletin, created = stored_issue(f"bench review page: a {n_articles}-article issue", "基准测试日报",
+                                     dt.date(2024, 5, 8), lambda: big_issue_parse(n_articles))
+    if created:
         half = Mention.objects.filter(article__bulletin=bulletin, article__position__lte=n_articles // 2)
         Project.objects.filter(pk__in=half.values("project_id")).update(review_status="confirmed")
         took = time.perf_counter() - start
         print(f"  big issue written through ingest (first half confirmed) in {took:.1f} s")
-        from django.db import connection
-
         with connection.cursor() as cursor:  # as autovacuum would after a load this size
             cursor.execute("ANALYZE")
     return bulletin
@@ -222,9 +224,7 @@ def main() -> int:
     setup(args.database)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from projects.models import Project
 
@@ -237,17 +237,7 @@ def main() -> int:
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-editor"))
     pages = {"review page (20 articles)": f"/bulletins/{bulletin.pk}/", "project list": "/projects/"}
-    print(f"{'page':<28} {'median ms':>10} {'min ms':>8} {'queries':>8}")
-    for label, url in pages.items():
-        assert client.get(url).status_code == 200, url  # warm-up
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        print(f"{label:<28} {statistics.median(times):>10.0f} {min(times):>8.0f} {len(queries):>8}")
+    time_pages(client, pages, args.runs)
     html = client.get(pages["review page (20 articles)"]).content.decode()
     records, suggestions = html.count('class="candidate'), html.count("可能与已有项目重复")
     print(f"review page: {records} records, {suggestions} likely-duplicate suggestions shown")
