@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -20,9 +19,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from projects import export_jobs, exports
-from projects.models import ExportJob, Project
+from projects.models import ExportJob
 from tests.exported import split_export
-from zones.models import Zone
+from tests.factories import make_export_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +34,6 @@ def _export_dir(settings, tmp_path):
     settings.EXPORT_DIR = tmp_path / "exports"
     settings.EXPORT_INLINE_ROWS = 1000
     return settings.EXPORT_DIR
-
-
-def _projects(count: int = ROWS) -> None:
-    zones = list(Zone.objects.filter(merged_into__isnull=True).order_by("pk")[:5])
-    Project.objects.bulk_create([
-        Project(zone=zones[i % len(zones)], name=f"后台导出测试项目{i}", review_status="confirmed",
-                stage="signed", date=dt.date(2021 + i % 3, i % 12 + 1, 1), date_precision="day",
-                amount=Decimal(i + 1) * 10_000, amount_yuan=Decimal(i + 1) * 10_000,
-                amount_text=f"{i + 1}万元", investor="=SUM(A1)" if i == 0 else "某公司")
-        for i in range(count)
-    ])
 
 
 def _sheet_rows(body: bytes) -> list[list]:
@@ -63,7 +51,7 @@ def _big(settings) -> None:
 
 def test_a_big_export_is_built_by_the_worker_with_the_inline_rows(client_as, settings, _export_dir):
     client = client_as("analyst")
-    _projects()
+    make_export_projects(ROWS)
     inline = client.get(URL)
     assert inline.status_code == 200 and inline["Content-Type"] == exports.XLSX_TYPE
     inline_rows = _sheet_rows(_body(inline))
@@ -106,7 +94,7 @@ def _user(client):
 
 def test_a_small_export_stays_inline(client_as, settings):
     client = client_as("analyst")
-    _projects()
+    make_export_projects(ROWS)
     settings.EXPORT_INLINE_ROWS = ROWS
     response = client.get(URL)
     assert response.status_code == 200 and response["Content-Type"] == exports.XLSX_TYPE
@@ -118,7 +106,7 @@ def test_a_small_export_stays_inline(client_as, settings):
 
 
 def test_only_the_user_who_asked_or_staff_may_download(client, make_user, settings):
-    _projects()
+    make_export_projects(ROWS)
     _big(settings)
     owner, other, admin = make_user("analyst", "owner"), make_user("analyst", "other"), make_user("admin")
     client.force_login(owner)
@@ -137,7 +125,7 @@ def test_only_the_user_who_asked_or_staff_may_download(client, make_user, settin
 
 def test_a_failing_build_says_why_and_leaves_no_file(client_as, settings, monkeypatch, _export_dir):
     client = client_as("analyst")
-    _projects()
+    make_export_projects(ROWS)
     _big(settings)
 
     def broken(target, title, header, rows, preamble=()):
@@ -156,7 +144,7 @@ def test_a_failing_build_says_why_and_leaves_no_file(client_as, settings, monkey
 
 def test_the_public_is_asked_to_narrow_the_filter(client, settings):
     settings.PUBLIC_READ_ONLY = True
-    _projects()
+    make_export_projects(ROWS)
     _big(settings)
     response = client.get(URL)
     assert response.status_code == 403
@@ -170,7 +158,7 @@ def test_the_public_is_asked_to_narrow_the_filter(client, settings):
 
 def test_old_files_are_deleted(client_as, settings, _export_dir):
     client = client_as("analyst")
-    _projects()
+    make_export_projects(ROWS)
     _big(settings)
     client.get(URL)
     client.get(URL)
@@ -208,7 +196,7 @@ def test_a_broker_that_is_down_fails_the_job_saying_so(client_as, settings, monk
     from projects import tasks
 
     client = client_as("analyst")
-    _projects()
+    make_export_projects(ROWS)
     _big(settings)
 
     def down(job_id):

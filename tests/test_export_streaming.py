@@ -9,34 +9,20 @@ while the file is asked for and read grows far less than the number of rows.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import tempfile
 import tracemalloc
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from projects import exports
-from projects.models import Project
 from tests.exported import split_export
-from zones.models import Zone
+from tests.factories import make_export_projects
 
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 1_000, 10_000
-
-
-def _projects(count: int) -> None:
-    zones = list(Zone.objects.filter(merged_into__isnull=True).order_by("pk")[:20])
-    Project.objects.bulk_create([
-        Project(zone=zones[i % len(zones)], name=f"流式导出测试项目{i}", review_status="confirmed",
-                stage="signed", date=dt.date(2020 + i % 5, i % 12 + 1, 1), date_precision="day",
-                amount=Decimal(i + 1) * 10_000, amount_yuan=Decimal(i + 1) * 10_000,
-                amount_text=f"{i + 1}万元", investor="=SUM(A1)" if i == 0 else "某公司")
-        for i in range(count)
-    ], batch_size=2000)
 
 
 def _rows(fmt: str, body: bytes) -> list[list]:
@@ -64,13 +50,13 @@ def _export(client, fmt: str) -> tuple[object, bytes, int]:
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_export_streams_every_row_under_the_same_header(client_as, fmt):
     client = client_as("analyst")
-    _projects(SMALL)
+    make_export_projects(SMALL)
     response, body, _peak = _export(client, fmt)
     assert response.status_code == 200 and response.streaming
     preamble, header, rows = split_export(_rows(fmt, body))
     assert header == exports.project_header()
     assert preamble and len(rows) == SMALL
-    assert {row[2] for row in rows} == {f"流式导出测试项目{i}" for i in range(SMALL)}
+    assert {row[2] for row in rows} == {f"导出测试项目{i}" for i in range(SMALL)}
     investors = [row[header.index("投资方")] for row in rows]
     assert ("'=SUM(A1)" if fmt == "csv" else "=SUM(A1)") in investors
 
@@ -79,11 +65,11 @@ def test_the_export_streams_every_row_under_the_same_header(client_as, fmt):
 def test_memory_does_not_grow_with_the_rows(client_as, fmt, monkeypatch):
     monkeypatch.setattr(exports, "CHUNK_ROWS", 250, raising=False)  # several chunks in the small export too
     client = client_as("analyst")
-    _projects(SMALL)
+    make_export_projects(SMALL)
     _export(client, fmt)  # warm up: imports, translations, caches
     _response, body, small = _export(client, fmt)
     assert len(split_export(_rows(fmt, body))[2]) == SMALL
-    _projects(LARGE - SMALL)
+    make_export_projects(LARGE - SMALL)
     _response, body, large = _export(client, fmt)
     assert len(split_export(_rows(fmt, body))[2]) == LARGE
     print(f"{fmt}: peak {small / 1e6:.1f} MB for {SMALL} rows, {large / 1e6:.1f} MB for {LARGE} rows")
