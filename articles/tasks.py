@@ -51,10 +51,13 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from projects import claims
+from projects.claims import MAX_ATTEMPTS
 
 from .heartbeat import Heartbeat, stale, stale_cutoff, unless_locked
 from .ingest import NoArticles, store_parse
@@ -67,7 +70,6 @@ from .refusals import explain_no_articles, explain_refusal
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
 COPY_CONTEXT = re.compile(r"COPY \S+, line \d+")  # PostgreSQL's "COPY <table>, line <n>[, column …]: <row>"
 
 # Test hook, inert unless set: seconds to sleep after each article, so that a test can kill
@@ -84,29 +86,18 @@ QUEUE_DOWN_MESSAGE = _lazy(
 
 
 def claim(bulletin_id: int, task_id: str) -> bool:
-    """Move a queued bulletin to parsing, once. A message redelivered after its worker died
-    carries the same task id and may take its own claim back; any other copy finds nothing.
-    A bulletin already claimed MAX_ATTEMPTS times is failed instead of parsed again."""
-    claimable = Bulletin.objects.filter(pk=bulletin_id).filter(
-        Q(status=Bulletin.Status.QUEUED) | Q(status=Bulletin.Status.PARSING, task_id=task_id)
-    )
+    """Move a queued bulletin to parsing, once (projects/claims.py): a message redelivered after
+    its worker died carries the same task id and may take its own claim back; any other copy
+    finds nothing. A bulletin already claimed MAX_ATTEMPTS times is failed instead of parsed again."""
     now = timezone.now()
-    claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=Bulletin.Status.PARSING,
-        task_id=task_id,
-        started_at=now,
-        heartbeat_at=now,
-        progress=0,
-        error="",
-        attempts=F("attempts") + 1,
+    claimed = claims.claim(
+        Bulletin.objects.filter(pk=bulletin_id), task_id, running=Bulletin.Status.PARSING,
+        started_at=now, heartbeat_at=now, progress=0,
+        given_up={"progress": 0, "error": _(
+            "解析已中断 %(n)d 次（工作进程崩溃或超时），已停止重试。请检查文件后点击“重新解析”。"
+        ) % {"n": MAX_ATTEMPTS}},
     )
-    if not claimed and claimable.update(
-        status=Bulletin.Status.FAILED,
-        finished_at=timezone.now(),
-        progress=0,
-        error=_("解析已中断 %(n)d 次（工作进程崩溃或超时），已停止重试。请检查文件后点击“重新解析”。")
-        % {"n": MAX_ATTEMPTS},
-    ):
+    if claimed is None:
         log.error("bulletin %s failed after %s interrupted parses", bulletin_id, MAX_ATTEMPTS)
     return bool(claimed)
 
