@@ -8,9 +8,11 @@ querysets the rows are read from) becomes an `ExportJob`: the web request only r
 sends the task (projects/export_responses.py); the worker writes the file through the same
 `exports.write_xlsx` and row builders as the inline download (`ExportSpec`, one per kind: the
 same rows, the same layout), first into a `.part` file renamed when complete, so a failed
-build leaves no file. Anonymous visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to
-narrow the filter or take the CSV. Files and jobs older than EXPORT_KEEP_HOURS are deleted by
-the worker's sweeper (articles/sweeper.py) and by `manage.py delete_old_exports`.
+build leaves no file. A worker killed mid-build gives its message back and the job, claimed per
+delivery as a parse is (projects/claims.py), is built again from the start by that message.
+Anonymous visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take
+the CSV. Files and jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper
+(articles/sweeper.py) and by `manage.py delete_old_exports`.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
-from . import exports
+from . import claims, exports
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
 
 STALE_MARGIN_SECONDS = 300
 STALE_MESSAGE = gettext_lazy("后台进程在生成文件时停止，文件没有生成；请重新导出。")
+GIVEN_UP_MESSAGE = gettext_lazy(
+    "生成导出文件时后台进程已中断 %(n)d 次，已停止重试；请缩小筛选范围或改用 CSV。")
 
 # Where each kind's spec is built: the stalled list lives in the articles app, which needs
 # projects (so projects names it by path instead of importing it).
@@ -74,17 +78,22 @@ def file_of(job: ExportJob) -> Path | None:
     return path if path.is_file() else None
 
 
-def run(job_id: int) -> None:
-    """Build one job's file (the task's whole work). Claimed with one conditional UPDATE, so a
-    message delivered twice builds once; written to `.part` and renamed when whole."""
-    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.RUNNING):
+def run(job_id: int, task_id: str) -> None:
+    """Build one job's file (the task's whole work), claimed once per delivery (projects/claims.py):
+    a job done or failed is left alone; one whose worker died mid-build is built again from the
+    start by the same message, handed out again. Written to `<job>.xlsx.part` (a dead build's part
+    is overwritten) and renamed when whole."""
+    claimed = claims.claim(ExportJob.objects.filter(pk=job_id), task_id, running=ExportJob.Status.RUNNING,
+                           given_up={"error": str(GIVEN_UP_MESSAGE) % {"n": claims.MAX_ATTEMPTS}})
+    if claimed is None:
+        log.error("export job %s failed after %s interrupted builds", job_id, claims.MAX_ATTEMPTS)
+    if not claimed:
         return
     job = ExportJob.objects.get(pk=job_id)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{job.pk}-{secrets.token_hex(8)}.xlsx"
-    partial = final.with_name(final.name + ".part")
+    partial = folder / f"{job.pk}.xlsx.part"
     try:
         with translation.override(job.language or None):
             spec = build_spec(job.kind, QueryDict(job.query), base_url=job.base_url)

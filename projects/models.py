@@ -603,6 +603,10 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The delivery that claimed it and how many did (projects/claims.py): a message handed out
+    # again after its worker died restarts the build; one that keeps killing it fails it.
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("导出任务")

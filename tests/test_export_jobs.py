@@ -210,3 +210,92 @@ def test_a_broker_that_is_down_fails_the_job_saying_so(client_as, settings, monk
     page = client.get(response["Location"]).content.decode()
     assert "任务队列暂时不可用" in page and "every 2s" not in page
     assert not _export_dir.exists() or list(_export_dir.iterdir()) == []
+
+
+# --- A message handed out again (acks_late) ------------------------------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL mid-build: not an Exception, so nothing in the task records it — the
+    job stays "running" with half a file on disk, as a dead pool process leaves it."""
+
+
+def _no_worker_yet(monkeypatch) -> list[int]:
+    """The ids of the jobs sent to the queue, where no worker takes them until a test says so."""
+    from projects import tasks
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.build_export, "delay", sent.append)
+    return sent
+
+
+def _asked_with_no_worker_yet(client_as, settings, monkeypatch) -> tuple[Client, str, int]:
+    """An analyst's big export asked over HTTP, its message waiting for a worker: the client,
+    the job page it was sent to, and the job's id."""
+    client = client_as("analyst")
+    make_export_projects(ROWS)
+    _big(settings)
+    sent = _no_worker_yet(monkeypatch)
+    response = client.get(URL)
+    [job_id] = sent
+    return client, response["Location"], job_id
+
+
+def _dies_mid_way(target, title, header, rows, preamble=()):
+    """`exports.write_xlsx` in a worker killed once it has written the start of the file."""
+    target.write(b"PK half a file")
+    raise WorkerKilled
+
+
+def _deliver(job_id: int, task_id: str) -> None:
+    """One delivery of the export message, as the worker runs it (the broker's task id)."""
+    from projects.tasks import build_export
+
+    build_export.apply(args=[job_id], task_id=task_id)
+
+
+def test_a_build_cut_short_by_a_dead_worker_is_built_again_by_the_redelivered_message(
+        client_as, settings, monkeypatch, _export_dir):
+    from projects.tasks import build_export
+
+    assert build_export.acks_late and build_export.reject_on_worker_lost  # the message comes back
+    client, job_page, job_id = _asked_with_no_worker_yet(client_as, settings, monkeypatch)
+    real_write = exports.write_xlsx
+    with monkeypatch.context() as patch:
+        patch.setattr(exports, "write_xlsx", _dies_mid_way)
+        with pytest.raises(WorkerKilled):
+            _deliver(job_id, "message-1")
+    assert ExportJob.objects.get(pk=job_id).status == "running"
+    assert [p.name.endswith(".part") for p in _export_dir.iterdir()] == [True]
+    assert exports.write_xlsx is real_write
+
+    _deliver(job_id, "message-1")  # the same message, given back to the broker and taken again
+    job = ExportJob.objects.get(pk=job_id)
+    assert (job.status, job.rows) == ("done", ROWS)
+    assert [p.name for p in _export_dir.iterdir()] == [job.path]  # the half file is gone
+    page = client.get(job_page).content.decode()
+    assert f"/exports/jobs/{job_id}/download" in page
+    rows = _sheet_rows(_body(client.get(f"/exports/jobs/{job_id}/download")))
+    assert len(split_export(rows)[2]) == ROWS
+
+    _deliver(job_id, "message-1")  # delivered once more after it was done: nothing changes
+    _deliver(job_id, "another-copy")
+    again = ExportJob.objects.get(pk=job_id)
+    assert (again.status, again.path, again.finished_at) == ("done", job.path, job.finished_at)
+    assert [p.name for p in _export_dir.iterdir()] == [job.path]
+
+
+def test_an_export_that_keeps_killing_its_worker_is_failed_saying_so(client_as, settings, monkeypatch,
+                                                                      _export_dir):
+    from projects.claims import MAX_ATTEMPTS
+
+    client, job_page, job_id = _asked_with_no_worker_yet(client_as, settings, monkeypatch)
+    monkeypatch.setattr(exports, "write_xlsx", _dies_mid_way)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(WorkerKilled):
+            _deliver(job_id, "message-1")
+    _deliver(job_id, "message-1")  # the next redelivery gives up instead of dying again
+    assert ExportJob.objects.get(pk=job_id).status == "failed"
+    page = client.get(job_page).content.decode()
+    assert f"已中断 {MAX_ATTEMPTS} 次" in page and "every 2s" not in page
+    assert client.get(f"/exports/jobs/{job_id}/download").status_code == 404
