@@ -9,15 +9,18 @@ sends the task (projects/export_responses.py); the worker writes the file throug
 `exports.write_xlsx` and row builders as the inline download (`ExportSpec`, one per kind: the
 same rows, the same layout), first into a `.part` file renamed when complete, so a failed
 build leaves no file. A worker killed mid-build gives its message back and the job, claimed per
-delivery as a parse is (projects/claims.py), is built again from the start by that message.
-Anonymous visitors (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take
-the CSV. Files and jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper
-(articles/sweeper.py) and by `manage.py delete_old_exports`.
+delivery as a parse is (projects/claims.py), is built again from the start by that message. An
+ask for an export that is already queued or running for the same user gets that job (`query_key`
+and the model's partial unique constraint), not a second one. Anonymous visitors
+(ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV. Files and
+jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper (articles/sweeper.py) and by
+`manage.py delete_old_exports`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
@@ -27,6 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +80,13 @@ def file_of(job: ExportJob) -> Path | None:
         return None
     path = export_dir() / Path(job.path).name
     return path if path.is_file() else None
+
+
+def query_key(kind: str, fmt: str, language: str, data: QueryDict) -> str:
+    """What makes two asks for an export the same: the kind and format, the language of its
+    labels, and the filter's parameters with their order and empty values left out."""
+    pairs = sorted((name, value) for name, values in data.lists() for value in values if value != "")
+    return hashlib.sha256(f"{kind}.{fmt}|{language}|{urlencode(pairs)}".encode()).hexdigest()
 
 
 def run(job_id: int, task_id: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_public
 
-from . import exports
+from . import export_jobs, exports
 from .export_jobs import ExportSpec, build_spec
 from .models import ExportJob
 from .tasks import build_export
@@ -46,11 +47,30 @@ def xlsx_or_job(request, kind: str, spec: ExportSpec):
 
 
 def start(request, kind: str) -> ExportJob:
-    """Record the job and send the task; a broker that is down fails the job, saying so."""
-    job = ExportJob.objects.create(
-        user=request.user, kind=kind, query=request.GET.urlencode(),
-        language=translation.get_language() or "", base_url=request.build_absolute_uri("/")[:-1],
-    )
+    """The job for this ask: the same export still queued or running (a second click), or a new
+    one recorded and sent; a broker that is down fails the new job, saying so.
+
+    One active job per user and ask is the database's rule (ExportJob's partial unique
+    constraint), so two requests at once cannot both insert: the loser's INSERT waits for the
+    winner's and fails, and it takes the winner's job. A job finished meanwhile frees the key."""
+    language = translation.get_language() or ""
+    key = export_jobs.query_key(kind, "xlsx", language, request.GET)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                job = ExportJob.objects.create(
+                    user=request.user, kind=kind, query=request.GET.urlencode(), query_key=key,
+                    language=language, base_url=request.build_absolute_uri("/")[:-1],
+                )
+            break
+        except IntegrityError:
+            active = ExportJob.objects.filter(
+                user=request.user, kind=kind, query_key=key,
+                status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)).first()
+            if active is not None:
+                return active
+    else:
+        raise RuntimeError(f"no export job could be recorded for {kind}?{request.GET.urlencode()}")
     try:
         build_export.delay(job.pk)
     except Exception as exc:  # the broker's own errors vary by transport

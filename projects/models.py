@@ -607,10 +607,20 @@ class ExportJob(models.Model):
     # again after its worker died restarts the build; one that keeps killing it fails it.
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # What makes two asks the same export (export_jobs.query_key): one job per key is queued or
+    # running at a time, so a second click waits on the first job (blank: jobs from before).
+    query_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "query_key"],
+                condition=Q(status__in=("queued", "running")) & ~Q(query_key=""),
+                name="export_job_one_active_per_ask",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

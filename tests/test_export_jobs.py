@@ -22,6 +22,7 @@ from projects import export_jobs, exports
 from projects.models import ExportJob
 from tests.exported import split_export
 from tests.factories import make_export_projects
+from tests.races import client_for, needs_postgresql, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +213,7 @@ def test_a_broker_that_is_down_fails_the_job_saying_so(client_as, settings, monk
     assert not _export_dir.exists() or list(_export_dir.iterdir()) == []
 
 
-# --- A message handed out again (acks_late) ------------------------------------------------------------------
+# --- A message handed out again (acks_late) and an export asked twice ----------------------
 
 
 class WorkerKilled(BaseException):
@@ -299,3 +300,46 @@ def test_an_export_that_keeps_killing_its_worker_is_failed_saying_so(client_as, 
     page = client.get(job_page).content.decode()
     assert f"已中断 {MAX_ATTEMPTS} 次" in page and "every 2s" not in page
     assert client.get(f"/exports/jobs/{job_id}/download").status_code == 404
+
+
+def test_asking_twice_for_an_export_still_being_built_gives_the_same_job(client_as, settings, monkeypatch):
+    client = client_as("analyst")
+    make_export_projects(ROWS)
+    _big(settings)
+    sent = _no_worker_yet(monkeypatch)
+    first = client.get(URL)
+    second = client.get(URL)  # a double click
+    reordered = client.get("/exports/projects.xlsx?zone=&range=all")  # the same filter, written otherwise
+    job = ExportJob.objects.get()
+    assert [r.status_code for r in (first, second, reordered)] == [302, 302, 302]
+    assert {r["Location"] for r in (first, second, reordered)} == {f"/exports/jobs/{job.pk}/"}
+    assert sent == [job.pk]  # sent to the worker once
+
+    other = client.get("/exports/projects.xlsx?range=all&stage=signed")  # another filter: its own job
+    assert other.status_code == 302 and other["Location"] != first["Location"]
+    _deliver(job.pk, "message-1")
+    assert ExportJob.objects.get(pk=job.pk).status == "done"
+    fresh = client.get(URL)  # asked again once the file is there: a new build of the current rows
+    assert fresh["Location"] not in (first["Location"], other["Location"])
+    assert ExportJob.objects.count() == 3
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_make_one_job(make_user, settings, monkeypatch):
+    """Two requests that both find no job and both insert one: the database lets one through."""
+    make_export_projects(ROWS)
+    _big(settings)
+    user = make_user("analyst")
+    first, second = client_for(user), client_for(user)
+    sent = _no_worker_yet(monkeypatch)
+    wrong = []
+    for round_no in range(10):
+        answers = run_together(lambda: first.get(URL), lambda: second.get(URL))
+        jobs = list(ExportJob.objects.filter(query=URL.split("?")[1]).exclude(status="done"))
+        if len(jobs) != 1 or any(getattr(a, "status_code", 0) != 302 or a["Location"] != f"/exports/jobs/{jobs[0].pk}/"
+                                 for a in answers):
+            wrong.append((round_no, [getattr(a, "status_code", a) for a in answers], len(jobs)))
+        ExportJob.objects.update(status="done")  # built: the next round asks afresh
+    assert wrong == []
+    assert len(sent) == 10  # one job a round sent to the worker
