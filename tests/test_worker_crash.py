@@ -5,7 +5,8 @@ nothing twice.
 
 The parse is made slow with the task's test hook ZIT_TEST_SLOW_PARSE_SECONDS (a sleep
 after each article, set only in the first worker's environment), so the kill lands
-mid-parse every time.
+mid-parse every time. The last test kills a worker the same way while it builds a big Excel
+export (slow enough by its rows alone): the job is built again, whole, by the same message.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from articles.models import Bulletin
+from projects.models import ExportJob
+from tests.exported import split_export
+from tests.factories import make_export_projects
 from tests.fault_tools import (
     Workers,
     bulletin_state,
@@ -168,3 +173,36 @@ def test_a_parse_beats_while_one_long_step_runs(editor, workers):
     assert len(progresses) == 1, "an article ended meanwhile: the step was not long enough"
     assert len(seen) >= 2  # the same progress, later heartbeats
     wait_for(lambda: Bulletin.objects.filter(pk=bulletin.pk, status="parsed").exists(), timeout=45)
+
+
+EXPORT_ROWS = 15_000  # several seconds of building: the kill lands while the file is written
+
+
+def test_pool_process_killed_mid_export_builds_the_file_again_from_the_start(make_user, client, workers,
+                                                                             settings, tmp_path):
+    """The same kill during a big Excel export (projects/export_jobs.py): the message comes back
+    and the job, which the dead build left "running" with half a file, is built again whole."""
+    if settings.CELERY_BROKER_URL.startswith("memory"):
+        pytest.skip("a real worker needs a broker another process can reach, not memory://")
+    settings.EXPORT_DIR = tmp_path / "exports"  # the worker's too: ZIT_VAR_DIR below
+    settings.EXPORT_INLINE_ROWS = 100
+    make_export_projects(EXPORT_ROWS)
+    log_in(client, make_user("analyst"))
+    worker = workers.start(ZIT_VAR_DIR=str(tmp_path), ZIT_BROKER_DIR=str(settings.CELERY_FS_BROKER_DIR),
+                           ZIT_EXPORT_INLINE_ROWS="100", ZIT_SWEEP_INTERVAL="0")
+    response = client.get("/exports/projects.xlsx?range=all")
+    job = ExportJob.objects.get()
+    assert response["Location"] == f"/exports/jobs/{job.pk}/"
+    wait_for(lambda: any(settings.EXPORT_DIR.glob("*.part")), timeout=60, interval=0.05)  # being written
+    [child] = worker.children()
+    os.kill(child, signal.SIGKILL)
+    assert ExportJob.objects.get(pk=job.pk).status == "running", "the build ended before the kill"
+
+    wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists(), timeout=90)
+    job.refresh_from_db()
+    assert (job.status, job.error, job.rows, job.attempts) == ("done", "", EXPORT_ROWS, 2), workers.output()
+    assert "WorkerLostError" in worker.output()
+    assert [p.name for p in settings.EXPORT_DIR.iterdir()] == [job.path]  # the half file is gone
+    download = client.get(f"/exports/jobs/{job.pk}/download")
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    assert len(split_export(list(sheet.iter_rows(values_only=True)))[2]) == EXPORT_ROWS
