@@ -2,11 +2,52 @@
 project's admin page (the projects app does not know quotes, so its admin is extended here)."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from projects.admin import ProjectAdmin
 from projects.models import Project
 
+from . import review_state
 from .models import Article, Bulletin, Mention
+
+
+class KeepsReviewState:
+    """An admin whose forms add, move or delete quotes or articles: what is left to review is
+    recomputed for the articles and issues they touched (articles/review_state.py; saves of
+    quotes and records are signalled, these deletes are not)."""
+
+    def save_formset(self, request, form, formset, change):
+        touched = {f.instance.article_id for f in formset.deleted_forms if formset.model is Mention}
+        bulletins = {f.instance.bulletin_id for f in formset.deleted_forms if formset.model is Article}
+        super().save_formset(request, form, formset, change)
+        review_state.mark(touched)
+        review_state.refresh_bulletins(bulletins)
+
+    def save_model(self, request, obj, form, change):
+        moved_from = set()  # a quote moved to another article leaves the first one
+        if isinstance(obj, Mention) and change:
+            moved_from = set(Mention.objects.filter(pk=obj.pk).values_list("article_id", flat=True))
+        super().save_model(request, obj, form, change)
+        review_state.mark(moved_from)
+
+    def delete_model(self, request, obj):
+        if isinstance(obj, Mention | Article):
+            self.delete_queryset(request, type(obj)._default_manager.filter(pk=obj.pk))
+        else:
+            super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        if queryset.model is Mention:
+            touched = set(queryset.values_list("article_id", flat=True))
+            super().delete_queryset(request, queryset)
+            review_state.mark(touched)
+        elif queryset.model is Article:
+            bulletins = set(queryset.values_list("bulletin_id", flat=True))
+            super().delete_queryset(request, queryset)
+            review_state.refresh_bulletins(bulletins)
+        else:
+            super().delete_queryset(request, queryset)
 
 
 class ArticleInline(admin.StackedInline):
@@ -25,7 +66,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(KeepsReviewState, admin.ModelAdmin):
     list_display = ("__str__", "publication", "issue_date", "status", "format", "uploaded_by", "created_at")
     list_filter = ("status", "publication", "format")
     search_fields = ("publication", "issue_number", "original_name", "sha256")
@@ -49,7 +90,7 @@ class BulletinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeepsReviewState, admin.ModelAdmin):
     list_display = ("__str__", "bulletin", "position", "byline")
     list_filter = ("bulletin__publication",)
     search_fields = ("title", "text", "byline")
@@ -58,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(KeepsReviewState, admin.ModelAdmin):
     list_display = ("__str__", "kind", "article", "project", "batch")
     list_filter = ("kind",)
     search_fields = ("quote", "project__name")
@@ -74,7 +115,7 @@ class ProjectMentionInline(admin.TabularInline):
     verbose_name_plural = "出处（原文引用）"
 
 
-class ProjectWithQuotesAdmin(ProjectAdmin):
+class ProjectWithQuotesAdmin(KeepsReviewState, ProjectAdmin):
     inlines = [*ProjectAdmin.inlines, ProjectMentionInline]
 
 

@@ -7,7 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("报刊与文章")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the time-limit checks)
+        from . import checks, review_state  # noqa: F401  (checks: registers the time-limit checks)
         from .filters import add_publication_filter
+
+        review_state.connect()  # keeps which articles and how many records await review
 
         add_publication_filter()  # the shared project filter's one filter that reads the sources

@@ -34,7 +34,7 @@ from projects.money import to_yuan
 from projects.timeline import own_event, timeline_fields
 from zones.matching import resolve_zone
 
-from . import bulk_write
+from . import bulk_write, review_state
 from .batch_members import member_links, unmatched_names
 from .bulk_write import Row
 from .models import Article, Bulletin, Mention
@@ -111,6 +111,7 @@ class _Pending:
 @gc_paused()  # the write makes a few hundred thousand rows
 @transaction.atomic
 @rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
+@review_state.deferred()  # what is left to review: the articles other saves touch, once
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     """Replace the bulletin's articles and candidates with this parse; keep reviewed records.
 
@@ -176,6 +177,7 @@ def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     bulletin.parser_version = parsed.source.parser_version
     bulletin.heartbeat_at = timezone.now()  # the write held the row: no beat landed meanwhile
     bulletin.save(update_fields=["format", "encoding", "parser_version", "heartbeat_at"])
+    review_state.refresh_bulletins([bulletin.pk])  # the bulk inserts sent no signal
     return summary
 
 

@@ -110,6 +110,9 @@ class Article(Searchable, models.Model):
     )
     # The grams of title, subtitle and text (projects/search.py), GIN-indexed on PostgreSQL.
     search_document = SearchDocumentField()
+    # Whether the article quotes a record still awaiting review: derived, kept by
+    # articles/review_state.py, so that the review page finds an issue's pending articles by index.
+    awaiting_review = models.BooleanField(_("待审核"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("文章")
@@ -117,6 +120,10 @@ class Article(Searchable, models.Model):
         ordering = ["bulletin", "position"]
         constraints = [
             models.UniqueConstraint(fields=["bulletin", "position"], name="article_position_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["bulletin", "position"], condition=models.Q(awaiting_review=True),
+                         name="article_awaiting_review"),
         ]
 
     def __str__(self) -> str:
@@ -175,3 +182,26 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.quote[:40]
+
+
+class ReviewCounts(models.Model):
+    """What is left to review in one issue: derived, kept by articles/review_state.py.
+
+    A row of its own rather than columns of `Bulletin`: the parse writes the bulletin's row
+    (status, heartbeat) while editors review, and these counts are written by every review
+    action; apart, neither waits for the other."""
+
+    bulletin = models.OneToOneField(
+        Bulletin, on_delete=models.CASCADE, primary_key=True, related_name="pending_counts"
+    )
+    articles = models.PositiveIntegerField(default=0)
+    pending_articles = models.PositiveIntegerField(default=0)
+    pending_projects = models.PositiveIntegerField(default=0)
+    pending_batches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("待审核计数")
+        verbose_name_plural = _("待审核计数")
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id}: {self.pending_articles}/{self.articles}"

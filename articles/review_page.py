@@ -5,86 +5,29 @@ What an editor sees is chosen by a `ReviewView` — which articles (`show`: thos
 record awaiting review, or all), of which zone, which page — read from the query string, where
 an invalid value falls back to the default rather than widening the view. The same view is
 carried through the review actions (the `back` field of their forms) so that an action on page
-N returns the editor to page N of the same filter. The issue's counts come from two aggregate
-queries, and a page reads a fixed number of queries whatever the issue's or the zones' size.
+N returns the editor to page N of the same filter. The issue's counts and which articles are
+pending are kept as the review goes (`articles.review_state`): the counts are one row and a page
+of pending articles an index range, so a page reads a fixed number of queries whatever the
+issue's or the zones' size, and its work does not grow with how deep the page is.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from django.core.paginator import Page, Paginator
-from django.db import connections, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from projects.models import ReviewStatus
 from zones.models import Zone
 
-from .models import Article, Bulletin, Mention
+from .models import Article, Bulletin
+from .review_state import IssueCounts, planned_for_size
 
 PAGE_SIZE = 20  # articles per page: a few screens, and a bounded number of candidates
 SHOW_PENDING, SHOW_ALL = "pending", "all"
 MAX_PAGE_DIGITS = 7
-
-
-# A quote whose project or batch still awaits review (a merged record is not: its quotes
-# moved to the record it was merged into).
-PENDING_PROJECT = Q(project__review_status=ReviewStatus.CANDIDATE, project__merged_into__isnull=True)
-PENDING_BATCH = Q(batch__review_status=ReviewStatus.CANDIDATE, batch__merged_into__isnull=True)
-
-
-def pending_article() -> Exists:
-    """An article that quotes a record still awaiting review (a correlated EXISTS)."""
-    return Exists(Mention.objects.filter(PENDING_PROJECT | PENDING_BATCH, article=OuterRef("pk")))
-
-
-@dataclass(frozen=True)
-class IssueCounts:
-    articles: int
-    pending_articles: int
-    pending_projects: int
-    pending_batches: int
-
-    @property
-    def pending_records(self) -> int:
-        return self.pending_projects + self.pending_batches
-
-
-def issue_counts(bulletin: Bulletin) -> IssueCounts:
-    """The whole issue's articles, and its records and articles awaiting review: a count and one
-    aggregate query over the issue's quotes (not a query per article)."""
-    total = Article.objects.filter(bulletin=bulletin).count()
-    quotes = Mention.objects.filter(article__bulletin=bulletin)
-    with _planned_for_size(quotes.db, total, by_key=True):
-        pending = quotes.aggregate(
-            projects=Count("project_id", distinct=True, filter=PENDING_PROJECT),
-            batches=Count("batch_id", distinct=True, filter=PENDING_BATCH),
-            articles=Count("article_id", distinct=True, filter=PENDING_PROJECT | PENDING_BATCH),
-        )
-    return IssueCounts(total, pending["articles"], pending["projects"], pending["batches"])
-
-
-BIG_ISSUE = 1000  # articles from which the planner settings below pay
-
-
-@contextmanager
-def _planned_for_size(using: str, articles: int, by_key: bool = False):
-    """On PostgreSQL, for a big issue, no JIT for the next queries: their cost estimate is above
-    `jit_above_cost`, and compiling the plan took longer (0.4 s) than running it. With
-    `by_key`, the issue's quotes find their records by primary key (nested loops): the planner
-    otherwise hashed every project of the table (1M rows, ~1 s) to join 48k quotes. A small
-    issue's queries are cheap either way (and read no more statements than on SQLite)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql" or articles < BIG_ISSUE:
-        yield
-        return
-    settings = ["jit", "enable_hashjoin", "enable_mergejoin"] if by_key else ["jit"]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"set_config('{name}', 'off', true)" for name in settings))
-        yield
 
 
 @dataclass(frozen=True)
@@ -152,7 +95,7 @@ def issue_zones(bulletin: Bulletin) -> list[Zone]:
 def view_articles(bulletin: Bulletin, view: ReviewView) -> QuerySet[Article]:
     articles = Article.objects.filter(bulletin=bulletin)
     if view.show == SHOW_PENDING:
-        articles = articles.filter(pending_article())
+        articles = articles.filter(awaiting_review=True)
     if view.zone is not None:
         articles = articles.filter(zones=view.zone)
     return articles.defer("search_document").prefetch_related("zones").order_by("position")
@@ -174,7 +117,7 @@ def review_page(bulletin: Bulletin, view: ReviewView, counts: IssueCounts) -> Pa
         known = counts.pending_articles if view.show == SHOW_PENDING else counts.articles
     paginator = _CountedPaginator(view_articles(bulletin, view), PAGE_SIZE, known_count=known)
     page = paginator.get_page(view.page)
-    with _planned_for_size(Article.objects.db, counts.articles):
+    with planned_for_size(Article.objects.db, counts.articles):
         page.object_list = list(page.object_list)
     return page
 

@@ -26,7 +26,7 @@ from projects.filters import ProjectFilter
 from projects.models import Batch, ReviewStatus
 from projects.views import PAGE_SIZE
 
-from . import public, review, review_page, selectors
+from . import public, review, review_page, review_state, selectors
 from . import search as article_search
 from .forms import UploadForm
 from .models import Article, Bulletin
@@ -94,7 +94,7 @@ def bulletin_detail(request, pk: int):
     """The review page: one page of the issue's articles (`articles.review_page`), each with its
     text, its quotes marked, and its records with their suggestions and actions."""
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    counts = review_page.issue_counts(bulletin)
+    counts = review_state.issue_counts(bulletin)
     can_review = request.user.has_perm("projects.change_project")
     view = review_page.review_view(request.GET, review_page.default_show(counts, can_review))
     page = review_page.review_page(bulletin, view, counts)

@@ -20,6 +20,9 @@ Each check returns a `Finding` (what is wrong, in plain words, and which rows) o
   (derived data that projects/totals.py reads), its cells summed per kind, zone, month and
   review status differ from the same sums over the projects and batches themselves (not
   merged; amounts in yuan). Skipped while that table does not exist.
+- ``review-state-mismatch``: the review page's kept flags and counts (which articles quote a
+  record awaiting review, how many per issue: `articles.review_state`) differ from the quotes;
+  `manage.py refresh_review_state` recomputes them.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from django.db.models import Count, Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from simple_history.models import HistoricalChanges
 
+from articles import review_state
 from articles.heartbeat import stale, stale_cutoff
 from articles.models import Bulletin, Mention
 from projects.models import Batch, Project
@@ -213,6 +217,14 @@ def stored_totals() -> Iterable[Finding]:
         )
 
 
+def review_state_mismatch() -> Iterable[Finding]:
+    found = review_state.drift()
+    if found:
+        yield Finding("review-state-mismatch",
+                      "kept review flags or counts differ from the quotes (manage.py refresh_review_state)",
+                      found[:20], len(found))
+
+
 CHECKS: list[Callable[[], Iterable[Finding]]] = [
     parsed_without_articles,
     records_without_evidence,
@@ -220,6 +232,7 @@ CHECKS: list[Callable[[], Iterable[Finding]]] = [
     amount_mismatches,
     stale_parses,
     stored_totals,
+    review_state_mismatch,
 ]
 
 

@@ -42,7 +42,7 @@ exact whatever the cells held before. The zone totals re-sum a touched zone's st
 (~1,700 at a million projects), the months re-sum their breakdown cells. `deferred()` lets a
 long write (the ingest of a bulletin) collect the keys and recompute each once at its end.
 On PostgreSQL every writer of the rollup takes one advisory lock until its transaction ends
-(`_lock`), so two writers never sum each other's uncommitted cells. Bulk
+(`lock_writers`), so two writers never sum each other's uncommitted cells. Bulk
 `QuerySet.update()` on Project/Batch sends no signal and is not used on them
 (tests/test_audit.py). `rebuild()` (`manage.py rebuild_rollup`) recomputes everything;
 `rollup_drift()` lists the cells that differ from a fresh computation (`manage.py
@@ -115,7 +115,7 @@ LEVELS = {
     "month": Level("TotalsMonthCell", ("date", "month_known", "kind", "review_status", "batch_review_status"),
                    "month", "breakdown"),
 }
-# PostgreSQL advisory lock taken by every writer of the rollup (see `_lock`).
+# PostgreSQL advisory lock taken by every writer of the rollup (see `lock_writers`).
 ADVISORY_LOCK_CLASS = 72_631_140
 MONEY = DecimalField(max_digits=28, decimal_places=2)
 
@@ -282,10 +282,11 @@ def _fill(level: str, using: str, apps=None, where: Q | None = None) -> None:
     _insert_select(model, names, grouped, using)
 
 
-def _lock(using: str) -> None:
+def lock_writers(using: str) -> None:
     """On PostgreSQL, make this transaction the rollup's only writer until it ends: a coarser cell
     sums the fresh cells of other zones or months, so two writers must not interleave (SQLite
-    serialises writers itself). One lock, so no deadlock between two writers of the rollup."""
+    serialises writers itself). One lock, so no deadlock between two writers of the rollup —
+    nor with the writers of the review counts (articles/review_state.py), which take it too."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -314,7 +315,7 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
         return
     wheres = _wheres(keys)
     with transaction.atomic(using=using):
-        _lock(using)
+        lock_writers(using)
         for level, (_model, _keys, kept_per, _source) in LEVELS.items():
             for where in wheres[kept_per]:
                 level_model(level).objects.using(using).filter(where).delete()
@@ -329,7 +330,7 @@ def rebuild(using: str = "default", apps=None) -> int:
     `apps`: a migration's app registry (the levels its state has are filled)."""
     levels = [level for level in LEVELS if level_model(level, apps) is not None]
     with transaction.atomic(using=using):
-        _lock(using)
+        lock_writers(using)
         for level in levels:
             level_model(level, apps).objects.using(using).all().delete()
         for level in levels:

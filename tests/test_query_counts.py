@@ -63,7 +63,7 @@ PAGES = {
     "bulletin list": (lambda w: "/bulletins/", 8),  # + review counts of projects and of batches
     # + the members of the quoted batches (the review page's batch blocks), + the issue's article
     # and pending-record counts and its zones (the paginated review page, issue 15)
-    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 12),
+    "bulletin page": (lambda w: f"/bulletins/{w['bulletin'].pk}/", 11),
     "article page": (lambda w: f"/bulletins/articles/{w['article'].pk}/", 6),
 }
 
