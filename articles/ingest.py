@@ -232,9 +232,12 @@ def _drop_unreviewed(bulletin: Bulletin) -> tuple[list[Project], list[Batch], li
     candidate_batches = Batch.objects.filter(
         pk__in=batch_ids, review_status=ReviewStatus.CANDIDATE, merged_into__isnull=True
     ).exclude(mentions__article__bulletin__in=elsewhere)
+    # Locked and read again (batches first, each in id order: the review actions' order), so that
+    # a record an editor confirms meanwhile is waited for and then, no longer a candidate, kept:
+    # read without the lock, it was deleted after the editor's confirm had committed.
     doomed = {
-        Project: list(candidates.values_list("pk", "zone_id", "date")),
-        Batch: list(candidate_batches.values_list("pk", "zone_id", "date")),
+        model: list(rows.select_for_update(of=("self",)).order_by("pk").values_list("pk", "zone_id", "date"))
+        for model, rows in ((Batch, candidate_batches), (Project, candidates))
     }
     touched = {rollup.project_keys(zone_id, day) for rows in doomed.values() for _pk, zone_id, day in rows}
     for model, rows in doomed.items():
