@@ -7,14 +7,20 @@ inline. An XLSX of more than EXPORT_INLINE_ROWS rows (one cheap COUNT on the sam
 querysets the rows are read from) becomes an `ExportJob`: the web request only records it and
 sends the task (projects/export_responses.py); the worker writes the file through the same
 `exports.write_xlsx` and row builders as the inline download (`ExportSpec`, one per kind: the
-same rows, the same layout), first into a `.part` file renamed when complete, so a failed
-build leaves no file. A worker killed mid-build gives its message back and the job, claimed per
+same rows, the same layout), first into a `.part` file on its own disk (bounded memory), which,
+once whole, is copied into the database in pieces (`ExportChunk`, at most CHUNK_BYTES each) in
+the same transaction that marks the job done, and then removed. The file lives in the database,
+as uploads do (articles.models.StoredFile), because with DATABASE_URL and CELERY_BROKER_URL on
+shared services the web process that serves the download may run on another machine than the
+worker: a file on the worker's disk was a 404 there. The download reads it back one piece per
+query (`stream`), so neither side holds the file whole. A failed build leaves no file. A worker
+killed mid-build gives its message back and the job, claimed per
 delivery as a parse is (projects/claims.py), is built again from the start by that message. An
 ask for an export that is already queued or running for the same user gets that job (`query_key`
 and the model's partial unique constraint), not a second one. Anonymous visitors
-(ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV. Files and
-jobs older than EXPORT_KEEP_HOURS are deleted by the worker's sweeper (articles/sweeper.py) and by
-`manage.py delete_old_exports`.
+(ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV. Jobs
+older than EXPORT_KEEP_HOURS are deleted with their stored file by the worker's sweeper
+(articles/sweeper.py) and by `manage.py delete_old_exports`, as are `.part` files that old.
 """
 
 from __future__ import annotations
@@ -22,12 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -35,11 +42,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
 from . import claims, exports
-from .models import ExportJob
+from .models import ExportChunk, ExportJob
 
 log = logging.getLogger(__name__)
 
 STALE_MARGIN_SECONDS = 300
+# The most bytes of a file in one database row, and so in memory at once on either side.
+CHUNK_BYTES = 1024 * 1024
 STALE_MESSAGE = gettext_lazy("后台进程在生成文件时停止，文件没有生成；请重新导出。")
 GIVEN_UP_MESSAGE = gettext_lazy(
     "生成导出文件时后台进程已中断 %(n)d 次，已停止重试；请缩小筛选范围或改用 CSV。")
@@ -74,12 +83,32 @@ def export_dir() -> Path:
     return Path(settings.EXPORT_DIR)
 
 
-def file_of(job: ExportJob) -> Path | None:
-    """The job's finished file, if it is still there."""
-    if job.status != ExportJob.Status.DONE or not job.path:
-        return None
-    path = export_dir() / Path(job.path).name
-    return path if path.is_file() else None
+def is_stored(job: ExportJob) -> bool:
+    """Whether the job's finished file is in the database (it goes with the job)."""
+    return job.status == ExportJob.Status.DONE and job.chunks.exists()
+
+
+def store(job_id: int, source: BinaryIO) -> int:
+    """Copy a file into the job's chunks, CHUNK_BYTES at a time (replacing any it had); the
+    caller's transaction makes them appear at once. The number of bytes copied."""
+    ExportChunk.objects.filter(job_id=job_id).delete()
+    size = 0
+    for position, piece in enumerate(iter(lambda: source.read(CHUNK_BYTES), b"")):
+        ExportChunk.objects.create(job_id=job_id, position=position, data=piece)
+        size += len(piece)
+    return size
+
+
+def stream(job: ExportJob) -> Iterator[bytes]:
+    """The job's file, one chunk per query (a chunk deleted meanwhile ends it)."""
+    position = 0
+    while True:
+        piece = (ExportChunk.objects.filter(job_id=job.pk, position=position)
+                 .values_list("data", flat=True).first())
+        if piece is None:
+            return
+        yield bytes(piece)  # PostgreSQL gives a memoryview
+        position += 1
 
 
 def query_key(kind: str, fmt: str, language: str, data: QueryDict) -> str:
@@ -93,7 +122,8 @@ def run(job_id: int, task_id: str) -> None:
     """Build one job's file (the task's whole work), claimed once per delivery (projects/claims.py):
     a job done or failed is left alone; one whose worker died mid-build is built again from the
     start by the same message, handed out again. Written to `<job>.xlsx.part` (a dead build's part
-    is overwritten) and renamed when whole."""
+    is overwritten), then copied into the database with the job marked done, in one transaction
+    (a worker killed while copying leaves no pieces), and removed."""
     claimed = claims.claim(ExportJob.objects.filter(pk=job_id), task_id, running=ExportJob.Status.RUNNING,
                            given_up={"error": str(GIVEN_UP_MESSAGE) % {"n": claims.MAX_ATTEMPTS}})
     if claimed is None:
@@ -103,14 +133,17 @@ def run(job_id: int, task_id: str) -> None:
     job = ExportJob.objects.get(pk=job_id)
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{job.pk}-{secrets.token_hex(8)}.xlsx"
     partial = folder / f"{job.pk}.xlsx.part"
     try:
         with translation.override(job.language or None):
             spec = build_spec(job.kind, QueryDict(job.query), base_url=job.base_url)
             with partial.open("wb") as target:
                 rows = exports.write_xlsx(target, spec.title, spec.header, spec.rows, spec.preamble)
-        partial.replace(final)
+        with partial.open("rb") as source, transaction.atomic():
+            size = store(job.pk, source)
+            ExportJob.objects.filter(pk=job_id).update(
+                status=ExportJob.Status.DONE, size=size, rows=rows, disposition=spec.disposition,
+                finished_at=timezone.now())
     except Exception as exc:
         partial.unlink(missing_ok=True)
         log.exception("export job %s failed", job_id)
@@ -118,9 +151,7 @@ def run(job_id: int, task_id: str) -> None:
             status=ExportJob.Status.FAILED, error=(str(exc) or type(exc).__name__)[:1000],
             finished_at=timezone.now())
         return
-    ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJob.Status.DONE, path=final.name, rows=rows, disposition=spec.disposition,
-        finished_at=timezone.now())
+    partial.unlink(missing_ok=True)
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
@@ -134,18 +165,14 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 
 
 def delete_old(now: dt.datetime | None = None) -> int:
-    """Delete the jobs (and their files) asked for more than EXPORT_KEEP_HOURS ago, and any
-    file of the folder that old with no job (a `.part` left by a killed worker)."""
+    """Delete the jobs asked for more than EXPORT_KEEP_HOURS ago with their stored files, and any
+    file of this machine's export folder that old (a `.part` left by a killed worker)."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
-    old = ExportJob.objects.filter(created_at__lt=cutoff)
-    for name in old.exclude(path="").values_list("path", flat=True):
-        (export_dir() / Path(name).name).unlink(missing_ok=True)
-    deleted, _by_model = old.delete()
+    _total, by_model = ExportJob.objects.filter(created_at__lt=cutoff).delete()  # chunks cascade
     folder = export_dir()
     if folder.is_dir():
-        kept = set(ExportJob.objects.exclude(path="").values_list("path", flat=True))
         for path in folder.iterdir():
             modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-            if path.name not in kept and modified < cutoff:
+            if path.is_file() and modified < cutoff:
                 path.unlink(missing_ok=True)
-    return deleted
+    return by_model.get(ExportJob._meta.label, 0)

@@ -3,7 +3,7 @@ who asked and for staff only; anyone else gets a 404, as for a job that does not
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -24,15 +24,17 @@ def export_job(request, pk: int):
     job = _job(request, pk)
     polled = request.headers.get("HX-Request")
     template = "projects/_export_job.html" if polled else "projects/export_job.html"
-    return render(request, template, {"job": job, "ready": export_jobs.file_of(job) is not None})
+    return render(request, template, {"job": job, "ready": export_jobs.is_stored(job)})
 
 
 @require_safe
 def export_download(request, pk: int):
+    """The file as stored in the database (export_jobs.stream), whichever machine built it."""
     job = _job(request, pk)
-    path = export_jobs.file_of(job)
-    if path is None:
+    if not export_jobs.is_stored(job):
         raise Http404
-    response = FileResponse(path.open("rb"), content_type=exports.XLSX_TYPE)
+    response = StreamingHttpResponse(export_jobs.stream(job), content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = job.disposition
+    if job.size is not None:
+        response["Content-Length"] = str(job.size)
     return response

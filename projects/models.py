@@ -583,7 +583,9 @@ class DataVersion(models.Model):
 
 class ExportJob(models.Model):
     """An Excel export too big to build inside a web request (issue 15, item 14): the worker
-    writes it (projects/export_jobs.py) and its owner downloads it from the job's page."""
+    writes it (projects/export_jobs.py) and its owner downloads it from the job's page. The
+    finished file is kept in the database (`ExportChunk`), so the web process that serves it
+    may run on another machine than the worker that built it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -598,7 +600,7 @@ class ExportJob(models.Model):
     base_url = models.CharField(max_length=200, blank=True)  # links in the stalled list
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     disposition = models.CharField(max_length=500, blank=True)  # the Content-Disposition to send
-    path = models.CharField(max_length=500, blank=True)  # the file under EXPORT_DIR, once done
+    size = models.PositiveBigIntegerField(null=True, blank=True)  # bytes of the file, once done
     rows = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -628,3 +630,23 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ExportChunk(models.Model):
+    """One piece of a finished export's file, in order: the file is copied in pieces of at most
+    export_jobs.CHUNK_BYTES and served back one piece at a time, so neither side holds it whole.
+    Deleted with its job."""
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("导出文件片段")
+        verbose_name_plural = _("导出文件片段")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="export_chunk_one_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.position}"
