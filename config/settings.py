@@ -243,7 +243,8 @@ SWEEP_INTERVAL_SECONDS = env_int("ZIT_SWEEP_INTERVAL", 60)
 
 # --- Exports: an XLSX of more rows than this is built by the worker (projects/export_jobs.py)
 # and offered as a download, since building it held a web worker past gunicorn's timeout. The
-# files live under EXPORT_DIR and are deleted EXPORT_KEEP_HOURS after they were asked for.
+# worker writes it under EXPORT_DIR (its own disk), then copies it into the database, where any
+# web process can serve it; it is deleted EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_INLINE_ROWS = env_int("ZIT_EXPORT_INLINE_ROWS", 20000)
 EXPORT_DIR = VAR_DIR / "exports"
 EXPORT_KEEP_HOURS = 24
