@@ -18,17 +18,24 @@ class KeepsReviewState:
 
     def save_formset(self, request, form, formset, change):
         touched = {f.instance.article_id for f in formset.deleted_forms if formset.model is Mention}
-        bulletins = {f.instance.bulletin_id for f in formset.deleted_forms if formset.model is Article}
         super().save_formset(request, form, formset, change)
-        review_state.mark(touched)
-        review_state.refresh_bulletins(bulletins)
+        review_state.mark_articles(touched)
+        if formset.model is Article:  # an issue's articles added or deleted: its whole counts
+            review_state.refresh_bulletins([form.instance.pk])
 
     def save_model(self, request, obj, form, change):
-        moved_from = set()  # a quote moved to another article leaves the first one
-        if isinstance(obj, Mention) and change:
-            moved_from = set(Mention.objects.filter(pk=obj.pk).values_list("article_id", flat=True))
+        # A quote moved to another article leaves the first one; an article added or moved
+        # changes its issues' number of articles.
+        model = type(obj)
+        field = {Mention: "article_id", Article: "bulletin_id"}.get(model)
+        before = set()
+        if field and change:
+            before = set(model.objects.filter(pk=obj.pk).values_list(field, flat=True))
         super().save_model(request, obj, form, change)
-        review_state.mark(moved_from)
+        if model is Mention:
+            review_state.mark_articles(before)
+        elif model is Article and before != {obj.bulletin_id}:
+            review_state.refresh_bulletins(before | {obj.bulletin_id})
 
     def delete_model(self, request, obj):
         if isinstance(obj, Mention | Article):
@@ -41,7 +48,7 @@ class KeepsReviewState:
         if queryset.model is Mention:
             touched = set(queryset.values_list("article_id", flat=True))
             super().delete_queryset(request, queryset)
-            review_state.mark(touched)
+            review_state.mark_articles(touched)
         elif queryset.model is Article:
             bulletins = set(queryset.values_list("bulletin_id", flat=True))
             super().delete_queryset(request, queryset)

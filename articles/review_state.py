@@ -138,29 +138,38 @@ def _write_flags(articles, using: str) -> set[int]:
     return bulletins
 
 
-def _write_counts(bulletin_ids: Iterable[int], using: str, create: bool) -> None:
+def _write_counts(bulletin_ids: Iterable[int], using: str, whole_issue: bool) -> None:
+    """Write the issues' counts. `whole_issue` (a parse written, a rebuild): the row is made if
+    missing; else (a review action) a missing row is not made here, where inserting it could
+    wait for a parse holding the bulletin's row (every bulletin gets its row when created)."""
+    rows = ReviewCounts.objects.using(using)
     for bulletin_id in sorted(set(bulletin_ids)):
         values = asdict(compute_counts(bulletin_id, using))
-        free = ReviewCounts.objects.using(using).filter(pk=bulletin_id).select_for_update(
-            skip_locked=True, no_key=True).values("pk")
-        if not ReviewCounts.objects.using(using).filter(pk__in=free).update(**values) and create:
-            ReviewCounts.objects.using(using).update_or_create(bulletin_id=bulletin_id, defaults=values)
+        free = rows.filter(pk=bulletin_id).select_for_update(skip_locked=True, no_key=True).values("pk")
+        if not rows.filter(pk__in=free).update(**values) and whole_issue:
+            rows.update_or_create(bulletin_id=bulletin_id, defaults=values)
 
 
-def refresh_articles(article_ids: Iterable[int], using: str = "default") -> None:
-    """Recompute these articles' flags and their issues' counts (in the caller's transaction)."""
-    ids = sorted(set(article_ids))
-    if not ids:
+def refresh_articles(article_ids: Iterable[int] = (), using: str = "default", *,
+                     records: Iterable[tuple[str, int]] = ()) -> None:
+    """Recompute the flags of these articles and of those quoting these `records` (("project",
+    pk) or ("batch", pk)), and their issues' counts, in the caller's transaction. The quotes
+    of the records are read after the lock: read before it, a parse committed meanwhile would
+    have moved them to articles this recompute never saw."""
+    ids, records = set(article_ids), set(records)
+    if not ids and not records:
         return
     with transaction.atomic(using=using):  # the lock lasts until the caller's transaction ends
         rollup.lock_writers(using)
+        for model in (Project, Batch):
+            kind = model.__name__.lower()
+            ids |= articles_quoting(model, [pk for of, pk in records if of == kind], using)
+        ordered = sorted(ids)
         bulletins: set[int] = set()
-        for start in range(0, len(ids), CHUNK):
-            chunk = Article.objects.using(using).filter(pk__in=ids[start:start + CHUNK])
+        for start in range(0, len(ordered), CHUNK):
+            chunk = Article.objects.using(using).filter(pk__in=ordered[start:start + CHUNK])
             bulletins |= _write_flags(chunk, using)
-        # Every issue has its row (made with the bulletin); a missing one is not created here,
-        # where inserting it could wait for a parse holding the bulletin's row.
-        _write_counts(bulletins, using, create=False)
+        _write_counts(bulletins, using, whole_issue=False)
 
 
 def refresh_bulletins(bulletin_ids: Iterable[int], using: str = "default") -> None:
@@ -175,7 +184,7 @@ def refresh_bulletins(bulletin_ids: Iterable[int], using: str = "default") -> No
             with planned_for_size(using, articles.count()):
                 _write_flags(articles, using)
         existing = Bulletin.objects.using(using).filter(pk__in=ids).values_list("pk", flat=True)
-        _write_counts(existing, using, create=True)
+        _write_counts(existing, using, whole_issue=True)
 
 
 def rebuild(using: str = "default") -> int:
@@ -226,30 +235,44 @@ def _counts_text(counts) -> str:
 # --- marking what to recompute -------------------------------------------------------------------
 
 
-def _scopes(using: str) -> list[set[int]]:
+# What a change touched: ("article", pk), or a record whose quotes' articles are read at the
+# recompute, ("project", pk) or ("batch", pk).
+Touched = tuple[str, int]
+
+
+def _scopes(using: str) -> list[set[Touched]]:
     scopes = getattr(_state, "scopes", None)
     if scopes is None:
         scopes = _state.scopes = {}
     return scopes.setdefault(using, [])
 
 
-def mark(article_ids: Iterable[int], using: str = "default") -> None:
-    """Recompute these articles now, in the caller's transaction — or at the end of the
-    enclosing `deferred()` block."""
-    ids = set(article_ids)
-    if not ids:
+def mark(touched: Iterable[Touched], using: str = "default") -> None:
+    """Recompute what these articles and records touch now, in the caller's transaction — or at
+    the end of the enclosing `deferred()` block."""
+    touched = {item for item in touched if item[1] is not None}
+    if not touched:
         return
     scopes = _scopes(using)
     if scopes:
-        scopes[-1] |= ids
+        scopes[-1] |= touched
     else:
-        refresh_articles(ids, using)
+        _refresh(touched, using)
+
+
+def mark_articles(article_ids: Iterable[int], using: str = "default") -> None:
+    mark((("article", pk) for pk in article_ids), using)
+
+
+def _refresh(touched: set[Touched], using: str) -> None:
+    articles = {pk for kind, pk in touched if kind == "article"}
+    refresh_articles(articles, using, records={item for item in touched if item[0] != "article"})
 
 
 @contextmanager
 def deferred(using: str = "default") -> Iterator[None]:
-    """Collect the articles that many saves touch and recompute each once, at the end of the
-    block (inside the caller's transaction: the flags commit with the change)."""
+    """Collect what many saves touch and recompute each article once, at the end of the block
+    (inside the caller's transaction: the flags commit with the change)."""
     scopes = _scopes(using)
     scopes.append(set())
     try:
@@ -257,11 +280,11 @@ def deferred(using: str = "default") -> Iterator[None]:
     except BaseException:
         scopes.pop()
         raise
-    ids = scopes.pop()
+    touched = scopes.pop()
     if scopes:
-        scopes[-1] |= ids
+        scopes[-1] |= touched
     else:
-        refresh_articles(ids, using)
+        _refresh(touched, using)
 
 
 def articles_quoting(model: type[Project] | type[Batch], pks: Iterable[int | None], using: str) -> set[int]:
@@ -278,8 +301,8 @@ def _record_saved(sender, instance, created=False, update_fields=None, raw=False
     matters only when it names the status or the merge."""
     if raw or created or (update_fields is not None and not REVIEW_FIELDS & set(update_fields)):
         return
-    using = using or router.db_for_write(sender, instance=instance)
-    mark(articles_quoting(sender, [instance.pk, instance.merged_into_id], using), using)
+    kind, using = sender.__name__.lower(), using or router.db_for_write(sender, instance=instance)
+    mark([(kind, instance.pk), (kind, instance.merged_into_id)], using)
 
 
 def _record_deleting(sender, instance, using=None, **kwargs):
@@ -290,7 +313,7 @@ def _record_deleting(sender, instance, using=None, **kwargs):
 def _record_deleted(sender, instance, using=None, **kwargs):
     """Its quotes went with it (CASCADE): the articles that had them may be reviewed now."""
     using = using or router.db_for_write(sender, instance=instance)
-    mark(getattr(instance, "_review_articles", set()), using)
+    mark_articles(getattr(instance, "_review_articles", set()), using)
 
 
 def _bulletin_created(sender, instance, created=False, raw=False, using=None, **kwargs):
@@ -303,7 +326,7 @@ def _bulletin_created(sender, instance, created=False, raw=False, using=None, **
 
 def _quote_saved(sender, instance, raw=False, using=None, **kwargs):
     if not raw:
-        mark([instance.article_id], using or router.db_for_write(sender, instance=instance))
+        mark_articles([instance.article_id], using or router.db_for_write(sender, instance=instance))
 
 
 def connect() -> None:

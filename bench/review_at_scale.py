@@ -17,14 +17,27 @@ seeded zones, written through the same ingest; the projects of its first half ar
 confirmed (an issue half reviewed). Its review page is timed on page 1 (an editor's default:
 the articles still pending), a middle page of all articles, a middle page of the pending ones
 and one zone's first page. Goal: < 500 ms each at 1M projects, a fixed number of queries.
+Then an editor's confirm (htmx POST) of `--runs` of its last pending candidates: an action's
+own time, with what it keeps up to date (the totals rollup, what is left to review).
+
+Side by side, in one run (`--before DIR --before-database DB [--rounds 3]`): the code of
+checkout DIR against DB, and this checkout against `--database`, in alternating subprocesses
+(`--code`, `--json`), each side's median of its rounds' medians and the ratio after/before:
+
+    git worktree add /tmp/before <commit before the change>      # its own database too:
+    createdb -h 127.0.0.1 -U postgres -T zt_c_bench zt_c_before
+    .venv/bin/python bench/review_at_scale.py --database zt_c_bench --before /tmp/before \\
+        --before-database zt_c_before --runs 7 --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -49,7 +62,10 @@ NAMES = [
 ]
 
 
-def setup(database: str) -> None:
+def setup(database: str, code: Path) -> None:
+    """Django from `code` (this checkout, or the one before a change) against `database`."""
+    sys.path.insert(0, str(code))
+    os.chdir(code)
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
@@ -188,6 +204,12 @@ def big_bulletin(n_articles: int):
     if created:
         half = Mention.objects.filter(article__bulletin=bulletin, article__position__lte=n_articles // 2)
         Project.objects.filter(pk__in=half.values("project_id")).update(review_status="confirmed")
+        try:  # a bulk update sends no signal: the kept review state (where the code has it) follows
+            from articles import review_state
+        except ImportError:
+            pass
+        else:
+            review_state.refresh_bulletins([bulletin.pk])
         took = time.perf_counter() - start
         print(f"  big issue written through ingest (first half confirmed) in {took:.1f} s")
         with connection.cursor() as cursor:  # as autovacuum would after a load this size
@@ -195,11 +217,12 @@ def big_bulletin(n_articles: int):
     return bulletin
 
 
-def time_pages(client, pages: dict[str, str], runs: int) -> None:
+def time_pages(client, pages: dict[str, str], runs: int) -> dict[str, dict]:
+    """Each page's median and minimum (ms) over `runs` GETs after a warm-up, and its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    print(f"{'page':<44} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    timed = {}
     for label, url in pages.items():
         assert client.get(url).status_code == 200, url  # warm-up
         times = []
@@ -209,38 +232,51 @@ def time_pages(client, pages: dict[str, str], runs: int) -> None:
                 response = client.get(url)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200
-        median = statistics.median(times)
-        print(f"{label:<44} {median:>10.0f} {min(times):>8.0f} {len(queries):>8}", flush=True)
+        timed[label] = {"median": statistics.median(times), "min": min(times), "queries": len(queries)}
+    return timed
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default="zt_c_bench")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--articles", type=int, default=24_148, help="the big issue's articles (0: skip it)")
-    args = parser.parse_args()
-    if args.database == "zt_bench":
-        raise SystemExit("zt_bench is the shared seeded base: benchmark a copy (createdb -T zt_bench …)")
-    setup(args.database)
+def time_confirms(client, bulletin, runs: int) -> dict[str, dict]:
+    """An editor's confirm (htmx) of `runs` candidates of the issue, its last pending ones (so
+    that page 1 stays as it is): the action's own time, with what it keeps up to date."""
+    from django.urls import reverse
+
+    from articles.models import Mention
+
+    pending = Mention.objects.filter(article__bulletin=bulletin, project__review_status="candidate",
+                                     project__merged_into__isnull=True).order_by("-article__position")
+    times = []
+    for quote in pending[:runs]:
+        start = time.perf_counter()
+        response = client.post(reverse("review-act", args=[quote.pk]), {"action": "confirm"},
+                               HTTP_HX_REQUEST="true")
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200 and 'role="alert"' not in response.content.decode()
+    return {"  confirm one candidate (htmx POST)": {"median": statistics.median(times), "min": min(times),
+                                                     "queries": 0}}
+
+
+def measure(args) -> dict:
+    """One side: the pages' and the action's figures, and what page 1 of the big issue shows."""
+    setup(args.database, Path(args.code).resolve())
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
 
     from projects.models import Project
 
-    print_machine()
     call_command("migrate", "--noinput", verbosity=0)
-    print(f"database {args.database}: {Project.objects.count():,} projects")
+    result = {"database": args.database, "projects": Project.objects.count(), "timed": {}}
     bulletin = issue_bulletin()
     call_command("create_role_user", "bench-editor", role="editor", password="bench-editor-pass-1",
                  stdout=open(os.devnull, "w"))
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-editor"))
     pages = {"review page (20 articles)": f"/bulletins/{bulletin.pk}/", "project list": "/projects/"}
-    time_pages(client, pages, args.runs)
+    result["timed"].update(time_pages(client, pages, args.runs))
     html = client.get(pages["review page (20 articles)"]).content.decode()
     records, suggestions = html.count('class="candidate'), html.count("可能与已有项目重复")
-    print(f"review page: {records} records, {suggestions} likely-duplicate suggestions shown")
+    result["small_page"] = f"review page: {records} records, {suggestions} likely-duplicate suggestions shown"
     if args.articles:
         big = big_bulletin(args.articles)
         from articles.models import Article
@@ -250,17 +286,81 @@ def main() -> int:
         zone = links.values_list("zone_id", flat=True).first()
         middle = args.articles // PAGE_SIZE // 2
         url = f"/bulletins/{big.pk}/"
-        time_pages(client, {
+        result["timed"].update(time_pages(client, {
             f"big issue ({args.articles} articles): page 1": url,
             f"  middle page of all (page {middle})": f"{url}?show=all&page={middle}",
             f"  middle page of pending (page {middle // 2})": f"{url}?show=pending&page={middle // 2}",
             "  one zone, page 1 (all)": f"{url}?show=all&zone={zone}",
             "  one zone, page 1 (pending)": f"{url}?show=pending&zone={zone}",
-        }, args.runs)
+        }, args.runs))
+        result["timed"].update(time_confirms(client, big, args.runs))
         html = client.get(url).content.decode()
         shown = html.count('<article class="card article'), html.count('class="candidate')
-        print(f"big issue page 1: {shown[0]} articles, {shown[1]} records, "
-              f"{html.count('可能与已有项目重复')} suggestions shown, {len(html) // 1024} KB")
+        result["big_page"] = (f"big issue page 1: {shown[0]} articles, {shown[1]} records, "
+                              f"{html.count('可能与已有项目重复')} suggestions shown, {len(html) // 1024} KB")
+    return result
+
+
+def print_side(result: dict) -> None:
+    print(f"database {result['database']}: {result['projects']:,} projects")
+    print(f"{'page':<44} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    for label, figures in result["timed"].items():
+        print(f"{label:<44} {figures['median']:>10.0f} {figures['min']:>8.0f} {figures['queries']:>8}")
+    for key in ("small_page", "big_page"):
+        if key in result:
+            print(result[key])
+
+
+def compare(args) -> int:
+    """Both checkouts side by side: alternating subprocesses (so that load from elsewhere falls
+    on both), the median of each side's medians, and the ratio."""
+    sides = {"before": (Path(args.before).resolve(), args.before_database),
+             "after": (REPO_DIR, args.database)}
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    for round_number in range(args.rounds):
+        for side, (code, database) in sides.items():
+            command = [sys.executable, __file__, "--json", "--code", str(code), "--database", database,
+                       "--runs", str(args.runs), "--articles", str(args.articles)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            runs[side].append(json.loads(output.strip().splitlines()[-1]))
+            print(f"  round {round_number + 1}: {side} done", file=sys.stderr)
+    print("Review page at scale, before and after, side by side (server time, test client)")
+    print_machine()
+    for side, (code, database) in sides.items():
+        print(f"  {side}: code {code}, database {database} ({runs[side][0]['projects']:,} projects)")
+    print(f"{'page':<44} {'before ms':>10} {'after ms':>9} {'after/before':>13} {'queries':>9}")
+    for label in runs["after"][0]["timed"]:
+        before = statistics.median(run["timed"][label]["median"] for run in runs["before"])
+        after = statistics.median(run["timed"][label]["median"] for run in runs["after"])
+        queries = "→".join(str(runs[side][0]["timed"][label]["queries"]) for side in sides)
+        print(f"{label:<44} {before:>10.0f} {after:>9.0f} {after / before:>13.2f} {queries:>9}")
+    for side in sides:
+        print(f"  {side}: " + "; ".join(runs[side][0][key] for key in ("small_page", "big_page")
+                                         if key in runs[side][0]))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="zt_c_bench")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=24_148, help="the big issue's articles (0: skip it)")
+    parser.add_argument("--code", default=str(REPO_DIR), help="import the application from this checkout")
+    parser.add_argument("--json", action="store_true", help="print one side's figures as JSON")
+    parser.add_argument("--before", help="side by side: the checkout before the change …")
+    parser.add_argument("--before-database", help="… and its database")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if "zt_bench" in (args.database, args.before_database):
+        raise SystemExit("zt_bench is the shared seeded base: benchmark a copy (createdb -T zt_bench …)")
+    if args.before:
+        return compare(args)
+    result = measure(args)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print_machine()
+    print_side(result)
     return 0
 
 

@@ -159,11 +159,20 @@ def test_the_admins_quote_edits_and_deletes_keep_the_counts(client, make_user):
     assert page_counts(admin, bulletin) == (0, 0, 2)
     assert_kept(admin, bulletin)
 
+    # An article added in the admin: the total follows.
+    form = {"bulletin": bulletin.pk, "position": 3, "title": "补登一篇", "subtitle": "", "byline": "",
+            "text": "本报讯 补登的文章。", "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0",
+            "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"}
+    response = admin.post(reverse("admin:articles_article_add"), form)
+    assert response.status_code == 302, re.findall(r"errorlist.{0,300}", response.content.decode(), re.S)
+    assert page_counts(admin, bulletin) == (0, 0, 3)
+    assert_kept(admin, bulletin)
+
     # An article deleted: the total follows.
     make_mention(make_project(zone, name="第三个待审核项目"), second)
     response = admin.post(reverse("admin:articles_article_delete", args=[first.pk]), {"post": "yes"})
     assert response.status_code == 302
-    assert page_counts(admin, bulletin) == (1, 1, 1)
+    assert page_counts(admin, bulletin) == (1, 1, 2)
     assert_kept(admin, bulletin)
 
 

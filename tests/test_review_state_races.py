@@ -93,7 +93,7 @@ def test_a_confirm_while_the_issue_is_parsed_again_neither_deadlocks_nor_drifts(
         return kept
 
     monkeypatch.setattr(ingest, "_drop_unreviewed", held_drop)
-    rounds, wrong, outcomes = 6, [], Counter()
+    rounds, wrong, outcomes = 10, [], Counter()
     for n in range(rounds):
         candidate = Mention.objects.filter(
             article__bulletin=bulletin, project__review_status=ReviewStatus.CANDIDATE,
