@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from articles import review_state
 from articles.models import Bulletin, StoredFile
 from projects.models import Batch, Project, ReviewStatus
 from projects.rollup import rollup_drift
@@ -91,6 +92,9 @@ def import_data(path: Path) -> Counter:
             raise CommandError(f"rows differ after loading, nothing was imported: {details}")
         if rollup_drift():
             raise CommandError("the dump's totals rollup disagrees with its projects, nothing was imported")
+        if review_state.drift():
+            raise CommandError("the dump's review flags and counts disagree with its quotes, nothing was "
+                               "imported (manage.py refresh_review_state on the source, then export again)")
     return expected
 
 
