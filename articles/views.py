@@ -97,6 +97,8 @@ def bulletin_detail(request, pk: int):
     counts = review_state.issue_counts(bulletin)
     can_review = request.user.has_perm("projects.change_project")
     view = review_page.review_view(request.GET, review_page.default_show(counts, can_review))
+    if is_public(request):  # confirmed records only: which articles await review is not shown
+        view = replace(view, show=review_page.SHOW_ALL)
     page = review_page.review_page(bulletin, view, counts)
     view = replace(view, page=page.number)
     articles = list(page.object_list)
@@ -114,7 +116,7 @@ def bulletin_detail(request, pk: int):
     ]
     context = {
         "bulletin": bulletin, "articles": sections, "picking": picking, "page": page, "view": view,
-        "counts": counts, "zones": review_page.issue_zones(bulletin),
+        "counts": counts, "zones": review_page.issue_zones(bulletin), "public": is_public(request),
         "page_numbers": review_page.page_numbers(page), "review_view": view, "review_back": view.query(),
     }
     if picking is not None:  # the picker without JavaScript: its answers in the page

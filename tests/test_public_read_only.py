@@ -134,3 +134,18 @@ def test_the_public_sees_no_edit_history_of_a_confirmed_record(world, analyst, d
     assert "zhang_editor_42" not in public_page
     assert 'id="history"' not in public_page
     assert project.name in public_page  # the record itself is shown
+
+
+def test_the_public_is_not_offered_review_choices_it_would_not_get(world, analyst):
+    """The review-status boxes of the filter and the issue page's pending view and counts were
+    shown to the public, which is answered with confirmed records whatever it ticks."""
+    public = Client()
+    for url in ("/", "/projects/"):
+        assert 'name="review_status"' not in _text(public.get(url)), url
+        assert 'name="review_status"' in _text(analyst.get(url)), url
+    issue = world["article"].bulletin.get_absolute_url()
+    editor_view = _text(analyst.get(issue, {"show": "pending"}))
+    assert "待审核：" in editor_view and 'value="pending"' in editor_view
+    asked = _text(public.get(issue, {"show": "pending"}))
+    assert "待审核：" not in asked and 'value="pending"' not in asked
+    assert f'id="article-{world["article"].pk}"' in asked  # every article, as printed
