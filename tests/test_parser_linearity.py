@@ -3,7 +3,7 @@
 A ratio of times measured in the same test (best of three each), never an absolute time:
 the whole pipeline (read, clean, split, extract) on one page of varied articles
 (bench/bulletin.py) and on eight of them; and on one very long sentence (bench/long_sentence.py),
-timed and counted in lines of parser code run.
+with zones or naming none, timed and counted in lines of parser code run.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from articles.parsing import extract
 from articles.parsing.pipeline import parse_bytes
 from articles.parsing.zones import load_gazetteer
 from bench.bulletin import bulletin_text
-from bench.long_sentence import long_sentence
+from bench.long_sentence import long_sentence, zoneless_sentence
 
 PAGE_BYTES = 40_000
 # 8× the text may cost up to this many times as much (linear is 8; quadratic would be 64).
@@ -78,6 +78,25 @@ def test_one_very_long_sentence_is_linear():
     assert ratio <= MAX_LONG_RATIO, f"4× the sentence took {ratio:.1f}× as long (linear: 4×)"
 
 
+def test_a_very_long_sentence_naming_no_zone_is_linear(monkeypatch):
+    """One sentence naming no zone, city, province or event (bench/long_sentence.py --zoneless):
+    every figure goes through all of attribution's rules and none answers. Each figure scanned
+    the sentence up to its clause for another scope (a city, 全市, an event), so that one
+    sentence read uncut cost the square of its length (25 → 100 KB: 15.2× the CPU time at
+    parser 4.11; in pieces of `MAX_SENTENCE` it was linear but 2.2 s per MB, three times the
+    bench's long sentence); now each sentence's scope words are read once for all its figures."""
+    monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
+    gazetteer = load_gazetteer()
+    one = zoneless_sentence(25 * 1024).encode("utf-8")
+    four = zoneless_sentence(100 * 1024).encode("utf-8")
+    assert one.count("。".encode()) == four.count("。".encode()) == 1
+    assert not gazetteer.find_zones(four.decode("utf-8"))
+    parse_bytes(one, gazetteer=gazetteer)
+    ratio = best_of(four, gazetteer) / best_of(one, gazetteer)
+    print(f"one sentence naming no zone: 4× the text took {ratio:.2f}× the CPU time")
+    assert ratio <= MAX_LONG_RATIO, f"4× the sentence took {ratio:.1f}× as long (linear: 4×)"
+
+
 def parser_lines(data: bytes, gazetteer) -> int:
     """Lines of the parser's own code run for one parse (every loop turn and comprehension
     item counts): a measure of the work that no load on the machine can disturb."""
@@ -117,6 +136,26 @@ def test_one_very_long_sentence_costs_linear_work(capped, monkeypatch):
     lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
     ratio = lines_four / lines_one
     print(f"one sentence: 4× the text ran {ratio:.2f}× the parser's lines ({lines_one:,} → {lines_four:,})")
+    assert ratio <= 6, f"4× the sentence ran {ratio:.1f}× the lines of parser code (linear: 4×)"
+
+
+@pytest.mark.parametrize("capped", [True, False], ids=["pieces", "uncut"])
+def test_a_very_long_sentence_naming_no_zone_costs_linear_work(capped, monkeypatch):
+    """The same counted in lines of parser code run: 25 → 100 KB of a sentence naming no zone
+    ran 14.6× the lines uncut at parser 4.11 (4.2× in pieces, but 16,000 lines per KB against
+    the bench sentence's 5,000; 11,300 now); at most 6× now, cut or not."""
+    if not capped:
+        monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
+    gazetteer = load_gazetteer()
+    one = zoneless_sentence(25 * 1024).encode("utf-8")
+    four = zoneless_sentence(100 * 1024).encode("utf-8")
+    parse_bytes(one, gazetteer=gazetteer)
+    lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
+    ratio = lines_four / lines_one
+    print(
+        f"one sentence naming no zone: 4× the text ran {ratio:.2f}× the parser's lines "
+        f"({lines_one:,} → {lines_four:,}, {lines_four / (len(four) / 1024):,.0f} per KB)"
+    )
     assert ratio <= 6, f"4× the sentence ran {ratio:.1f}× the lines of parser code (linear: 4×)"
 
 

@@ -25,7 +25,7 @@ else the nearest). Without one:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .wordlists import alternation
 from .zones import Gazetteer
@@ -61,20 +61,87 @@ def names_other_scope(gazetteer: Gazetteer, folded: str, lo: int, hi: int) -> bo
     after the figure ranks the zone, it does not own the figure.)
 
     Only the places next to an administrative suffix, a place word (在, 落户 …) or a
-    boundary are looked up, not every position: the check stays a few dict lookups."""
-    if _NOT_ZONE.search(folded, lo, hi):
-        return True
-    places, bare = gazetteer.places, _bare_places(gazetteer)
-    for m in _ADMIN.finditer(folded, lo, hi):  # 周口市, 喀什地区
-        if any(folded[m.start() - k : m.start()] in places for k in _PLACE_LENGTHS if m.start() - k >= lo):
+    boundary are looked up, not every position: the check stays a few dict lookups. For the
+    figures of one sentence, `Scopes.names_other_scope` answers the same from one reading."""
+    return Scopes(gazetteer, folded, lo, hi).names_other_scope(hi)
+
+
+class Scopes:
+    """What the sentence folded[lo:hi] says about whose figures it holds, each read once (on
+    demand) for all of its figures: a sentence of many amounts costs one scan per question,
+    not one per amount (a comma-joined file of one sentence naming no zone asked them of the
+    whole sentence for every amount). Same answers as the module's functions."""
+
+    def __init__(self, gazetteer: Gazetteer, folded: str, lo: int, hi: int):
+        self.gazetteer, self.folded, self.lo, self.hi = gazetteer, folded, lo, hi
+
+    @cached_property
+    def refers_to_zone(self) -> bool:
+        return refers_to_zone(self.folded, self.lo, self.hi)
+
+    @cached_property
+    def names_scope_word(self) -> bool:
+        return self._word_end <= self.hi
+
+    @cached_property
+    def names_zone_word(self) -> bool:
+        return names_zone_word(self.folded, self.lo, self.hi)
+
+    @cached_property
+    def names_event(self) -> bool:
+        return names_event(self.folded, self.lo, self.hi)
+
+    def names_other_scope(self, hi: int) -> bool:
+        """`names_other_scope` of folded[lo:hi], for an `hi` up to the sentence's end: whether
+        the first other scope of the sentence ends by `hi`, or a place ends right at `hi`."""
+        if self._other_end <= hi:
             return True
-    for m in _PLACE_BEFORE_ANY.finditer(folded, lo, hi):  # 在南昌, 落地西宁
-        if any(folded[m.end() : m.end() + k] in bare for k in _PLACE_LENGTHS if m.end() + k <= hi):
-            return True
-    for m in _PLACE_AFTER_ANY.finditer(folded, lo, hi):  # 山东16市, 西宁，
-        if any(folded[m.start() - k : m.start()] in bare for k in _PLACE_LENGTHS if m.start() - k >= lo):
-            return True
-    return hi - lo >= 2 and any(folded[hi - k : hi] in bare for k in _PLACE_LENGTHS if hi - k >= lo)
+        folded, lo, bare = self.folded, self.lo, _bare_places(self.gazetteer)
+        return hi - lo >= 2 and any(folded[hi - k : hi] in bare for k in _PLACE_LENGTHS if hi - k >= lo)
+
+    @cached_property
+    def _word_end(self) -> int:
+        """The least `end` such that folded[lo:end] holds a scope or event word (hi + 1: none).
+        The words are plain strings, so folded[lo:end] holds one exactly when the pattern finds
+        one before `end`; the leftmost match may be a long word that a shorter one after it
+        ends before, hence the narrowing."""
+        folded, lo, end = self.folded, self.lo, self.hi + 1
+        m = _NOT_ZONE.search(folded, lo, self.hi)
+        while m is not None:
+            end = m.end()
+            m = _NOT_ZONE.search(folded, lo, end - 1)
+        return end
+
+    @cached_property
+    def _other_end(self) -> int:
+        """The least `end` such that folded[lo:end] names another scope in the sense of
+        names_other_scope, bar a place ending right at `end` (hi + 1: none). Each rule's hit
+        needs the text up to a point: a word's or a suffix's end, a place word's place's end,
+        a boundary's end. The patterns' matches from `lo` that end by a point are the same
+        whatever the text after it (no alternative of _ADMIN, _PLACE_BEFORE_ANY or
+        _PLACE_AFTER_ANY begins another: tests/parsing/test_scope_lookups.py), so that the
+        matches of the whole sentence, scanned once, answer for every `hi`."""
+        folded, lo = self.folded, self.lo
+        places, bare = self.gazetteer.places, _bare_places(self.gazetteer)
+        end = self._word_end
+        for m in _ADMIN.finditer(folded, lo, min(self.hi, end - 1)):  # 周口市, 喀什地区
+            at = m.start()
+            if any(folded[at - k : at] in places for k in _PLACE_LENGTHS if at - k >= lo):
+                end = m.end()
+                break
+        for m in _PLACE_BEFORE_ANY.finditer(folded, lo, min(self.hi, end - 1)):  # 在南昌, 落地西宁
+            if m.end() + min(_PLACE_LENGTHS) >= end:
+                break
+            for k in sorted(_PLACE_LENGTHS):
+                if m.end() + k < end and folded[m.end() : m.end() + k] in bare:
+                    end = m.end() + k
+                    break
+        for m in _PLACE_AFTER_ANY.finditer(folded, lo, min(self.hi, end - 1)):  # 山东16市, 西宁，
+            at = m.start()
+            if any(folded[at - k : at] in bare for k in _PLACE_LENGTHS if at - k >= lo):
+                end = m.end()
+                break
+        return end
 
 
 def names_scope_word(folded: str, lo: int, hi: int) -> bool:

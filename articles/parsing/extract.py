@@ -459,6 +459,7 @@ class _Extractor:
         self.batches: list[_BatchMention] = []
         self.last_entity: _Entity | None = None
         self._zone_cache: dict[int, list[ZoneHit]] = {}  # sentence start → its zones, on demand
+        self._scope_cache: dict[int, attribution.Scopes] = {}  # sentence start → its scope words
         self._index = {sentence.start: k for k, sentence in enumerate(self.sentences)}
         self._verb_cache: dict[int, list[_Verb]] = {}
         self._event_stage: str | None = None
@@ -500,28 +501,25 @@ class _Extractor:
             if hi == 0 or (hi < len(hits) and hits[hi].start - at < at - hits[hi - 1].start):
                 return hits[hi].name
             return hits[hi - 1].name
-        if self.zones and attribution.refers_to_zone(folded, s.start, s.end):
+        scopes = self._scopes(s)
+        if self.zones and scopes.refers_to_zone:
             return self.zones[0]
         if _PART_OF.match(folded, s.start):
             last = self._zone_before(s)
             if last is not None:
                 return last  # "其中，…": a part of what the sentence before reported
-        after = (
-            self._zone_after(s)
-            if project and not attribution.names_scope_word(folded, s.start, s.end)
-            else None
-        )
+        after = self._zone_after(s) if project and not scopes.names_scope_word else None
         if after is not None:
             return after  # "…基地在南昌开工建设。这使小蓝经济开发区…" (a project's, not a city's tally)
         close = _CLAUSE_END.search(folded, pos, s.end)
-        if attribution.names_other_scope(self.gazetteer, folded, s.start, close.start() if close else s.end):
+        if scopes.names_other_scope(close.start() if close else s.end):
             return None
         earlier = self._earlier_in_paragraph(s)
         if earlier is not None:
             return earlier
         if self._paragraph_names_event(s):
             return None  # "…推介会在楚雄市召开。会上现场签约项目42个…": the event's figure
-        if len(self.zones) == 1 or (self.zones and attribution.names_zone_word(folded, s.start, s.end)):
+        if len(self.zones) == 1 or (self.zones and scopes.names_zone_word):
             return self.zones[0]
         return None
 
@@ -569,7 +567,7 @@ class _Extractor:
         for prev in reversed(self.sentences[max(0, k - 5) : k]):
             if prev.para != s.para:
                 return False
-            if attribution.names_event(self.folded, prev.start, prev.end):
+            if self._scopes(prev).names_event:
                 return True
         return False
 
@@ -594,6 +592,14 @@ class _Extractor:
             if hits:
                 return hits[-1].name
         return None
+
+    def _scopes(self, s: _Sentence) -> attribution.Scopes:
+        """The scope words, places and events of a sentence, read once for all its figures."""
+        scopes = self._scope_cache.get(s.start)
+        if scopes is None:
+            scopes = attribution.Scopes(self.gazetteer, self.folded, s.start, s.end)
+            self._scope_cache[s.start] = scopes
+        return scopes
 
     def _sentence_hits(self, s: _Sentence) -> list[ZoneHit]:
         """Zones of a sentence (offsets in the sentence), found once per sentence, on demand."""
