@@ -111,10 +111,11 @@ def sweep_safely() -> SweepResult | None:
 
 
 def _delete_old_exports() -> None:
-    from projects.export_jobs import delete_old, fail_stale
+    from projects.export_jobs import delete_old
+    from projects.tasks import recover_stale_exports
 
     try:
-        fail_stale()
+        recover_stale_exports()
         delete_old()
     except Exception:
         log.exception("deleting old export files failed; trying again at the next interval")

@@ -15,7 +15,10 @@ shared services the web process that serves the download may run on another mach
 worker: a file on the worker's disk was a 404 there. The download reads it back one piece per
 query (`stream`), so neither side holds the file whole. A failed build leaves no file. A worker
 killed mid-build gives its message back and the job, claimed per
-delivery as a parse is (projects/claims.py), is built again from the start by that message. An
+delivery as a parse is (projects/claims.py), is built again from the start by that message; a
+job silent past the task's hard time limit (its whole worker died, whose message the broker
+holds for its visibility timeout, or its message was lost) is put back and sent again by the
+sweeper (`requeue_stale`), and failed, saying so, after MAX_ATTEMPTS builds. An
 ask for an export that is already queued or running for the same user gets that job (`query_key`
 and the model's partial unique constraint), not a second one. Anonymous visitors
 (ZIT_PUBLIC_READ_ONLY) get no job: they are asked to narrow the filter or take the CSV. Jobs
@@ -35,6 +38,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -125,7 +129,8 @@ def run(job_id: int, task_id: str) -> None:
     is overwritten), then copied into the database with the job marked done, in one transaction
     (a worker killed while copying leaves no pieces), and removed."""
     claimed = claims.claim(ExportJob.objects.filter(pk=job_id), task_id, running=ExportJob.Status.RUNNING,
-                           given_up={"error": str(GIVEN_UP_MESSAGE) % {"n": claims.MAX_ATTEMPTS}})
+                           given_up={"error": str(GIVEN_UP_MESSAGE) % {"n": claims.MAX_ATTEMPTS}},
+                           claimed_at=timezone.now())
     if claimed is None:
         log.error("export job %s failed after %s interrupted builds", job_id, claims.MAX_ATTEMPTS)
     if not claimed:
@@ -154,14 +159,33 @@ def run(job_id: int, task_id: str) -> None:
     partial.unlink(missing_ok=True)
 
 
-def fail_stale(now: dt.datetime | None = None) -> int:
-    """Fail the jobs still queued or building long after the task's hard time limit: their
-    worker died (or never took the message), and their page would otherwise poll for ever."""
+def requeue_stale(now: dt.datetime | None = None) -> list[int]:
+    """The jobs silent long past the task's hard time limit since they were last claimed or put
+    back (else since they were asked for): their worker died, or their message was lost. Each is
+    put back in the queue — the caller sends it again (projects.tasks.recover_stale_exports) and
+    the next delivery claims and rebuilds it — unless MAX_ATTEMPTS builds were claimed already:
+    then it is failed, saying so. Returns the ids to send again. (Left to the broker, a dead
+    worker's message came back only after the visibility timeout, an hour on Redis; the job
+    was failed before that.)"""
+    now = now or timezone.now()
     limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + STALE_MARGIN_SECONDS)
-    return ExportJob.objects.filter(
+    silent = ExportJob.objects.filter(
+        Q(claimed_at__lt=now - limit) | Q(claimed_at__isnull=True, created_at__lt=now - limit),
         status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
-        created_at__lt=(now or timezone.now()) - limit,
-    ).update(status=ExportJob.Status.FAILED, error=str(STALE_MESSAGE), finished_at=now or timezone.now())
+    )
+    silent.filter(attempts__gte=claims.MAX_ATTEMPTS).update(
+        status=ExportJob.Status.FAILED, finished_at=now,
+        error=str(GIVEN_UP_MESSAGE) % {"n": claims.MAX_ATTEMPTS})
+    with transaction.atomic():
+        ids = list(silent.select_for_update().values_list("pk", flat=True))
+        ExportJob.objects.filter(pk__in=ids).update(status=ExportJob.Status.QUEUED, claimed_at=now)
+    return ids
+
+
+def fail_unsent(job_ids: Iterable[int], now: dt.datetime | None = None) -> None:
+    """Jobs that could not be sent again (the broker is down): failed, saying why."""
+    ExportJob.objects.filter(pk__in=list(job_ids), status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.FAILED, error=str(STALE_MESSAGE), finished_at=now or timezone.now())
 
 
 def delete_old(now: dt.datetime | None = None) -> int:

@@ -609,6 +609,9 @@ class ExportJob(models.Model):
     # again after its worker died restarts the build; one that keeps killing it fails it.
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When it was last claimed, or put back in the queue by the sweeper (export_jobs.requeue_stale):
+    # a job silent long past the task's hard time limit since then lost its worker or its message.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     # What makes two asks the same export (export_jobs.query_key): one job per key is queued or
     # running at a time, so a second click waits on the first job (blank: jobs from before).
     query_key = models.CharField(max_length=64, blank=True)

@@ -198,25 +198,68 @@ def test_old_files_are_deleted(client_as, settings, _export_dir, monkeypatch):
     assert not ExportChunk.objects.exists() and list(_export_dir.iterdir()) == []
 
 
-def test_a_job_left_by_a_dead_worker_is_failed_with_a_reason(client_as, settings, monkeypatch):
-    """A worker killed while building (or never taking the message) left the job "running" and
-    its page polling for ever: the sweeper's cleanup fails it once the hard limit is long past."""
-    client = client_as("analyst")
-    job = ExportJob.objects.create(user=_user(client), kind="projects", status="running")
-    call_command("delete_old_exports", stdout=io.StringIO())
-    job.refresh_from_db()
-    assert job.status == "running"  # young: still building
-    ExportJob.objects.filter(pk=job.pk).update(
-        created_at=timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600))
+def test_a_job_left_by_a_dead_worker_is_sent_again_and_built(client_as, settings, monkeypatch):
+    """A worker killed while building (or a message lost) left the job "running", its page
+    polling: the sweeper failed it ~20 min later, and Redis gave the message back only after its
+    hour of visibility timeout. Now the sweeper puts it back in the queue and sends it again; the
+    next delivery builds it. After MAX_ATTEMPTS builds it is failed, saying so."""
     from articles import sweeper
+    from projects import claims, tasks
 
+    client = client_as("analyst")
+    make_export_projects(ROWS)
+    _big(settings)
+    assert client.get(URL).status_code == 302  # the job is asked for (the eager test broker builds it)
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status="running", task_id="dead-worker", attempts=1,
+                                               claimed_at=timezone.now(), size=None)
+    ExportChunk.objects.filter(job=job).delete()
+    sent = []
+    monkeypatch.setattr(tasks.build_export, "delay", lambda job_id: sent.append(job_id))
     # the worker's periodic sweep (its connection handling would close the test's database)
     monkeypatch.setattr(sweeper, "close_old_connections", lambda: None)
     sweeper.sweep_safely()
     job.refresh_from_db()
-    assert job.status == "failed"
+    assert (job.status, sent) == ("running", [])  # claimed just now: still building
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600)
+    ExportJob.objects.filter(pk=job.pk).update(claimed_at=long_ago)
+    sweeper.sweep_safely()
+    job.refresh_from_db()
+    assert (job.status, sent) == ("queued", [job.pk])
+    export_jobs.run(job.pk, "sent-again")  # what the worker does with the message sent again
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert _sheet_rows(_body(client.get(f"/exports/jobs/{job.pk}/download")))[-1]  # the whole file
+    # The message the dead worker held, handed back an hour later, finds nothing to do.
+    export_jobs.run(job.pk, "dead-worker")
+    job.refresh_from_db()
+    assert (job.status, job.task_id) == ("done", "sent-again")
+    # A job whose builds keep dying is failed after MAX_ATTEMPTS, with the reason on its page.
+    ExportJob.objects.filter(pk=job.pk).update(status="running", attempts=claims.MAX_ATTEMPTS,
+                                               claimed_at=long_ago)
+    call_command("delete_old_exports", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == "failed" and len(sent) == 1
     page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
-    assert "后台进程在生成文件时停止" in page and "every 2s" not in page
+    assert "已停止重试" in page and "every 2s" not in page
+
+
+def test_a_job_that_cannot_be_sent_again_is_failed_saying_so(client_as, settings, monkeypatch):
+    from projects import tasks
+
+    client = client_as("analyst")
+    job = ExportJob.objects.create(user=_user(client), kind="projects", status="queued")
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600))
+
+    def down(job_id):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.build_export, "delay", down)
+    assert tasks.recover_stale_exports() == 0
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "后台进程在生成文件时停止" in client.get(f"/exports/jobs/{job.pk}/").content.decode()
 
 
 def test_a_broker_that_is_down_fails_the_job_saying_so(client_as, settings, monkeypatch, _export_dir):
