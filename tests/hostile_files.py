@@ -1,5 +1,6 @@
 """Builders of the hostile uploads of issue 15 (item 2), made in memory by the tests: small files
-that cost a reader a great deal (nothing of megabytes is committed).
+that cost a reader a great deal (nothing of megabytes is committed), and `pdf_of`, the
+hand-built PDF writer the other tests' small PDFs are made with too.
 
 - `scattered_words_pdf`: one page of thousands of words each at its own place (pdfminer's
   box grouping is quadratic in the text boxes of a page: 118 KB held a web worker 120 s);
@@ -21,6 +22,23 @@ MB = 1024 * 1024
 W_NS = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
 
 
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (numbered from 1, the first the catalog), with the
+    cross-reference table and trailer a reader needs to find them."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def pdf_file(page_content: bytes, *, compressed: bytes | None = None, pages: int = 1) -> bytes:
     """A valid PDF of `pages` pages sharing one content stream (Helvetica, A4). `compressed`:
     the stream's FlateDecode bytes instead of `page_content` as is."""
@@ -37,18 +55,7 @@ def pdf_file(page_content: bytes, *, compressed: bytes | None = None, pages: int
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
         b" /Contents 4 0 R >>"
     ] * pages
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_of(objects)
 
 
 def scattered_words_pdf(words: int = 4000, seed: int = 15) -> bytes:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from articles.models import Bulletin, StoredFile
 from tests.conftest import SAMPLES_DIR, sample_path
+from tests.hostile_files import pdf_of
 
 pytestmark = pytest.mark.django_db
 
@@ -144,17 +145,7 @@ def many_pages_pdf(pages: int) -> bytes:
                        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, first + 2 * i + 1))
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 @pytest.fixture

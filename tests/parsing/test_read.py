@@ -15,6 +15,7 @@ from articles.parsing import docx
 from articles.parsing.clean import normalise
 from articles.parsing.read import read_document
 from articles.parsing.types import UnreadableFile
+from tests.hostile_files import pdf_of
 
 OWN_TEXT = "高新区新签约项目十二个，总投资约八十亿元。\n园区将加快推进项目建设。"
 TRADITIONAL = "新竹科學園區簽約十二個項目，總投資約八十億元。\n園區將加快推進項目建設，預計明年完工。"
@@ -47,17 +48,7 @@ def make_pdf(stream: bytes) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def text_ops(lines: list[tuple[float, float, str]]) -> bytes:
