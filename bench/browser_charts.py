@@ -18,7 +18,6 @@ Goal: full data at most 2 × the empty page.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
 from bench import pages_under_load as server_tools  # noqa: E402
+from bench import server  # noqa: E402
 from bench.machine import print_machine  # noqa: E402
 from bench.seed import BENCH_PASSWORD, BENCH_USER, ensure_database, ensure_user  # noqa: E402
 
@@ -133,12 +133,11 @@ def main() -> int:
         for offset, (label, database) in enumerate(databases.items()):
             port = server_tools.PORT + offset
             servers.append(server_tools.start_server(database, workers=2, port=port))
-            bases[label] = f"http://{server_tools.HOST}:{port}"
+            bases[label] = f"http://{server.HOST}:{port}"
         results = measure(bases, args.runs)
     finally:
-        for server in servers:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
+        for process in servers:
+            server.stop(process)
     medians = {}
     for label, (times, phases) in results.items():
         medians[label] = statistics.median(times)

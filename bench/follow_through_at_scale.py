@@ -222,6 +222,7 @@ def browser_times(args) -> None:
     from bench import pages_under_load as server_tools
     from bench.browser_charts import CHROMIUM, FLAGS, login
     from bench.seed import ensure_database, ensure_user
+    from bench.server import stop as stop_server
 
     ensure_database(args.empty_database, fresh=not _is_empty(args.empty_database))
     ensure_user(args.empty_database)
@@ -255,8 +256,7 @@ def browser_times(args) -> None:
             browser.close()
     finally:
         for process in servers:
-            os.killpg(process.pid, 15)
-            process.wait(timeout=30)
+            stop_server(process)
     for mode in modes:
         medians = {label: statistics.median(results[(mode, label)]) for label in databases}
         for label in databases:

@@ -27,10 +27,11 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
+from bench import server  # noqa: E402
 from bench.machine import print_machine  # noqa: E402
 from bench.seed import BENCH_PASSWORD, BENCH_USER  # noqa: E402
 
-HOST, PORT = "127.0.0.1", 8765
+HOST, PORT = server.HOST, 8765
 
 
 def start_server(database: str, workers: int, port: int = PORT) -> subprocess.Popen:
@@ -49,35 +50,7 @@ def start_server(database: str, workers: int, port: int = PORT) -> subprocess.Po
         check=True,
         capture_output=True,
     )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO_DIR,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
+    return server.start(env, port, workers, "--timeout", "120")
 
 
 def login() -> str:
@@ -165,7 +138,7 @@ def main() -> int:
         f"gunicorn --workers {args.workers}, same run)"
     )
     print_machine()
-    server = start_server(args.database, args.workers)
+    process = start_server(args.database, args.workers)
     try:
         cookie = login()
         pages = {
@@ -189,8 +162,7 @@ def main() -> int:
         total_errors = sum(len(r["errors"]) for r in results.values())
         print(f"  goal no errors: {'MET' if total_errors == 0 else 'MISSED'} ({total_errors} errors)")
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        server.stop(process)
     return 0
 
 

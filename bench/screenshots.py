@@ -14,20 +14,19 @@ there) as PNG under `--out`.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
+from bench import server  # noqa: E402
 from bench.browser_charts import CHROMIUM, FLAGS  # noqa: E402
 
-HOST = "127.0.0.1"
+HOST = server.HOST
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 LANGUAGES = ("zh-hans", "en")
 # What to show: (file name, page, the element's selectors in order of preference).
@@ -54,20 +53,7 @@ def serve(folder: Path, port: int) -> subprocess.Popen:
     for command in steps:
         subprocess.run([sys.executable, "manage.py", *command], cwd=REPO_DIR, env=env, check=True,
                        capture_output=True)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), "config.wsgi", "--bind", f"{HOST}:{port}", "--workers", "2",
-                                "--log-level", "warning"], cwd=REPO_DIR, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(process.pid, 15)
-    raise RuntimeError("gunicorn did not start")
+    return server.start(env, port, 2)
 
 
 def shoot(base: str, out: Path) -> list[str]:
@@ -112,13 +98,12 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="zt-shots-") as folder:
-        server = serve(Path(folder), args.port)
+        process = serve(Path(folder), args.port)
         try:
             for line in shoot(f"http://{HOST}:{args.port}", out):
                 print(f"  {line}")
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
+            server.stop(process)
     return 0
 
 
