@@ -76,6 +76,30 @@ def client_as(client, make_user):
     return login
 
 
+@pytest.fixture
+def analyst(client_as):
+    """A client signed in as an analyst."""
+    return client_as("analyst")
+
+
+@pytest.fixture
+def analyst_by_form(client, make_user):
+    """A client signed in as an analyst through the login form, as a browser signs in."""
+    make_user("analyst", password="analyst-pass-123")
+    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "analyst-pass-123"})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def world(db):
+    """The dashboard's hand-computed world (tests/dashboard_factories.py); a test file with data
+    of its own names its own `world`."""
+    from tests.dashboard_factories import build_world
+
+    return build_world()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request):
     """Tests create many users; the production hasher's deliberate slowness only costs time here.

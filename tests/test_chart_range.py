@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.dashboard_factories import EXPECTED, build_world, project
+from tests.dashboard_factories import EXPECTED, project
 from tests.exported import split_export
 from tests.test_dashboard import api, dashboard_data, read_csv, table
 
@@ -26,16 +26,12 @@ DEFAULT_MONTHS = [f"{y}-{m:02d}" for y, m in [(2020, m) for m in range(9, 13)] +
 
 
 @pytest.fixture
-def analyst(client, make_user):
-    make_user("analyst", password="dashboard-pass-123")
-    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "dashboard-pass-123"})
-    assert response.status_code == 302
-    return client
+def analyst(analyst_by_form):
+    return analyst_by_form
 
 
 @pytest.fixture
-def world():
-    world = build_world()
+def world(world):
     world["old"] = project(world["C"], "十几年前的老项目", "7", dt.date(2011, 3, 15))
     return world
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.dashboard_factories import build_world, project
+from tests.dashboard_factories import project
 from tests.test_dashboard import api
 from zones.models import Zone
 
@@ -26,17 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    w = build_world()
-    w["D"] = Zone.objects.get(short_name="长沙高新区")
-    w["pD1"] = project(w["D"], "长沙新能源项目", "5", dt.date(2022, 7, 12))
-    return w
-
-
-@pytest.fixture
-def analyst(client, make_user):
-    client.force_login(make_user("analyst"))
-    return client
+def world(world):
+    world["D"] = Zone.objects.get(short_name="长沙高新区")
+    world["pD1"] = project(world["D"], "长沙新能源项目", "5", dt.date(2022, 7, 12))
+    return world
 
 
 def compare_page(client, *zones, query: str = ""):

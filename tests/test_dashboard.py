@@ -18,24 +18,15 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.dashboard_factories import EXPECTED, build_world, project, yuan
+from tests.dashboard_factories import EXPECTED, project, yuan
 from tests.exported import split_export
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def analyst(client, make_user):
-    """A client signed in as an analyst through the login form (as a browser would)."""
-    make_user("analyst", password="dashboard-pass-123")
-    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "dashboard-pass-123"})
-    assert response.status_code == 302
-    return client
+def analyst(analyst_by_form):
+    return analyst_by_form
 
 
 def api(client, query: str = "") -> dict:

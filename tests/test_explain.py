@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from projects import exports, totals
 from projects.filters import ProjectFilter
 from projects.selectors import project_list
-from tests.dashboard_factories import build_world
 
 pytestmark = [
     pytest.mark.django_db,
@@ -45,11 +44,6 @@ def index_scan_on(text: str, table: str) -> bool:
             "Index Scan" in line or "Index Only Scan" in line or "Bitmap Heap Scan" in line for line in scans
         )
     )
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def test_project_list_page_uses_the_list_index(world):

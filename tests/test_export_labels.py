@@ -12,21 +12,10 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 
-from tests.dashboard_factories import build_world
 from tests.exported import split_export
 
 pytestmark = pytest.mark.django_db
 KINDS = [(kind, fmt) for kind in ("projects", "totals") for fmt in ("csv", "xlsx")]
-
-
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def names(response) -> tuple[str, str]:

@@ -31,12 +31,6 @@ LISTED = {  # the projects behind each of 甲's bars
 }
 
 
-@pytest.fixture
-def analyst(client, make_user):
-    client.force_login(make_user("analyst"))
-    return client
-
-
 def json_script(html: str, element_id: str) -> dict:
     found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
     assert found, f"no json_script {element_id}"

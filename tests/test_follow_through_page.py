@@ -20,11 +20,6 @@ AS_OF = "as_of=2024-06-30"
 
 
 @pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-@pytest.fixture
 def quoted(world):  # noqa: F811 -- the fixture imported above
     """P4's signing reported in an article; P10 quoted without an event link."""
     bulletin = make_bulletin(publication="测试导报", issue_number="第7期")

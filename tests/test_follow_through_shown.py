@@ -21,11 +21,6 @@ ZONES = 25
 
 
 @pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
-@pytest.fixture
 def many(django_capture_on_commit_callbacks):
     """25 zones; signings in the 12 quarters 2021Q1–2023Q4, and one on 2024-07-05 (by AS_OF its
     quarter has no full month: month 1 of 2024Q3 is reached on 1 August)."""

@@ -17,8 +17,6 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from tests.dashboard_factories import build_world
-
 pytestmark = pytest.mark.django_db
 
 # (parameter, invalid value): every filter of projects.filters.ProjectFilter that a value can
@@ -47,16 +45,6 @@ INVALID = [
     ("month_to", "2022-00"),
     ("month_from", "2022-1-1"),
 ]
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
 
 
 def _body(response) -> bytes:

@@ -204,11 +204,8 @@ def tile_amounts(data: dict) -> dict[str, str]:
 
 
 @pytest.fixture
-def analyst(client, make_user):
-    make_user("analyst", password="map-pass-123")
-    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "map-pass-123"})
-    assert response.status_code == 302
-    return client
+def analyst(analyst_by_form):
+    return analyst_by_form
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.dashboard_factories import build_world
 from tests.factories import make_article, make_bulletin, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +32,13 @@ def _public(settings):
 
 
 @pytest.fixture
-def world():
-    w = build_world()
+def world(world):
+    """The dashboard's world, with an article quoting a project and a batch of it."""
     bulletin = make_bulletin(publication="测试日报")
-    w["article"] = make_article(bulletin, title="某高新区签约", text="本报讯 某高新区签约一批项目，总投资七亿元。")
-    make_mention(project=w["pA2"], article=w["article"], quote="某高新区签约一批项目")
-    make_mention(batch=w["BB"], article=w["article"], kind="batch", quote="总投资七亿元")
-    return w
-
-
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
+    world["article"] = make_article(bulletin, title="某高新区签约", text="本报讯 某高新区签约一批项目，总投资七亿元。")
+    make_mention(project=world["pA2"], article=world["article"], quote="某高新区签约一批项目")
+    make_mention(batch=world["BB"], article=world["article"], kind="batch", quote="总投资七亿元")
+    return world
 
 
 def _text(response) -> str:

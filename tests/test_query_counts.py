@@ -13,20 +13,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.dashboard_factories import build_world, project
+from tests.dashboard_factories import project
 from tests.factories import make_article, make_batch, make_event, make_mention
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
 
 
 def queries(client, url: str) -> int:

@@ -67,11 +67,6 @@ def world():
     return p, a
 
 
-@pytest.fixture
-def analyst(client_as):
-    return client_as("analyst")
-
-
 def results(client, q: str, **params):
     response = client.get(reverse("search"), {"q": q, **params})
     assert response.status_code == 200

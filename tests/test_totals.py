@@ -18,7 +18,7 @@ from projects import totals
 from projects.filters import ProjectFilter
 from projects.models import Batch, Project
 from projects.templatetags.money import yi, yi_decimal
-from tests.dashboard_factories import EXPECTED, batch, build_world, project, yuan
+from tests.dashboard_factories import EXPECTED, batch, project, yuan
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +33,6 @@ def zone_month_yuan(result: totals.Totals) -> dict:
         (zone.name, totals.month_label(month)): str(figure.amount)
         for zone, months in result.zone_months().items() for month, figure in months.items()
     }
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

@@ -61,11 +61,8 @@ def world():
 
 
 @pytest.fixture
-def analyst(client, make_user):
-    make_user("analyst", password="year-only-pass-123")
-    response = client.post("/accounts/login/", {"username": "analyst-user", "password": "year-only-pass-123"})
-    assert response.status_code == 302
-    return client
+def analyst(analyst_by_form):
+    return analyst_by_form
 
 
 def joined(*parts: str) -> str:
