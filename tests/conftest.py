@@ -83,6 +83,12 @@ def analyst(client_as):
 
 
 @pytest.fixture
+def editor(client_as):
+    """A client signed in as an editor."""
+    return client_as("editor")
+
+
+@pytest.fixture
 def analyst_by_form(client, make_user):
     """A client signed in as an analyst through the login form, as a browser signs in."""
     make_user("analyst", password="analyst-pass-123")

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ["zh-hans", "en"]
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def speak(client, language: str):
     client.cookies["django_language"] = language
     return client

@@ -18,11 +18,6 @@ from tests.factories import make_batch, make_event, make_project, make_zone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def text(html: str) -> str:
     """The page's visible text, one space between words."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)

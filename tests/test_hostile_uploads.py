@@ -159,11 +159,6 @@ HOSTILE = [
 
 
 @pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
-@pytest.fixture
 def sandbox(settings, tmp_path, monkeypatch):
     """MEDIA_ROOT, Django's upload spool and Python's temp dir each in an empty folder of ours."""
     dirs = {"media": tmp_path / "media", "upload_tmp": tmp_path / "upload-tmp", "tmp": tmp_path / "tmp"}

@@ -51,11 +51,6 @@ def item_html(page: str, mention: Mention) -> str:
     return found.group(0)
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def test_a_start_report_is_offered_first_as_an_event_of_the_signed_project_and_lands_there(
     editor, django_capture_on_commit_callbacks
 ):

@@ -40,11 +40,6 @@ def upload(client, text: str, issue_date: str, capture) -> Bulletin:
     return Bulletin.objects.get(issue_date=issue_date)
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def test_a_project_reported_twice_becomes_one_project_with_two_events(
     editor, django_capture_on_commit_callbacks
 ):

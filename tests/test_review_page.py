@@ -38,11 +38,6 @@ def issue():
             "signed": signed, "mentions": mentions}
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def act(client, mention, headers=None, **data):
     return client.post(reverse("review-act", args=[mention.pk]), data, **(headers or {}))
 

@@ -57,11 +57,6 @@ def big_zone(zone, n: int) -> None:
     Project.objects.bulk_create(rows, batch_size=500)
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def test_a_big_issue_shows_one_page_of_articles_and_page_two_the_next(editor):
     bulletin, articles = issue_of(PAGE_SIZE * 2 + 5)
     url = bulletin.get_absolute_url()

@@ -23,11 +23,6 @@ def post_upload(client, name: str, data: bytes, **fields):
     return client.post(reverse("bulletin-upload"), form)
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 def blank_pdf() -> bytes:
     from pypdf import PdfWriter
 

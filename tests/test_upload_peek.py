@@ -38,11 +38,6 @@ def peek(client, name: str, data: bytes, status: int = 200) -> dict:
     return response.json()
 
 
-@pytest.fixture
-def editor(client_as):
-    return client_as("editor")
-
-
 @pytest.mark.parametrize(("name", "data"), [
     ("week-10.txt", PAGE.encode()),
     ("week-10.gbk.txt", PAGE.encode("gb18030")),
