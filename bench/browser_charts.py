@@ -73,6 +73,18 @@ def login(page, base: str) -> None:
         raise RuntimeError(f"login failed: still on {page.url}")
 
 
+def signed_in_pages(browser, bases: dict[str, str], init_script: str) -> dict:
+    """A desktop-wide page for each server (label → base URL), `init_script` installed before
+    any script of the page runs, signed in as the bench analyst."""
+    pages = {}
+    for label, base in bases.items():
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.add_init_script(init_script)
+        pages[label] = context.new_page()
+        login(pages[label], base)
+    return pages
+
+
 NAVIGATION = """() => {
   const n = performance.getEntriesByType("navigation")[0];
   return {server: n.responseStart - n.requestStart, html: n.responseEnd, dom: n.domContentLoadedEventEnd};
@@ -97,12 +109,7 @@ def measure(bases: dict[str, str], runs: int) -> dict[str, tuple[list[float], li
     results: dict[str, tuple[list[float], list[dict]]] = {label: ([], []) for label in bases}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        pages = {}
-        for label, base in bases.items():
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
-            context.add_init_script(RECORD_READY)
-            pages[label] = context.new_page()
-            login(pages[label], base)
+        pages = signed_in_pages(browser, bases, RECORD_READY)
         for i in range(runs + 1):
             for label, base in bases.items():
                 drawn, phases = _one_load(pages[label], base)

@@ -220,7 +220,7 @@ def browser_times(args) -> None:
     from playwright.sync_api import sync_playwright
 
     from bench import pages_under_load as server_tools
-    from bench.browser_charts import CHROMIUM, FLAGS, login
+    from bench.browser_charts import CHROMIUM, FLAGS, signed_in_pages
     from bench.seed import ensure_database, ensure_user
     from bench.server import stop as stop_server
 
@@ -238,12 +238,7 @@ def browser_times(args) -> None:
             bases[label] = f"http://{server_tools.HOST}:{args.port + offset}"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-            pages = {}
-            for label, base in bases.items():
-                context = browser.new_context(viewport={"width": 1366, "height": 900})
-                context.add_init_script(RECORD_DRAWN)
-                pages[label] = context.new_page()
-                login(pages[label], base)
+            pages = signed_in_pages(browser, bases, RECORD_DRAWN)
             for i in range(args.runs + 1):
                 for mode in modes:
                     for label, base in bases.items():
