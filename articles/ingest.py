@@ -111,7 +111,6 @@ class _Pending:
 @gc_paused()  # the write makes a few hundred thousand rows
 @transaction.atomic
 @rollup.deferred()  # the totals rollup: each touched zone-month recomputed once, at the end
-@review_state.deferred()  # what is left to review: the articles other saves touch, once
 def store_parse(bulletin: Bulletin, parsed: ParsedBulletin) -> IngestSummary:
     """Replace the bulletin's articles and candidates with this parse; keep reviewed records.
 

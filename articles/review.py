@@ -25,7 +25,6 @@ from projects.dedup import event_offers, likely_duplicates_of
 from projects.models import Batch, Project, ReviewStatus
 from projects.services import StaleRecord, lock, set_review_status, version_of
 
-from . import review_state
 from .models import Article, Mention
 
 
@@ -134,7 +133,6 @@ def confirmable(record: Project | Batch | None) -> bool:
 
 @transaction.atomic
 @rollup.deferred()
-@review_state.deferred()  # the article and its issue recomputed once, not once per record
 def confirm_all(article: Article, user=None, version: str | None = None) -> int:
     """Confirm every candidate the article quotes ("I have read it, all of it is right");
     `version`: theirs as the page showed them (`article_version`), refused when it changed."""

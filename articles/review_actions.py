@@ -40,7 +40,7 @@ from projects.services import (
     set_review_status,
 )
 
-from . import review, review_page, review_state
+from . import review, review_page
 from .forms import ProjectEditForm
 from .models import Article, Mention
 
@@ -101,7 +101,6 @@ def _mention(pk: int) -> Mention:
 @permission_required("projects.change_project", raise_exception=True)
 @transaction.atomic
 @rollup.deferred()  # a merge or a members' change saves several records: the totals follow once
-@review_state.deferred()  # and what is left to review, once
 def act(request, pk: int):
     """One action on the record a quote names (`action`: confirm, reject, merge, members, link,
     unlink)."""

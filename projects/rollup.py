@@ -53,8 +53,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -163,14 +163,29 @@ def mark(keys: Iterable[Key], using: str = "default") -> None:
         recompute(keys, using=using)
 
 
+# Other data kept from the same saves that defers its own recompute with this block (each a
+# factory of a context manager taking `using`): articles/review_state.py, which projects cannot
+# import (the layers in pyproject.toml), registers its `deferred` here (articles.apps).
+ALSO_DEFERRED: list[Callable[[str], AbstractContextManager]] = []
+
+
+def defer_also(factory: Callable[[str], AbstractContextManager]) -> None:
+    if factory not in ALSO_DEFERRED:
+        ALSO_DEFERRED.append(factory)
+
+
 @contextmanager
 def deferred(using: str = "default"):
     """Collect the cells that many saves touch and recompute each once, at the end of the
-    block (still inside the caller's transaction, so the rollup commits with the change)."""
+    block (still inside the caller's transaction, so the rollup commits with the change) —
+    and so for what `defer_also` registered, recomputed first."""
     scopes = _scopes(using)
     scopes.append(set())
     try:
-        yield
+        with ExitStack() as also:
+            for factory in ALSO_DEFERRED:
+                also.enter_context(factory(using))
+            yield
     except BaseException:
         scopes.pop()
         raise

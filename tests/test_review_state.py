@@ -225,3 +225,26 @@ def test_a_new_issue_has_its_counts_row_and_a_missing_one_is_computed(client_as)
     ReviewCounts.objects.filter(pk=bulletin.pk).delete()  # a dump restored without the derived rows
     assert page_counts(editor, bulletin) == (1, 1, 1)
     assert [line for line in review_state.drift() if "no review counts kept" in line]
+
+
+def test_a_bulk_confirm_in_the_admin_recomputes_the_issue_once(client, make_user):
+    """Every record saved recomputed its issue's counts (an aggregate over the issue's quotes):
+    the admin's bulk confirm of 12 records of one issue ran it 12 times. Inside the rollup's
+    deferred block (every review service has one) it runs once, at the end."""
+    admin = log_in(client, make_user("admin"))
+    zone = make_zone()
+    bulletin = make_bulletin()
+    projects = []
+    for index in range(12):
+        project = make_project(zone, name=f"批量确认第{index}号项目")
+        make_mention(project, make_article(bulletin, position=index))
+        projects.append(project)
+    assert page_counts(admin, bulletin) == (12, 12, 12)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin.post(reverse("admin:projects_project_changelist"),
+                              {"action": "confirm_selected", "_selected_action": [p.pk for p in projects]})
+    assert response.status_code == 302
+    aggregates = [q for q in queries.captured_queries if "COUNT(DISTINCT" in q["sql"].upper()]
+    assert len(aggregates) == 1
+    assert page_counts(admin, bulletin) == (0, 0, 12)
+    assert_kept(admin, bulletin)
