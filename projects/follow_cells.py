@@ -147,29 +147,62 @@ def _month_ranges(months: set) -> Q:
     return q
 
 
-def _wheres(keys: list) -> dict[str, list[tuple[Q, Q]]]:
-    """(cells, projects) filters of what a recompute of these keys replaces, per `Level.kept_per`."""
-    months, zones = {month for _zone, month in keys}, {zone for zone, _month in keys}
-    zone_q = Q(zone_id__in=sorted(z for z in zones if z is not None))
-    if None in zones:
-        zone_q |= Q(zone_id__isnull=True)
-    month_cells = Q(date__in=sorted(m for m in months if m is not None))
-    if None in months:
-        month_cells |= Q(date__isnull=True)
-    chunks = [rollup._key_q(keys[start:start + 500]) for start in range(0, len(keys), 500)]
-    return {"zone-month": [(q, q) for q in chunks], "month": [(month_cells, _month_ranges(months))],
-            "zone": [(zone_q, zone_q)]}
+# A zone or month with more (industry, review status) pairs marked than this is recomputed whole.
+MAX_PAIRS = 12
+
+
+def _place_q(kept_per: str, place) -> tuple[Q, Q]:
+    """(cells, projects) filters of one month (None: undated) or one zone (None: no zone)."""
+    if kept_per == "month":
+        return (Q(date__isnull=True) if place is None else Q(date=place)), _month_ranges({place})
+    zone_q = Q(zone_id__isnull=True) if place is None else Q(zone_id=place)
+    return zone_q, zone_q
+
+
+def _narrowed(spec: Level, marks: dict) -> tuple[Q, Q]:
+    """(cells, projects) filters of what a recompute of these marks replaces on a level kept by
+    month or by zone: each touched month's (zone's) cells and projects — only those of the
+    (industry, review status) pairs the marks name when every mark of that month (zone) names
+    its pairs (`rollup.Detail`; the industry left out of a level that does not key it).
+
+    Exact: a cell of such a level sums the projects of one month (zone), industry and review
+    status; a change moves a project out of the cell it was in and into the one it is in now,
+    both named by the marks of the saves (read from the database before and after), so every
+    cell whose projects changed is replaced — from all its projects, whatever their zone (month)."""
+    places: dict = {}
+    for (zone, month), detail in marks.items():
+        rollup.add_marks(places, {month if spec.kept_per == "month" else zone: detail})
+    by_industry = "industry" in spec.keys
+    cells_q, projects_q = Q(pk__in=[]), Q(pk__in=[])
+    for place, detail in places.items():
+        place_cells, place_projects = _place_q(spec.kept_per, place)
+        if detail is not None and len(detail) <= MAX_PAIRS:
+            statuses: dict = defaultdict(set)
+            for industry, status in detail:
+                statuses[industry if by_industry else None].add(status)
+            pairs = Q(pk__in=[])
+            for industry, status_set in statuses.items():
+                pair = Q(review_status__in=sorted(status_set))
+                pairs |= pair & Q(industry=industry) if by_industry else pair
+            place_cells, place_projects = place_cells & pairs, place_projects & pairs
+        cells_q |= place_cells
+        projects_q |= place_projects
+    return cells_q, projects_q
 
 
 def recompute(keys, using: str = "default") -> None:
     """Replace the cells of these (zone, month) keys on every level by a fresh computation
-    (called by `rollup.recompute`, inside its transaction and lock)."""
-    keys = list(keys)
+    (called by `rollup.recompute`, inside its transaction and lock): the keys' cells of the zone ×
+    month levels; of the others, the touched months' (zones') cells, narrowed to the industries
+    and review statuses the saves name (`_narrowed`). `keys`: keys or `rollup` marks."""
+    marks = rollup.as_marks(keys)
+    keys = list(marks)
     if not keys:
         return
-    wheres = _wheres(keys)
+    chunks = [rollup._key_q(keys[start:start + 500]) for start in range(0, len(keys), 500)]
     for level, spec in LEVELS.items():
-        for cells, projects in wheres[spec.kept_per]:
+        wheres = [(q, q) for q in chunks] if spec.kept_per == "zone-month" else [_narrowed(spec, marks)]
+        for cells, projects in wheres:
             level_model(level).objects.using(using).filter(cells).delete()
             _fill(level, using, projects)
 

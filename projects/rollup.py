@@ -120,7 +120,7 @@ ADVISORY_LOCK_CLASS = 72_631_140
 MONEY = DecimalField(max_digits=28, decimal_places=2)
 
 _state = threading.local()
-# Other rollups kept on the same keys (each a module with `recompute(keys, using)` and
+# Other rollups kept on the same keys (each a module with `recompute(marks, using)` and
 # `rebuild(using)`): recomputed with these levels, under the same lock (`keep_also`).
 ALSO_KEPT: list = []
 
@@ -143,24 +143,47 @@ def level_model(level: str, apps=None):
 # --- marking keys to recompute ------------------------------------------------------------------
 
 
-def _scopes(using: str) -> list[set[Key]]:
+# A key's detail: the (industry, review status) pairs of the projects whose saves marked it, before
+# and after the change — or None when what changed in it is not known by record (a bulk write, a
+# batch, a delete, the records a delete frees). The totals' levels use only the keys; the
+# follow-through's levels keyed by industry or review status without the zone or the month
+# narrow their recompute to these pairs (`projects/follow_cells.py`).
+Detail = set | None
+Marks = dict  # Key: Detail
+
+
+def as_marks(keys: Iterable[Key] | Marks) -> Marks:
+    """Keys as marks (plain keys: no detail)."""
+    return dict(keys) if isinstance(keys, dict) else dict.fromkeys(keys)
+
+
+def add_marks(into: Marks, marks: Marks) -> None:
+    """Add `marks` to `into`: a key's details joined, None (anything in it) winning."""
+    for key, detail in marks.items():
+        if key not in into:
+            into[key] = None if detail is None else set(detail)
+        elif into[key] is not None:
+            into[key] = None if detail is None else into[key] | detail
+
+
+def _scopes(using: str) -> list[Marks]:
     scopes = getattr(_state, "scopes", None)
     if scopes is None:
         scopes = _state.scopes = {}
     return scopes.setdefault(using, [])
 
 
-def mark(keys: Iterable[Key], using: str = "default") -> None:
+def mark(keys: Iterable[Key] | Marks, using: str = "default") -> None:
     """Recompute these cells now, in the caller's transaction — or at the end of the
-    enclosing `deferred()` block."""
-    keys = set(keys)
-    if not keys:
+    enclosing `deferred()` block. `keys`: (zone, month) keys, or marks (`Detail`)."""
+    marks = as_marks(keys)
+    if not marks:
         return
     scopes = _scopes(using)
     if scopes:
-        scopes[-1].update(keys)
+        add_marks(scopes[-1], marks)
     else:
-        recompute(keys, using=using)
+        recompute(marks, using=using)
 
 
 # Other data kept from the same saves that defers its own recompute with this block (each a
@@ -180,7 +203,7 @@ def deferred(using: str = "default"):
     block (still inside the caller's transaction, so the rollup commits with the change) —
     and so for what `defer_also` registered, recomputed first."""
     scopes = _scopes(using)
-    scopes.append(set())
+    scopes.append({})
     try:
         with ExitStack() as also:
             for factory in ALSO_DEFERRED:
@@ -189,11 +212,11 @@ def deferred(using: str = "default"):
     except BaseException:
         scopes.pop()
         raise
-    keys = scopes.pop()
+    marks = scopes.pop()
     if scopes:
-        scopes[-1].update(keys)
+        add_marks(scopes[-1], marks)
     else:
-        recompute(keys, using=using)
+        recompute(marks, using=using)
 
 
 def project_keys(zone_id, day) -> Key:
@@ -321,11 +344,13 @@ def _wheres(keys: list[Key]) -> dict[str, list[Q]]:
             "month": [month_q], "zone": [zone_q]}
 
 
-def recompute(keys: Iterable[Key], using: str = "default") -> None:
+def recompute(keys: Iterable[Key] | Marks, using: str = "default") -> None:
     """Replace the cells of these (zone, month) keys, on every level, by a fresh computation: the
     keys' cells of the zone × month levels, the months' cells of the zone-less ones, the zones'
-    cells of the month-less one — each summed from its freshly written source."""
-    keys = list(keys)
+    cells of the month-less one — each summed from its freshly written source. `keys`: keys or
+    marks (their details narrow the follow-through's cells, `Detail`)."""
+    marks = as_marks(keys)
+    keys = list(marks)
     if not keys:
         return
     wheres = _wheres(keys)
@@ -336,7 +361,7 @@ def recompute(keys: Iterable[Key], using: str = "default") -> None:
                 level_model(level).objects.using(using).filter(where).delete()
                 _fill(level, using, where=where)
         for also in ALSO_KEPT:  # the follow-through's cells: the same keys, lock and transaction
-            also.recompute(keys, using=using)
+            also.recompute(marks, using=using)
 
 
 def rebuild(using: str = "default", apps=None) -> int:
@@ -456,15 +481,23 @@ def industries(using: str = "default") -> list[str]:
 MEMBER_FIELDS = ("zone_id", "review_status", "merged_into_id")
 
 
-def _remember(instance, keys: set[Key]) -> None:
-    instance._rollup_keys = getattr(instance, "_rollup_keys", set()) | keys
+# What a project's cells of the follow-through are keyed by besides its zone and month: a saved
+# project marks its key with these, before and after the change (`Detail`).
+PROJECT_DETAIL = ("industry", "review_status")
+
+
+def _remember(instance, marks: Marks) -> None:
+    remembered = getattr(instance, "_rollup_marks", {})
+    add_marks(remembered, marks)
+    instance._rollup_marks = remembered
 
 
 def before_change(sender, instance, signal, raw=False, using=None, **kwargs):
     """pre_save / pre_delete of a project or batch: note the keys it is in before the change,
     and those of the records the change affects — on delete, the records merged into it (set
     free by SET_NULL, they count again) and a batch's members and theirs; on save, a batch's
-    members when a field their cells carry changes."""
+    members when a field their cells carry changes. A project's save notes its industry and
+    review status as they were (`Detail`), read from the database as its key is."""
     if raw:  # loaddata: the dump carries its own rollup cells
         return
     using = using or router.db_for_write(sender, instance=instance)
@@ -474,16 +507,17 @@ def before_change(sender, instance, signal, raw=False, using=None, **kwargs):
     elif instance.pk is None:
         return
     else:
-        old = sender._default_manager.using(using).filter(pk=instance.pk).values(
-            "date", *(MEMBER_FIELDS if sender is Batch else ("zone_id",))).first()
+        fields = MEMBER_FIELDS if sender is Batch else ("zone_id", *PROJECT_DETAIL)
+        old = sender._default_manager.using(using).filter(pk=instance.pk).values("date", *fields).first()
         if old is None:
             return
-    keys = {project_keys(old["zone_id"], old["date"])}
+    detail = None if deleting or sender is Batch else {tuple(old[name] for name in PROJECT_DETAIL)}
+    marks = {project_keys(old["zone_id"], old["date"]): detail}
     freed = []
     if deleting:
         merged = sender._default_manager.using(using).filter(merged_into_id=instance.pk)
         for pk, zone_id, day in merged.values_list("pk", "zone_id", "date"):
-            keys.add(project_keys(zone_id, day))
+            add_marks(marks, {project_keys(zone_id, day): None})
             freed.append(pk)
     if sender is Batch:
         if deleting:
@@ -491,17 +525,31 @@ def before_change(sender, instance, signal, raw=False, using=None, **kwargs):
         else:
             batches = [instance.pk] if any(old[f] != getattr(instance, f) for f in MEMBER_FIELDS) else []
         members = Project.objects.using(using).filter(batch_id__in=batches).order_by()
-        keys |= {project_keys(*values) for values in members.values_list("zone_id", "date").distinct()}
-    _remember(instance, keys)
+        add_marks(marks, dict.fromkeys(project_keys(*values)
+                                       for values in members.values_list("zone_id", "date").distinct()))
+    _remember(instance, marks)
 
 
 def after_change(sender, instance, raw=False, using=None, **kwargs):
-    """post_save / post_delete: recompute the keys noted before the change and the record's own."""
+    """post_save / post_delete: recompute the keys noted before the change and the record's own —
+    a saved project's with its industry and review status as stored now (read back: a save of
+    some fields leaves the others as the database has them)."""
     if raw:  # loaddata: the dump carries its own rollup cells
         return
-    keys = getattr(instance, "_rollup_keys", set()) | {project_keys(instance.zone_id, instance.date)}
-    instance._rollup_keys = set()
-    mark(keys, using or router.db_for_write(sender, instance=instance))
+    using = using or router.db_for_write(sender, instance=instance)
+    marks = getattr(instance, "_rollup_marks", {})
+    instance._rollup_marks = {}
+    own = project_keys(instance.zone_id, instance.date)
+    stored = None
+    if sender is Project and kwargs.get("signal") is post_save:
+        stored = Project.objects.using(using).filter(pk=instance.pk).values("zone_id", "date",
+                                                                             *PROJECT_DETAIL).first()
+    if stored is None:
+        add_marks(marks, {own: None})
+    else:
+        detail = {tuple(stored[name] for name in PROJECT_DETAIL)}
+        add_marks(marks, {own: detail, project_keys(stored["zone_id"], stored["date"]): detail})
+    mark(marks, using)
 
 
 def connect() -> None:
