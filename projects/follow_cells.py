@@ -24,6 +24,13 @@ writes and by `timeline.refresh` (whose bulk update sends no signal), collected 
 `rollup.deferred()`, and `rollup.recompute` replaces these cells too, under the same advisory
 lock and in the same transaction — each level where the keys fall (the keys' cells, their
 months' or their zones'), recomputed from the projects table (`INSERT … SELECT … GROUP BY`).
+The levels without the zone or without the month are replaced only for the industries and
+review statuses the saves name (`rollup.Detail`: a project's save marks its key with its
+industry and review status before and after; a bulk write marks the whole key), so one review
+action rewrites the cells of its record's industry and statuses, not its whole month and zone
+(`_narrowed`; tests/test_follow_cells_narrow.py); the three levels kept by month are refilled
+from one grouping of their projects (`_fill_by_month`). Nothing is kept by differences: each
+replaced cell is summed afresh from all its projects.
 `rebuild()` fills everything (the migration, `manage.py rebuild_rollup`, `bench/seed.py`).
 """
 

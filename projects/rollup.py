@@ -38,7 +38,9 @@ after it, and for a batch also those of its member projects and of what is merge
 as the change. Each level is replaced where the keys fall (`Level.kept_per`: the keys' cells,
 their months' or their zones') by the sums of its freshly written source level, in the
 database (`INSERT … SELECT … GROUP BY`): nothing is kept by differences, so a recompute is
-exact whatever the cells held before. The zone totals re-sum a touched zone's stage cells
+exact whatever the cells held before. A project's save also marks its key with the project's
+industry and review status before and after (`Detail`), which narrow the follow-through's
+levels kept by month or zone (`projects/follow_cells.py`). The zone totals re-sum a touched zone's stage cells
 (~1,700 at a million projects), the months re-sum their breakdown cells. `deferred()` lets a
 long write (the ingest of a bulletin) collect the keys and recompute each once at its end.
 On PostgreSQL every writer of the rollup takes one advisory lock until its transaction ends
