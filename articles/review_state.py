@@ -21,8 +21,9 @@ in the same transaction, the flags of the articles it touches and the counts of 
 
 `deferred()` collects the articles of many saves and recomputes each once, at its end; it is
 entered by every `projects.rollup.deferred()` block (`rollup.defer_also`, articles.apps) — the
-review actions, the review services, the admin's bulk actions, a parse written. `rebuild()` recomputes everything and `drift()` lists what differs from a fresh
-computation (`manage.py refresh_review_state [--check]`, and `manage.py check_integrity`).
+review actions, the review services, the admin's bulk actions, a parse written. `rebuild()`
+recomputes everything and `drift()` lists what differs from a fresh computation
+(`manage.py refresh_review_state [--check]`, and `manage.py check_integrity`).
 
 Two editors at once: each recompute first takes the writers' lock of the totals rollup
 (`projects.rollup.lock_writers`, one lock: no deadlock between the two), so its statements,

@@ -203,7 +203,15 @@ def big_bulletin(n_articles: int):
                                      dt.date(2024, 5, 8), lambda: big_issue_parse(n_articles))
     if created:
         half = Mention.objects.filter(article__bulletin=bulletin, article__position__lte=n_articles // 2)
-        Project.objects.filter(pk__in=half.values("project_id")).update(review_status="confirmed")
+        confirmed = Project.objects.filter(pk__in=half.values("project_id"))
+        from django.db import transaction
+
+        from projects import rollup
+
+        with transaction.atomic(), rollup.deferred():  # the update sends no signal: its cells, marked
+            rollup.mark(rollup.project_keys(zone_id, day)
+                        for zone_id, day in confirmed.values_list("zone_id", "date").distinct())
+            confirmed.update(review_status="confirmed")
         try:  # a bulk update sends no signal: the kept review state (where the code has it) follows
             from articles import review_state
         except ImportError:
