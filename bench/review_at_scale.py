@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -46,6 +45,7 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
+from bench import sides as bench_sides  # noqa: E402
 from bench.machine import print_machine  # noqa: E402
 
 NAMES = [
@@ -322,16 +322,8 @@ def print_side(result: dict) -> None:
 def compare(args) -> int:
     """Both checkouts side by side: alternating subprocesses (so that load from elsewhere falls
     on both), the median of each side's medians, and the ratio."""
-    sides = {"before": (Path(args.before).resolve(), args.before_database),
-             "after": (REPO_DIR, args.database)}
-    runs: dict[str, list[dict]] = {"before": [], "after": []}
-    for round_number in range(args.rounds):
-        for side, (code, database) in sides.items():
-            command = [sys.executable, __file__, "--json", "--code", str(code), "--database", database,
-                       "--runs", str(args.runs), "--articles", str(args.articles)]
-            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            runs[side].append(json.loads(output.strip().splitlines()[-1]))
-            print(f"  round {round_number + 1}: {side} done", file=sys.stderr)
+    sides = bench_sides.sides(args)
+    runs = bench_sides.alternate(args, __file__, "--articles", str(args.articles))
     print("Review page at scale, before and after, side by side (server time, test client)")
     print_machine()
     for side, (code, database) in sides.items():
@@ -353,11 +345,7 @@ def main() -> int:
     parser.add_argument("--database", default="zt_c_bench")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--articles", type=int, default=24_148, help="the big issue's articles (0: skip it)")
-    parser.add_argument("--code", default=str(REPO_DIR), help="import the application from this checkout")
-    parser.add_argument("--json", action="store_true", help="print one side's figures as JSON")
-    parser.add_argument("--before", help="side by side: the checkout before the change …")
-    parser.add_argument("--before-database", help="… and its database")
-    parser.add_argument("--rounds", type=int, default=3)
+    bench_sides.add_arguments(parser)
     args = parser.parse_args()
     if "zt_bench" in (args.database, args.before_database):
         raise SystemExit("zt_bench is the shared seeded base: benchmark a copy (createdb -T zt_bench …)")

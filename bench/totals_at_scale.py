@@ -29,7 +29,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -186,18 +185,12 @@ def print_side(result: dict) -> None:
 
 def compare(args) -> int:
     """Both checkouts side by side: alternate subprocesses, median of each side's medians."""
-    sides = {"before": (Path(args.before).resolve(), args.before_database),
-             "after": (BENCH_DIR.parent, args.database)}
-    runs: dict[str, list[dict]] = {"before": [], "after": []}
-    for round_number in range(args.rounds):
-        for side, (code, database) in sides.items():
-            command = [sys.executable, __file__, "--json", "--code", str(code), "--database", database,
-                       "--runs", str(args.runs)]
-            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            runs[side].append(json.loads(output))
-            print(f"  round {round_number + 1}: {side} done", file=sys.stderr)
     sys.path.insert(0, str(BENCH_DIR.parent))
+    from bench import sides as bench_sides
     from bench.machine import print_machine
+
+    sides = bench_sides.sides(args)
+    runs = bench_sides.alternate(args, __file__)
 
     print("Benchmark 3: totals at scale, before and after, side by side (server time, test client)")
     print_machine()
@@ -232,13 +225,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default="zt_bench")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--code", default=str(BENCH_DIR.parent))
     parser.add_argument("--bare", action="store_true")
     parser.add_argument("--live", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print one side's figures as JSON")
-    parser.add_argument("--before")
-    parser.add_argument("--before-database")
-    parser.add_argument("--rounds", type=int, default=3)
+    sys.path.insert(0, str(BENCH_DIR.parent))
+    from bench import sides as bench_sides
+
+    bench_sides.add_arguments(parser)
     args = parser.parse_args()
     if args.before:
         return compare(args)
