@@ -102,11 +102,17 @@ def compute_counts(bulletin_id: int, using: str = "default") -> IssueCounts:
     quotes = Mention.objects.using(using).filter(
         article__bulletin_id=bulletin_id, article__awaiting_review=True)
     with planned_for_size(using, pending_articles, by_key=True):
-        pending = quotes.aggregate(
-            projects=Count("project_id", distinct=True, filter=PENDING_PROJECT),
-            batches=Count("batch_id", distinct=True, filter=PENDING_BATCH),
-        )
+        pending = _pending_records(quotes)
     return IssueCounts(total, pending_articles, pending["projects"], pending["batches"])
+
+
+def _pending_records(quotes, **more) -> dict[str, int]:
+    """The distinct pending projects and batches these quotes name (and `more` aggregates)."""
+    return quotes.aggregate(
+        projects=Count("project_id", distinct=True, filter=PENDING_PROJECT),
+        batches=Count("batch_id", distinct=True, filter=PENDING_BATCH),
+        **more,
+    )
 
 
 def issue_counts(bulletin: Bulletin) -> IssueCounts:
@@ -221,11 +227,8 @@ def _fresh_counts(bulletin_id: int, using: str) -> IssueCounts:
     """The counts from the quotes alone, not trusting the flags (what `drift` compares with)."""
     articles = Article.objects.using(using).filter(bulletin_id=bulletin_id)
     quotes = Mention.objects.using(using).filter(article__bulletin_id=bulletin_id)
-    pending = quotes.aggregate(
-        projects=Count("project_id", distinct=True, filter=PENDING_PROJECT),
-        batches=Count("batch_id", distinct=True, filter=PENDING_BATCH),
-        articles=Count("article_id", distinct=True, filter=PENDING_PROJECT | PENDING_BATCH),
-    )
+    pending = _pending_records(
+        quotes, articles=Count("article_id", distinct=True, filter=PENDING_PROJECT | PENDING_BATCH))
     return IssueCounts(articles.count(), pending["articles"], pending["projects"], pending["batches"])
 
 
