@@ -121,20 +121,27 @@ def parser_lines(data: bytes, gazetteer) -> int:
     return counted
 
 
+def lines_for_four_times(sentence, kb: int, capped: bool, monkeypatch) -> tuple[float, int, int, int]:
+    """Lines of parser code run for one sentence of `kb` KB and of 4 × `kb` KB (after a warm-up
+    parse): their ratio, both counts and the bytes of the longer; `capped=False` leaves the
+    sentence uncut."""
+    if not capped:
+        monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
+    gazetteer = load_gazetteer()
+    one = sentence(kb * 1024).encode("utf-8")
+    four = sentence(4 * kb * 1024).encode("utf-8")
+    parse_bytes(one, gazetteer=gazetteer)
+    lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
+    return lines_four / lines_one, lines_one, lines_four, len(four)
+
+
 @pytest.mark.parametrize("capped", [True, False], ids=["pieces", "uncut"])
 def test_one_very_long_sentence_costs_linear_work(capped, monkeypatch):
     """The same, counted in lines of parser code run rather than timed: 4× the sentence may
     run at most 6× the lines (50 → 200 KB: 4.2× at parser 4.11, 12.8× before). Also with the
     sentence left uncut: the lookups per amount (names, verbs, zones, companies) bisect
     rather than scan the sentence, so the work is linear even in one 200 KB sentence."""
-    if not capped:
-        monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
-    gazetteer = load_gazetteer()
-    one = long_sentence(50 * 1024).encode("utf-8")
-    four = long_sentence(200 * 1024).encode("utf-8")
-    parse_bytes(one, gazetteer=gazetteer)
-    lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
-    ratio = lines_four / lines_one
+    ratio, lines_one, lines_four, _size = lines_for_four_times(long_sentence, 50, capped, monkeypatch)
     print(f"one sentence: 4× the text ran {ratio:.2f}× the parser's lines ({lines_one:,} → {lines_four:,})")
     assert ratio <= 6, f"4× the sentence ran {ratio:.1f}× the lines of parser code (linear: 4×)"
 
@@ -144,17 +151,10 @@ def test_a_very_long_sentence_naming_no_zone_costs_linear_work(capped, monkeypat
     """The same counted in lines of parser code run: 25 → 100 KB of a sentence naming no zone
     ran 14.6× the lines uncut at parser 4.11 (4.2× in pieces, but 16,000 lines per KB against
     the bench sentence's 5,000; 11,300 now); at most 6× now, cut or not."""
-    if not capped:
-        monkeypatch.setattr(extract, "MAX_SENTENCE", 10**12)
-    gazetteer = load_gazetteer()
-    one = zoneless_sentence(25 * 1024).encode("utf-8")
-    four = zoneless_sentence(100 * 1024).encode("utf-8")
-    parse_bytes(one, gazetteer=gazetteer)
-    lines_one, lines_four = parser_lines(one, gazetteer), parser_lines(four, gazetteer)
-    ratio = lines_four / lines_one
+    ratio, lines_one, lines_four, size_four = lines_for_four_times(zoneless_sentence, 25, capped, monkeypatch)
     print(
         f"one sentence naming no zone: 4× the text ran {ratio:.2f}× the parser's lines "
-        f"({lines_one:,} → {lines_four:,}, {lines_four / (len(four) / 1024):,.0f} per KB)"
+        f"({lines_one:,} → {lines_four:,}, {lines_four / (size_four / 1024):,.0f} per KB)"
     )
     assert ratio <= 6, f"4× the sentence ran {ratio:.1f}× the lines of parser code (linear: 4×)"
 
